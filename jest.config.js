@@ -1,0 +1,36 @@
+// One jest run, three tiers picked by file name (STYLE.md habit 10).
+const fs = require('node:fs');
+const path = require('node:path');
+
+const swc = JSON.parse(fs.readFileSync(path.join(__dirname, '.swcrc.jest.json'), 'utf8'));
+const libs = fs.readdirSync(path.join(__dirname, 'libs')).join('|');
+
+const base = {
+  rootDir: __dirname,
+  roots: ['<rootDir>/apps', '<rootDir>/libs'],
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: { [`^@finfusion/(${libs})$`]: '<rootDir>/libs/$1/src' },
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+};
+
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['**/src/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'int',
+      testMatch: ['**/src/**/*.int-spec.ts'],
+      testTimeout: 60_000,
+    },
+    {
+      ...base,
+      displayName: 'e2e',
+      testMatch: ['**/src/**/*.e2e-spec.ts'],
+      testTimeout: 120_000,
+      globalSetup: '<rootDir>/libs/testing/src/stack.global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/stack.global-teardown.ts',
+    },
+  ],
+};

@@ -1,0 +1,35 @@
+import type { ListParams, ListPage } from './messages';
+import type { Metadata } from './metadata';
+
+export interface Customer {
+  id: string;
+  object: 'customer';
+  email: string;
+  name: string | null;
+  created_at: string;
+  metadata: Metadata;
+}
+
+export interface CreateCustomerPayload {
+  email: string;
+  name?: string | null;
+  metadata?: Metadata;
+}
+
+export interface UpdateCustomerPayload {
+  id: string;
+  email?: string;
+  name?: string | null;
+  /** Keys given replace those keys; a key set to "" is removed (as Stripe does). */
+  metadata?: Metadata;
+}
+
+export interface GetCustomerPayload {
+  id: string;
+}
+
+export interface ListCustomersPayload extends ListParams {
+  email?: string;
+}
+
+export type CustomerList = ListPage<Customer>;

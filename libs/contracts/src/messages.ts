@@ -1,0 +1,81 @@
+// The request/reply contract between the gateway and the services.
+
+/** Travels with every request so both sides can log and correlate it. */
+export interface RequestMeta {
+  merchantId: string;
+  requestId: string;
+  correlationId: string;
+  idempotencyKey?: string;
+}
+
+export interface ServiceRequest<P> {
+  meta: RequestMeta;
+  payload: P;
+}
+
+export type ErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'card_error'
+  | 'idempotency_error'
+  | 'rate_limit_error'
+  | 'api_error';
+
+/** DESIGN.md's error shape, less the request id that the gateway adds. */
+export interface ApiErrorBody {
+  type: ErrorType;
+  code: string;
+  message: string;
+  param?: string;
+  decline_code?: string;
+  /** A failed payment that a 402 carries. */
+  payment?: unknown;
+}
+
+export interface ErrorReply {
+  ok: false;
+  status: number;
+  error: ApiErrorBody;
+}
+
+export interface SuccessReply<B> {
+  ok: true;
+  status: number;
+  body: B;
+}
+
+export type ServiceReply<B> = SuccessReply<B> | ErrorReply;
+
+export const ok = <B>(body: B, status = 200): SuccessReply<B> => ({ ok: true, status, body });
+
+export const fail = (status: number, error: ApiErrorBody): ErrorReply => ({
+  ok: false,
+  status,
+  error,
+});
+
+export const notFound = (resource: string, id: string, param = 'id'): ErrorReply =>
+  fail(404, {
+    type: 'invalid_request_error',
+    code: 'resource_missing',
+    message: `No such ${resource}: '${id}'`,
+    param,
+  });
+
+export interface ListParams {
+  limit: number;
+  starting_after?: string;
+  ending_before?: string;
+}
+
+export interface ListPage<T> {
+  object: 'list';
+  data: T[];
+  has_more: boolean;
+}
+
+export interface Deleted {
+  id: string;
+  object: string;
+  deleted: true;
+}

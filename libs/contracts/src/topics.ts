@@ -1,0 +1,77 @@
+// Every Kafka topic the platform uses. Apps never spell a topic name themselves (STYLE.md habit 5).
+
+export const RequestTopics = {
+  customers: {
+    create: 'customers.create',
+    get: 'customers.get',
+    list: 'customers.list',
+    update: 'customers.update',
+    delete: 'customers.delete',
+  },
+  payments: {
+    create: 'payments.create',
+    get: 'payments.get',
+    list: 'payments.list',
+    events: 'payments.events',
+    dailyReport: 'payments.report-daily',
+  },
+  webhooks: {
+    create: 'webhooks.create',
+    get: 'webhooks.get',
+    list: 'webhooks.list',
+    update: 'webhooks.update',
+    delete: 'webhooks.delete',
+    rotateSecret: 'webhooks.rotate-secret',
+    deliveries: 'webhooks.deliveries',
+    resend: 'webhooks.resend',
+  },
+} as const;
+
+export type ServiceName = keyof typeof RequestTopics;
+export type RequestTopic = {
+  [S in ServiceName]: (typeof RequestTopics)[S][keyof (typeof RequestTopics)[S]];
+}[ServiceName];
+
+export const EventTopics = {
+  payments: 'payments.payment.events',
+  customers: 'customers.customer.events',
+} as const;
+
+export type EventTopic = (typeof EventTopics)[keyof typeof EventTopics];
+
+export const replyTopicOf = (topic: RequestTopic): string => `${topic}.reply`;
+export const dlqTopicOf = (topic: string): string => `${topic}.dlq`;
+
+export const requestTopicsOf = (service: ServiceName): RequestTopic[] =>
+  Object.values(RequestTopics[service]);
+
+export const allRequestTopics = (): RequestTopic[] =>
+  (Object.keys(RequestTopics) as ServiceName[]).flatMap(requestTopicsOf);
+
+/**
+ * Partition counts. Request topics are consumed concurrently per partition; reply topics need at
+ * least one partition per gateway replica (each replica owns its reply partitions).
+ */
+export const TopicPartitions = {
+  request: 6,
+  reply: 8,
+  events: 6,
+  deadLetter: 1,
+} as const;
+
+export interface TopicSpec {
+  topic: string;
+  numPartitions: number;
+}
+
+/** The whole topic plan: what provisioning creates, with explicit partition counts. */
+export const topicPlan = (): TopicSpec[] => [
+  ...allRequestTopics().flatMap((topic) => [
+    { topic, numPartitions: TopicPartitions.request },
+    { topic: replyTopicOf(topic), numPartitions: TopicPartitions.reply },
+  ]),
+  ...Object.values(EventTopics).flatMap((topic) => [
+    { topic, numPartitions: TopicPartitions.events },
+    { topic: dlqTopicOf(topic), numPartitions: TopicPartitions.deadLetter },
+  ]),
+];
