@@ -1,0 +1,47 @@
+import { IsInt, Min } from 'class-validator';
+import { ConfigError, loadConfig } from './load-config';
+import { ServiceConfig } from './service.config';
+
+class ExampleConfig extends ServiceConfig {
+  @IsInt()
+  @Min(1)
+  PORT: number = 3000;
+}
+
+describe('loadConfig', () => {
+  it('uses the defaults when nothing is set', () => {
+    const config = loadConfig(ExampleConfig, {});
+    expect(config.PORT).toBe(3000);
+    expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
+    expect(config.MIGRATIONS_RUN).toBe(true);
+  });
+
+  it('converts numbers, booleans and lists from strings', () => {
+    const config = loadConfig(ExampleConfig, {
+      PORT: '8080',
+      MIGRATIONS_RUN: 'false',
+      KAFKA_BROKERS: 'a:9092, b:9093',
+    });
+    expect(config.PORT).toBe(8080);
+    expect(config.MIGRATIONS_RUN).toBe(false);
+    expect(config.KAFKA_BROKERS).toEqual(['a:9092', 'b:9093']);
+  });
+
+  it('names every bad variable in one error', () => {
+    const attempt = () =>
+      loadConfig(ExampleConfig, {
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        MIGRATIONS_RUN: 'maybe',
+      });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/PORT: .*got "eighty"/);
+    expect(attempt).toThrow(/DATABASE_URL: must be a postgres:\/\/ URL/);
+    expect(attempt).toThrow(/MIGRATIONS_RUN/);
+  });
+
+  it('ignores variables the schema does not declare', () => {
+    const config = loadConfig(ExampleConfig, { UNRELATED: 'x' });
+    expect(config).not.toHaveProperty('UNRELATED');
+  });
+});

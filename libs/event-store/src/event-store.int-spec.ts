@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ConcurrencyError, EventStore, START_OF_LOG, type NewEvent } from './event-store';
+import { createEventStoreSql } from './schema';
+import { LogSubscription } from './subscription';
+
+const schema = `es_test_${randomUUID().slice(0, 8)}`;
+const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/finfusion_test';
+const dataSource = new DataSource({ type: 'postgres', url, extra: { max: 20 } });
+const store = new EventStore(schema);
+const silent = { error: () => undefined, debug: () => undefined };
+
+const event = (type: string, data: object = {}): NewEvent => ({
+  eventId: `evt_${randomUUID()}`,
+  type,
+  data,
+  metadata: { merchantId: 'mer_test' },
+});
+
+beforeAll(async () => {
+  await dataSource.initialize();
+  await dataSource.query(`CREATE SCHEMA "${schema}"`);
+  for (const statement of createEventStoreSql(schema)) await dataSource.query(statement);
+});
+
+afterAll(async () => {
+  await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
+  await dataSource.destroy();
+});
+
+describe('EventStore', () => {
+  it('appends events at the next versions and reads the stream back in order', async () => {
+    const stream = `s_${randomUUID()}`;
+    await store.append(dataSource.manager, stream, 0, [event('Opened'), event('Renamed')]);
+    await store.append(dataSource.manager, stream, 2, [event('Closed', { reason: 'done' })]);
+
+    const events = await store.readStream(dataSource.manager, stream);
+    expect(events.map((e) => [e.streamVersion, e.type])).toEqual([
+      [1, 'Opened'],
+      [2, 'Renamed'],
+      [3, 'Closed'],
+    ]);
+    expect(events[2]?.data).toEqual({ reason: 'done' });
+    expect(events[0]?.metadata).toEqual({ merchantId: 'mer_test' });
+  });
+
+  it('rejects a second append at the same expected version', async () => {
+    const stream = `s_${randomUUID()}`;
+    await store.append(dataSource.manager, stream, 0, [event('Opened')]);
+    await expect(store.append(dataSource.manager, stream, 0, [event('Opened')])).rejects.toThrow(
+      ConcurrencyError,
+    );
+  });
+
+  it('rejects an expected version ahead of the stream without writing', async () => {
+    const stream = `s_${randomUUID()}`;
+    await expect(store.append(dataSource.manager, stream, 3, [event('Opened')])).rejects.toThrow(
+      ConcurrencyError,
+    );
+    expect(await store.readStream(dataSource.manager, stream)).toHaveLength(0);
+  });
+
+  it('lets exactly one of many concurrent writers at one expected version win', async () => {
+    const stream = `s_${randomUUID()}`;
+    await store.append(dataSource.manager, stream, 0, [event('Opened')]);
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        dataSource.transaction((manager) =>
+          store.append(manager, stream, 1, [event('Changed', { writer: i })]),
+        ),
+      ),
+    );
+    const won = attempts.filter((a) => a.status === 'fulfilled');
+    const lost = attempts.filter((a) => a.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(11);
+    for (const loss of lost)
+      expect((loss as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
+    expect(await store.readStream(dataSource.manager, stream)).toHaveLength(2);
+  });
+
+  it('refuses UPDATE, DELETE and TRUNCATE on the log', async () => {
+    const stream = `s_${randomUUID()}`;
+    await store.append(dataSource.manager, stream, 0, [event('Opened')]);
+    await expect(
+      dataSource.query(`UPDATE "${schema}".events SET event_type = 'X' WHERE stream_id = $1`, [
+        stream,
+      ]),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      dataSource.query(`DELETE FROM "${schema}".events WHERE stream_id = $1`, [stream]),
+    ).rejects.toThrow(/append-only/);
+    await expect(dataSource.query(`TRUNCATE "${schema}".events`)).rejects.toThrow(/append-only/);
+    expect(await store.readStream(dataSource.manager, stream)).toHaveLength(1);
+  });
+
+  it('does not read past a transaction that commits after a later position', async () => {
+    const checkpoint = await latestCheckpoint();
+    const slow = dataSource.createQueryRunner();
+    await slow.connect();
+    await slow.startTransaction();
+    try {
+      await store.append(slow.manager, `slow_${randomUUID()}`, 0, [event('Slow')]);
+      await store.append(dataSource.manager, `fast_${randomUUID()}`, 0, [event('Fast')]);
+
+      // The fast event has the later position but committed first: it must wait for the slow one.
+      expect(await store.readAllAfter(dataSource.manager, checkpoint, 100)).toEqual([]);
+
+      await slow.commitTransaction();
+      const types = (await store.readAllAfter(dataSource.manager, checkpoint, 100)).map(
+        (e) => e.type,
+      );
+      expect(types).toEqual(['Slow', 'Fast']);
+    } finally {
+      if (slow.isTransactionActive) await slow.rollbackTransaction();
+      await slow.release();
+    }
+  });
+});
+
+describe('LogSubscription', () => {
+  it('handles every committed event once and resumes from its stored checkpoint', async () => {
+    const name = `sub_${randomUUID()}`;
+    const seen: string[] = [];
+    const make = () =>
+      new LogSubscription({
+        name,
+        dataSource,
+        store,
+        logger: silent,
+        batchSize: 2,
+        handle: (events) => {
+          seen.push(...events.map((e) => e.eventId));
+          return Promise.resolve();
+        },
+      });
+    const before = await store.readAllAfter(dataSource.manager, START_OF_LOG, 100_000);
+    const appended = [event('A'), event('B'), event('C')];
+    await store.append(dataSource.manager, `s_${randomUUID()}`, 0, appended);
+
+    await make().catchUp();
+    const firstPass = seen.length;
+    expect(seen.slice(before.length)).toEqual(appended.map((e) => e.eventId));
+
+    await make().catchUp();
+    expect(seen).toHaveLength(firstPass);
+    expect(await make().lag()).toBe(0);
+  });
+
+  it('stores no checkpoint when the handler fails, so the batch is handled again', async () => {
+    const name = `sub_${randomUUID()}`;
+    let fail = true;
+    const handled: string[] = [];
+    const subscription = new LogSubscription({
+      name,
+      dataSource,
+      store,
+      logger: silent,
+      handle: (events) => {
+        if (fail) return Promise.reject(new Error('broker down'));
+        handled.push(...events.map((e) => e.eventId));
+        return Promise.resolve();
+      },
+    });
+    await expect(subscription.processBatch()).rejects.toThrow('broker down');
+    expect((await subscription.checkpoint()).globalPosition).toBe('0');
+    fail = false;
+    await subscription.catchUp();
+    expect(handled.length).toBeGreaterThan(0);
+  });
+
+  it('lets one replica at a time advance a subscription', async () => {
+    const name = `sub_${randomUUID()}`;
+    await store.append(dataSource.manager, `s_${randomUUID()}`, 0, [event('A')]);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = new LogSubscription({
+      name,
+      dataSource,
+      store,
+      logger: silent,
+      handle: () => gate,
+    });
+    const other = new LogSubscription({
+      name,
+      dataSource,
+      store,
+      logger: silent,
+      handle: () => Promise.reject(new Error('must not run while the other holds the lock')),
+    });
+    const first = slow.processBatch();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await other.processBatch()).toBe(0);
+    release();
+    expect(await first).toBeGreaterThan(0);
+  });
+});
+
+async function latestCheckpoint() {
+  const [row] = (await dataSource.query(
+    `SELECT transaction_id::text AS t, global_position::text AS p FROM "${schema}".events
+      ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+  )) as { t: string; p: string }[];
+  return row ? { transactionId: row.t, globalPosition: row.p } : START_OF_LOG;
+}

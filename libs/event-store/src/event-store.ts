@@ -1,0 +1,182 @@
+import type { EntityManager } from 'typeorm';
+
+export interface EventMetadata {
+  merchantId: string;
+  requestId?: string;
+  correlationId?: string;
+  causationId?: string;
+  idempotencyKey?: string;
+}
+
+export interface NewEvent {
+  eventId: string;
+  type: string;
+  schemaVersion?: number;
+  data: object;
+  metadata: EventMetadata;
+}
+
+export interface StoredEvent<D = Record<string, unknown>> {
+  globalPosition: string;
+  transactionId: string;
+  streamId: string;
+  streamVersion: number;
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  data: D;
+  metadata: EventMetadata;
+  recordedAt: Date;
+}
+
+/** A second writer at the same expected version loses: the stream moved on under it. */
+export class ConcurrencyError extends Error {
+  override readonly name = 'ConcurrencyError';
+  constructor(
+    readonly streamId: string,
+    readonly expectedVersion: number,
+  ) {
+    super(`stream ${streamId} is no longer at version ${expectedVersion}`);
+  }
+}
+
+interface EventRow {
+  global_position: string;
+  transaction_id: string;
+  stream_id: string;
+  stream_version: number;
+  event_id: string;
+  event_type: string;
+  schema_version: number;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+  recorded_at: Date;
+}
+
+const COLUMNS =
+  'global_position, transaction_id::text AS transaction_id, stream_id, stream_version, event_id, ' +
+  'event_type, schema_version, data, metadata, recorded_at';
+
+const toStored = (row: EventRow): StoredEvent => ({
+  globalPosition: row.global_position,
+  transactionId: row.transaction_id,
+  streamId: row.stream_id,
+  streamVersion: row.stream_version,
+  eventId: row.event_id,
+  type: row.event_type,
+  schemaVersion: row.schema_version,
+  data: row.data,
+  metadata: row.metadata,
+  recordedAt: row.recorded_at,
+});
+
+const UNIQUE_VIOLATION = '23505';
+
+/** The append-only event log of one schema. Pass the transaction's manager to write atomically. */
+export class EventStore {
+  private readonly table: string;
+
+  constructor(readonly schema: string) {
+    this.table = `"${schema}".events`;
+  }
+
+  /**
+   * Appends after `expectedVersion` (0 for a new stream). Either all events are written at the
+   * next versions or ConcurrencyError is thrown and nothing is.
+   */
+  async append(
+    manager: EntityManager,
+    streamId: string,
+    expectedVersion: number,
+    events: NewEvent[],
+  ): Promise<StoredEvent[]> {
+    if (events.length === 0) return [];
+    const values: unknown[] = [streamId, expectedVersion];
+    const rows = events.map((event, index) => {
+      const base = values.length;
+      values.push(
+        event.eventId,
+        event.type,
+        event.schemaVersion ?? 1,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+      );
+      return `($1::text, $2::int + ${index + 1}, $${base + 1}::text, $${base + 2}::text, $${base + 3}::int, $${base + 4}::jsonb, $${base + 5}::jsonb)`;
+    });
+    // The guard catches an expected version ahead of the stream; the unique key catches a racer.
+    const sql =
+      `INSERT INTO ${this.table} (stream_id, stream_version, event_id, event_type, schema_version, data, metadata) ` +
+      `SELECT * FROM (VALUES ${rows.join(', ')}) AS v(stream_id, stream_version, event_id, event_type, schema_version, data, metadata) ` +
+      `WHERE (SELECT coalesce(max(stream_version), 0) FROM ${this.table} WHERE stream_id = $1) = $2::int ` +
+      `RETURNING ${COLUMNS}`;
+    try {
+      const inserted = (await manager.query(sql, values)) as EventRow[];
+      if (inserted.length !== events.length) throw new ConcurrencyError(streamId, expectedVersion);
+      return inserted.map(toStored);
+    } catch (error) {
+      if (isUniqueViolation(error, 'events_stream_version_unique')) {
+        throw new ConcurrencyError(streamId, expectedVersion);
+      }
+      throw error;
+    }
+  }
+
+  async readStream(manager: EntityManager, streamId: string): Promise<StoredEvent[]> {
+    const rows = (await manager.query(
+      `SELECT ${COLUMNS} FROM ${this.table} WHERE stream_id = $1 ORDER BY stream_version`,
+      [streamId],
+    )) as EventRow[];
+    return rows.map(toStored);
+  }
+
+  /**
+   * Events after a checkpoint in commit-safe order. Positions are assigned before commit, so a
+   * transaction can commit after a later position is visible; reading only below the oldest
+   * running transaction (pg_snapshot_xmin) means such a late event is never jumped over.
+   */
+  async readAllAfter(
+    manager: EntityManager,
+    after: Checkpoint,
+    limit: number,
+  ): Promise<StoredEvent[]> {
+    const rows = (await manager.query(
+      `SELECT ${COLUMNS} FROM ${this.table}
+        WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY transaction_id, global_position
+        LIMIT $3`,
+      [after.transactionId, after.globalPosition, limit],
+    )) as EventRow[];
+    return rows.map(toStored);
+  }
+
+  async countAfter(manager: EntityManager, after: Checkpoint): Promise<number> {
+    const [row] = (await manager.query(
+      `SELECT count(*)::int AS n FROM ${this.table} WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)`,
+      [after.transactionId, after.globalPosition],
+    )) as { n: number }[];
+    return row?.n ?? 0;
+  }
+}
+
+export interface Checkpoint {
+  transactionId: string;
+  globalPosition: string;
+}
+
+export const START_OF_LOG: Checkpoint = { transactionId: '0', globalPosition: '0' };
+
+export const checkpointOf = (event: StoredEvent): Checkpoint => ({
+  transactionId: event.transactionId,
+  globalPosition: event.globalPosition,
+});
+
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const driverError = (error as { driverError?: { code?: string; constraint?: string } })
+    .driverError;
+  const source = driverError ?? (error as { code?: string; constraint?: string });
+  return (
+    source.code === UNIQUE_VIOLATION &&
+    (constraint === undefined || source.constraint === constraint)
+  );
+}

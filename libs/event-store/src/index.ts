@@ -1,0 +1,3 @@
+export * from './event-store';
+export * from './schema';
+export * from './subscription';

@@ -1,0 +1,5 @@
+export * from './kafka-options';
+export * from './provision';
+export * from './publisher';
+export * from './consumer-readiness';
+export * from './kafka-logger';

@@ -1,0 +1,96 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { MicroserviceOptions } from '@nestjs/microservices';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Consumer } from 'kafkajs';
+import { Logger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { ConfigError, type ServiceConfig } from '@finfusion/config';
+import type { TopicSpec } from '@finfusion/contracts';
+import { ConsumerReadiness, provisionTopics, serverTransport } from '@finfusion/kafka';
+import { databaseAnswers, migrate } from './database';
+import { Readiness } from './health';
+
+export interface ServiceDefinition {
+  name: string;
+  module: Type<unknown>;
+  config: ServiceConfig & { PORT: number };
+  /** The Postgres schema the service owns and migrates. */
+  schema: string;
+  /** Topics this process produces to or consumes from; created if missing. */
+  topics: TopicSpec[];
+  /** Serve the service's request topics through Nest's Kafka transport. */
+  kafkaServer: boolean;
+  /** Extra set-up on the application before it listens (documentation, hooks…). */
+  configure?: (app: NestFastifyApplication) => void | Promise<void>;
+  adapter?: FastifyAdapter;
+}
+
+/**
+ * Starts one service process: topics, migrations, Kafka consumers, then HTTP. Readiness turns
+ * true only once the database answers and every consumer has joined its group.
+ */
+export async function runService(definition: ServiceDefinition): Promise<INestApplication> {
+  const { config } = definition;
+  await provisionTopics(config.KAFKA_BROKERS, definition.topics, config.KAFKA_REPLICATION_FACTOR);
+
+  const app = await NestFactory.create<NestFastifyApplication>(
+    definition.module,
+    definition.adapter ?? new FastifyAdapter(),
+    { bufferLogs: true },
+  );
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  app.enableShutdownHooks();
+  forceExitAfter(config.SHUTDOWN_TIMEOUT_MS);
+
+  const dataSource = app.get(DataSource);
+  if (config.MIGRATIONS_RUN) {
+    const ran = await migrate(dataSource, definition.schema);
+    if (ran.length > 0) logger.log({ migrations: ran }, 'migrations applied');
+  }
+  const readiness = app.get(Readiness);
+  readiness.register({ name: 'database', check: () => databaseAnswers(dataSource) });
+
+  if (definition.kafkaServer) {
+    const server = app.connectMicroservice<MicroserviceOptions>(
+      serverTransport({
+        brokers: config.KAFKA_BROKERS,
+        clientId: definition.name,
+        groupId: definition.name,
+        concurrency: config.KAFKA_CONCURRENCY,
+      }),
+      { inheritAppConfig: true },
+    );
+    await app.startAllMicroservices();
+    const [, consumer] = server.unwrap<[unknown, Consumer]>();
+    const joined = new ConsumerReadiness(`${definition.name}-requests`).watch(consumer, true);
+    readiness.register({ name: 'kafka-requests', check: () => joined.check().ok });
+  }
+
+  await definition.configure?.(app);
+  await app.listen(config.PORT, config.HOST);
+  logger.log({ port: config.PORT, host: config.HOST }, `${definition.name} listening`);
+  return app;
+}
+
+/** Shutdown hooks close consumers and pools; this bounds how long they may take. */
+function forceExitAfter(timeoutMs: number): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => process.exit(1), timeoutMs).unref();
+    });
+  }
+}
+
+/** The entry point's catch: a configuration error is printed plainly, anything else with its stack. */
+export function exitOnBootFailure(error: unknown): never {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+}

@@ -1,0 +1,88 @@
+import {
+  applyDecorators,
+  Catch,
+  Controller,
+  Logger,
+  UseFilters,
+  UseInterceptors,
+  type ArgumentsHost,
+  type CallHandler,
+  type ExceptionFilter,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import type { KafkaContext } from '@nestjs/microservices';
+import { Observable, of, tap } from 'rxjs';
+import {
+  fail,
+  type ErrorReply,
+  type ServiceReply,
+  type ServiceRequest,
+} from '@finfusion/contracts';
+import { runWithRequestContext } from './request-context';
+
+const isServiceRequest = (data: unknown): data is ServiceRequest<unknown> =>
+  typeof data === 'object' &&
+  data !== null &&
+  'meta' in data &&
+  typeof (data as { meta: unknown }).meta === 'object';
+
+/** Runs each request handler inside its request context and logs its outcome once. */
+export class MessageContextInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Messages');
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const rpc = context.switchToRpc();
+    const data: unknown = rpc.getData();
+    const topic = rpc.getContext<KafkaContext>().getTopic();
+    if (!isServiceRequest(data)) return next.handle();
+    const started = performance.now();
+    return new Observable((subscriber) =>
+      runWithRequestContext(data.meta, () =>
+        next
+          .handle()
+          .pipe(
+            tap((reply) => {
+              const status = (reply as ServiceReply<unknown> | undefined)?.status;
+              const durationMs = Math.round(performance.now() - started);
+              this.logger.log({ topic, status, duration_ms: durationMs }, 'request handled');
+            }),
+          )
+          .subscribe(subscriber),
+      ),
+    );
+  }
+}
+
+/** Any error a handler throws becomes an `api_error` reply; the gateway never waits in vain. */
+@Catch()
+export class ReplyExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Messages');
+
+  catch(exception: unknown, _host: ArgumentsHost): Observable<ErrorReply> {
+    this.logger.error(
+      {
+        err:
+          exception instanceof Error
+            ? { message: exception.message, stack: exception.stack }
+            : exception,
+      },
+      'request failed',
+    );
+    return of(
+      fail(500, {
+        type: 'api_error',
+        code: 'internal_error',
+        message: 'An internal error occurred. Retry with the same Idempotency-Key.',
+      }),
+    );
+  }
+}
+
+/** A controller of Kafka request handlers: request context, logging and error replies. */
+export const MessageController = (): ClassDecorator =>
+  applyDecorators(
+    Controller(),
+    UseInterceptors(MessageContextInterceptor),
+    UseFilters(ReplyExceptionFilter),
+  );

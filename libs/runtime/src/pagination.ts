@@ -1,0 +1,47 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { fail, type ErrorReply, type ListPage, type ListParams } from '@finfusion/contracts';
+
+/**
+ * Cursor pagination, newest first, over rows with `created_at` and `id` columns. The cursor row
+ * is read inside the query, so the comparison keeps the database's full timestamp precision.
+ * `query` must already be scoped to the merchant; a cursor outside that scope is a 400.
+ */
+export async function paginate<E extends ObjectLiteral, T>(
+  query: SelectQueryBuilder<E>,
+  params: ListParams,
+  toResource: (row: E) => T,
+): Promise<ListPage<T> | ErrorReply> {
+  const alias = query.alias;
+  const cursorParam = params.starting_after !== undefined ? 'starting_after' : 'ending_before';
+  const cursor = params.starting_after ?? params.ending_before;
+  const forward = params.ending_before === undefined;
+
+  if (cursor !== undefined) {
+    const exists = await query.clone().andWhere(`${alias}.id = :cursor`, { cursor }).getExists();
+    if (!exists) {
+      return fail(400, {
+        type: 'invalid_request_error',
+        code: 'resource_missing',
+        message: `No such object for ${cursorParam}: '${cursor}'`,
+        param: cursorParam,
+      });
+    }
+    const table = query.expressionMap.mainAlias?.metadata.tablePath ?? '';
+    query.andWhere(
+      `(${alias}.created_at, ${alias}.id) ${forward ? '<' : '>'} ` +
+        `(SELECT c.created_at, c.id FROM ${table} c WHERE c.id = :cursor)`,
+      { cursor },
+    );
+  }
+
+  const order = forward ? 'DESC' : 'ASC';
+  const rows = await query
+    .orderBy(`${alias}.created_at`, order)
+    .addOrderBy(`${alias}.id`, order)
+    .take(params.limit + 1)
+    .getMany();
+  const hasMore = rows.length > params.limit;
+  const page = rows.slice(0, params.limit);
+  if (!forward) page.reverse();
+  return { object: 'list', data: page.map(toResource), has_more: hasMore };
+}
