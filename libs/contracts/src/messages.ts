@@ -6,6 +6,8 @@ export interface RequestMeta {
   requestId: string;
   correlationId: string;
   idempotencyKey?: string;
+  /** Epoch milliseconds after which the gateway has stopped waiting: the service skips it. */
+  deadline?: number;
 }
 
 export interface ServiceRequest<P> {
@@ -53,6 +55,13 @@ export const fail = (status: number, error: ApiErrorBody): ErrorReply => ({
   status,
   error,
 });
+
+export const deadlinePassed = (): ErrorReply =>
+  fail(504, {
+    type: 'api_error',
+    code: 'service_timeout',
+    message: 'The request was not handled in time. Retry it with the same Idempotency-Key.',
+  });
 
 export const notFound = (resource: string, id: string, param = 'id'): ErrorReply =>
   fail(404, {

@@ -14,6 +14,7 @@ import {
 import type { KafkaContext } from '@nestjs/microservices';
 import { Observable, of, tap } from 'rxjs';
 import {
+  deadlinePassed,
   fail,
   type ErrorReply,
   type ServiceReply,
@@ -37,6 +38,13 @@ export class MessageContextInterceptor implements NestInterceptor {
     const topic = rpc.getContext<KafkaContext>().getTopic();
     if (!isServiceRequest(data)) return next.handle();
     const started = performance.now();
+    if (data.meta.deadline !== undefined && Date.now() > data.meta.deadline) {
+      // The gateway has already answered 504; doing the work now would surprise the caller.
+      return runWithRequestContext(data.meta, () => {
+        this.logger.warn({ topic }, 'request skipped: its deadline passed before it was handled');
+        return of(deadlinePassed());
+      });
+    }
     return new Observable((subscriber) =>
       runWithRequestContext(data.meta, () =>
         next
