@@ -16,19 +16,19 @@ const base = {
 };
 
 module.exports = {
+  // Integration and end-to-end tests wait on real brokers and databases; unit tests finish fast anyway.
+  testTimeout: 60_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['**/src/**/*.spec.ts'] },
     {
       ...base,
       displayName: 'int',
       testMatch: ['**/src/**/*.int-spec.ts'],
-      testTimeout: 60_000,
     },
     {
       ...base,
       displayName: 'e2e',
       testMatch: ['**/src/**/*.e2e-spec.ts'],
-      testTimeout: 120_000,
       globalSetup: '<rootDir>/libs/testing/src/stack.global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/stack.global-teardown.ts',
     },

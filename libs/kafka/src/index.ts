@@ -3,3 +3,4 @@ export * from './provision';
 export * from './publisher';
 export * from './consumer-readiness';
 export * from './kafka-logger';
+export * from './event-consumer';

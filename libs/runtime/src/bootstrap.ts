@@ -1,4 +1,4 @@
-import type { INestApplication, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -13,7 +13,7 @@ import { Readiness } from './health';
 
 export interface ServiceDefinition {
   name: string;
-  module: Type<unknown>;
+  module: Type<unknown> | DynamicModule;
   config: ServiceConfig & { PORT: number };
   /** The Postgres schema the service owns and migrates. */
   schema: string;
@@ -47,7 +47,7 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
   const dataSource = app.get(DataSource);
   if (config.MIGRATIONS_RUN) {
     const ran = await migrate(dataSource, definition.schema);
-    if (ran.length > 0) logger.log({ migrations: ran }, 'migrations applied');
+    if (ran.length > 0) logger.log({ msg: 'migrations applied', migrations: ran });
   }
   const readiness = app.get(Readiness);
   readiness.register({ name: 'database', check: () => databaseAnswers(dataSource) });
@@ -70,7 +70,7 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
 
   await definition.configure?.(app);
   await app.listen(config.PORT, config.HOST);
-  logger.log({ port: config.PORT, host: config.HOST }, `${definition.name} listening`);
+  logger.log({ msg: `${definition.name} listening`, port: config.PORT, host: config.HOST });
   return app;
 }
 

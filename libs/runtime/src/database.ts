@@ -60,3 +60,18 @@ export async function databaseAnswers(dataSource: DataSource, timeoutMs = 2000):
     clearTimeout(timer);
   }
 }
+
+/** The body of each app's `migrate.cli.ts`: migrate the app's schema and exit. */
+export async function runMigrationsCommand(settings: DatabaseSettings): Promise<void> {
+  const { DataSource: TypeOrmDataSource } = await import('typeorm');
+  const dataSource = new TypeOrmDataSource(dataSourceOptions(settings));
+  await dataSource.initialize();
+  try {
+    const ran = await migrate(dataSource, settings.schema);
+    process.stdout.write(
+      `${settings.schema}: ${ran.length === 0 ? 'up to date' : `applied ${ran.join(', ')}`}\n`,
+    );
+  } finally {
+    await dataSource.destroy();
+  }
+}

@@ -1,0 +1,23 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** Every public event the dispatcher has taken in, once per event id however often Kafka redelivers. */
+@Entity({ name: 'received_events' })
+export class ReceivedEventEntity {
+  @PrimaryColumn({ name: 'event_id', type: 'text' })
+  eventId!: string;
+
+  @Column({ type: 'text' })
+  topic!: string;
+
+  @Column({ name: 'event_type', type: 'text' })
+  eventType!: string;
+
+  @Column({ name: 'merchant_id', type: 'text' })
+  merchantId!: string;
+
+  @Column({ type: 'jsonb' })
+  envelope!: Record<string, unknown>;
+
+  @Column({ name: 'received_at', type: 'timestamptz', precision: 3, default: () => 'now()' })
+  receivedAt!: Date;
+}

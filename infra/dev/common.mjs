@@ -1,0 +1,327 @@
+// Helpers shared by start.mjs, test.mjs and run-cli.mjs. Node built-ins only at the top: these
+// scripts run on a fresh clone before node_modules exists; `pg` is imported once deps are in.
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The four services, in the order they are started and reported. */
+export const APPS = ['gateway', 'payments', 'customers', 'webhook-dispatcher'];
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/finfusion';
+
+// A fixed, non-secret key so card fingerprints are stable across local restarts. Never used in
+// production: deployments set CARD_FINGERPRINT_KEY from a secret.
+export const DEV_CARD_FINGERPRINT_KEY =
+  '6465762d6f6e6c792d636172642d66696e6765727072696e742d6b65792d3031';
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const isTruthy = (value) =>
+  value !== undefined && value !== '' && !['0', 'false', 'no'].includes(value.toLowerCase());
+
+// ── output ──────────────────────────────────────────────────────────────────────────────────
+
+export function createLog(stream = process.stdout) {
+  const color = stream.isTTY === true && !('NO_COLOR' in process.env);
+  const paint = (code, text) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
+  const write = (line) => stream.write(`${line}\n`);
+  return {
+    stream,
+    paint,
+    step: (msg) => write(`${paint('36', '▸')} ${msg}`),
+    ok: (msg) => write(`${paint('32', '✓')} ${msg}`),
+    warn: (msg) => write(`${paint('33', '!')} ${msg}`),
+    fail: (msg) => write(`${paint('31', '✗')} ${msg}`),
+    info: (msg) => write(msg),
+  };
+}
+
+export function tail(file, lines = 40) {
+  try {
+    const text = fs.readFileSync(file, 'utf8').trimEnd();
+    return text.split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+export const relative = (file) => path.relative(process.cwd(), file) || '.';
+
+// ── child processes ─────────────────────────────────────────────────────────────────────────
+
+/** Children still running, so a signal handler can end them. */
+export const activeChildren = new Set();
+
+/**
+ * Spawns a command in the repository and resolves with its exit (never rejects on a non-zero
+ * code). `detached` puts the child in its own process group, out of reach of the terminal's
+ * Ctrl-C, so the caller decides when and in which order it stops.
+ */
+export function run(
+  command,
+  args,
+  { env = process.env, stdio = 'inherit', detached = false } = {},
+) {
+  const child = spawn(command, args, { cwd: root, env, stdio, detached });
+  const record = { child, detached };
+  activeChildren.add(record);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.on('error', (error) => {
+      activeChildren.delete(record);
+      reject(new Error(`could not run ${command}: ${error.message}`));
+    });
+    child.on('close', (code, signal) => {
+      activeChildren.delete(record);
+      resolve({ code: code ?? (signal ? 128 + signalNumber(signal) : 1), signal, stdout, stderr });
+    });
+  });
+}
+
+export async function runOrThrow(what, command, args, options) {
+  const result = await run(command, args, options);
+  if (result.code !== 0) {
+    const how = result.signal ? `was stopped by ${result.signal}` : `exited with ${result.code}`;
+    throw new StepError(`${what} failed: \`${[command, ...args].join(' ')}\` ${how}`);
+  }
+  return result;
+}
+
+/** An expected failure: its message is the whole story, no stack trace needed. */
+export class StepError extends Error {}
+
+export function signalNumber(signal) {
+  return { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }[signal] ?? 1;
+}
+
+/** Sends a signal to a child, or to its whole process group when it was spawned detached. */
+export function signalChild({ child, detached }, signal) {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  try {
+    process.kill(detached ? -child.pid : child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+export function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+  // A zombie still answers kill(0); it is dead for our purposes.
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
+  }
+}
+
+// ── dependencies and build ─────────────────────────────────────────────────────────────────
+
+/** `npm ci` when node_modules is missing or older than package-lock.json. */
+export async function ensureDependencies(log, { stdio = 'inherit', quiet = false } = {}) {
+  const lock = path.join(root, 'package-lock.json');
+  const installed = path.join(root, 'node_modules', '.package-lock.json');
+  const stale =
+    !fs.existsSync(installed) || fs.statSync(lock).mtimeMs > fs.statSync(installed).mtimeMs;
+  if (!stale) {
+    if (!quiet) log.ok('dependencies are up to date');
+    return;
+  }
+  log.step('installing dependencies (npm ci)…');
+  await runOrThrow('npm ci', 'npm', ['ci', '--no-audit', '--no-fund'], {
+    stdio: ['ignore', stdio, stdio],
+  });
+  log.ok('dependencies installed');
+}
+
+export function turboBuild(log, { tasks = ['build'], stdio = 'inherit' } = {}) {
+  log.step(`${tasks.join(' + ')} (turbo)…`);
+  return runOrThrow(
+    tasks.join(' + '),
+    'npx',
+    ['turbo', 'run', ...tasks, '--output-logs=errors-only'],
+    { stdio: ['ignore', stdio, stdio] },
+  ).then(() => log.ok(`${tasks.join(' + ')} done`));
+}
+
+// ── Postgres ────────────────────────────────────────────────────────────────────────────────
+
+export const databaseName = (url) => decodeURIComponent(new URL(url).pathname.slice(1));
+
+export function withDatabase(url, name) {
+  const next = new URL(url);
+  next.pathname = `/${encodeURIComponent(name)}`;
+  return next.toString();
+}
+
+/** The URL without its password, for printing. */
+export function redactUrl(url) {
+  const copy = new URL(url);
+  if (copy.password) copy.password = '***';
+  return copy.toString();
+}
+
+const quoteIdent = (name) => `"${name.replaceAll('"', '""')}"`;
+
+/** Runs `fn(client)` connected to the `postgres` maintenance database of the URL's server. */
+export async function withAdminClient(databaseUrl, fn) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({
+    connectionString: withDatabase(databaseUrl, 'postgres'),
+    connectionTimeoutMillis: 5000,
+  });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (error) {
+    const where = new URL(databaseUrl);
+    throw new StepError(
+      `Postgres is not reachable at ${where.hostname}:${where.port || 5432} ` +
+        `(${error.code ?? error.message}). Start Postgres, or point DATABASE_URL at one ` +
+        `(e.g. postgres://postgres@127.0.0.1:5432/finfusion).`,
+    );
+  }
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Creates the URL's database unless it exists; returns true when it was created. */
+export function ensureDatabase(databaseUrl) {
+  const name = databaseName(databaseUrl);
+  return withAdminClient(databaseUrl, async (client) => {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount > 0) return false;
+    try {
+      await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
+      return true;
+    } catch (error) {
+      if (error.code === '42P04') return false; // created concurrently
+      throw error;
+    }
+  });
+}
+
+export function recreateDatabase(databaseUrl) {
+  const name = databaseName(databaseUrl);
+  return withAdminClient(databaseUrl, async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
+  });
+}
+
+// ── network and Kafka ───────────────────────────────────────────────────────────────────────
+
+export function isPortOpen(port, host = '127.0.0.1', timeoutMs = 1000) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    const done = (open) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** Resolves true when the first broker of a comma-separated list accepts TCP connections. */
+export function isBrokerReachable(brokers) {
+  const first = brokers.split(',')[0].trim();
+  const at = first.lastIndexOf(':');
+  return isPortOpen(Number(first.slice(at + 1)), first.slice(0, at).replace(/^\[|\]$/g, ''), 3000);
+}
+
+const kafkaScript = path.join('infra', 'kafka', 'kafka.sh');
+
+/**
+ * Starts the local broker on `port` unless one already answers there. Returns a handle whose
+ * `startedByUs` says whether stopping it is this run's job. The broker runs in its own process
+ * group (detached) so a Ctrl-C reaches only the script, which stops it last.
+ */
+export async function startLocalBroker(port, log, { stdio = 'inherit' } = {}) {
+  const env = { ...process.env, KAFKA_PORT: String(port) };
+  const handle = { port, startedByUs: false };
+  const status = await run('bash', [kafkaScript, 'status'], { env, stdio: 'ignore' });
+  if (status.code === 0 || (await isPortOpen(port))) {
+    log.ok(`Kafka: using the broker already running on 127.0.0.1:${port}`);
+    return handle;
+  }
+  log.step(`starting Kafka on 127.0.0.1:${port} (first run downloads it from Maven Central)…`);
+  handle.startedByUs = true; // set before starting: an interrupted start must still be stopped
+  await runOrThrow('starting Kafka', 'bash', [kafkaScript, 'start'], {
+    env,
+    stdio: ['ignore', stdio, stdio],
+    detached: true,
+  });
+  log.ok(`Kafka is up on 127.0.0.1:${port}`);
+  return handle;
+}
+
+export async function stopLocalBroker(handle, log, { stdio = 'inherit' } = {}) {
+  if (!handle?.startedByUs) return;
+  handle.startedByUs = false;
+  log.step(`stopping Kafka on 127.0.0.1:${handle.port}…`);
+  await run('bash', [kafkaScript, 'stop'], {
+    env: { ...process.env, KAFKA_PORT: String(handle.port) },
+    stdio: ['ignore', stdio, stdio],
+    detached: true,
+  });
+}
+
+// ── test stack leftovers ───────────────────────────────────────────────────────────────────
+
+/**
+ * Ends e2e services a test run left behind (jest killed before its global teardown, or a
+ * service a test restarted). libs/testing writes `.cache/test-logs/<app>.pid`; a pid is only
+ * signalled when its command line is still that app's main.js, so a recycled pid is safe.
+ */
+export async function killLeftoverTestServices(log) {
+  const dir = path.join(root, '.cache', 'test-logs');
+  const pids = [];
+  for (const app of APPS) {
+    const pidFile = path.join(dir, `${app}.pid`);
+    let pid;
+    try {
+      pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+    } catch {
+      continue;
+    }
+    if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && isServiceProcess(pid, app)) {
+      log.warn(`stopping leftover test service ${app} (pid ${pid})`);
+      process.kill(pid, 'SIGTERM');
+      pids.push(pid);
+    }
+    fs.rmSync(pidFile, { force: true });
+  }
+  const deadline = Date.now() + 8000;
+  while (pids.some(isAlive) && Date.now() < deadline) await sleep(100);
+  for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
+}
+
+export function isServiceProcess(pid, app) {
+  let cmdline;
+  try {
+    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    try {
+      cmdline = execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' });
+    } catch {
+      return false;
+    }
+  }
+  return cmdline.includes(path.join('apps', app, 'dist', 'main.js'));
+}

@@ -1,0 +1,355 @@
+// `npm start`: the whole platform on this machine, from a fresh clone.
+//
+// Installs dependencies if needed, creates the database, starts (or reuses) a local Kafka broker,
+// builds, provisions topics, starts the four services with logs in .cache/logs/, waits until they
+// are ready, makes sure a development merchant exists and prints how to call the API.
+// Ctrl-C stops the services, then the broker if this run started it.
+//
+// Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/finfusion),
+// KAFKA_BROKERS (default: a local broker on 127.0.0.1:9092, started by infra/kafka/kafka.sh),
+// LOG_LEVEL (info), CARD_FINGERPRINT_KEY (a fixed development key).
+//
+// Services and the broker run in their own process groups (detached): the terminal's Ctrl-C,
+// which signals the whole foreground group, reaches only this script, which then stops them in
+// order: services first (they leave their consumer groups cleanly), the broker last.
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import {
+  APPS,
+  DEFAULT_DATABASE_URL,
+  DEV_CARD_FINGERPRINT_KEY,
+  StepError,
+  activeChildren,
+  createLog,
+  databaseName,
+  ensureDatabase,
+  ensureDependencies,
+  isBrokerReachable,
+  isPortOpen,
+  redactUrl,
+  relative,
+  root,
+  run,
+  runOrThrow,
+  signalChild,
+  sleep,
+  startLocalBroker,
+  stopLocalBroker,
+  tail,
+  turboBuild,
+} from './common.mjs';
+
+const PORTS = { gateway: 3000, payments: 3001, customers: 3002, 'webhook-dispatcher': 3003 };
+const GATEWAY_URL = `http://127.0.0.1:${PORTS.gateway}`;
+const READY_TIMEOUT_MS = 120_000;
+// Services force their own exit after SHUTDOWN_TIMEOUT_MS (8 s); SIGKILL only after that.
+const STOP_TIMEOUT_MS = 10_000;
+const logDir = path.join(root, '.cache', 'logs');
+const merchantFile = path.join(root, '.cache', 'dev-merchant.json');
+const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+
+const log = createLog();
+/** app -> { child, detached, logFile, exited } */
+const services = new Map();
+let broker;
+let stopping;
+let firstSignalAt = 0;
+let forced = false;
+
+class Interrupted extends Error {}
+const guard = () => {
+  if (stopping) throw new Interrupted();
+};
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => onSignal(signal));
+
+function onSignal(signal) {
+  if (!stopping) {
+    firstSignalAt = Date.now();
+    log.info('');
+    log.step(`${signal} received: stopping…`);
+    void stop(0);
+    return;
+  }
+  // A Ctrl-C arrives twice (from the terminal and forwarded by npm); only a later one means
+  // "do not wait any longer".
+  if (!forced && Date.now() - firstSignalAt > 1500) {
+    forced = true;
+    log.warn('forced stop: killing the services now');
+    for (const service of services.values()) signalChild(service, 'SIGKILL');
+  }
+}
+
+async function main() {
+  log.info(log.paint('1', 'FinFusion — development stack'));
+  fs.mkdirSync(logDir, { recursive: true });
+
+  await ensureDependencies(log);
+  guard();
+
+  log.step(`Postgres: ${redactUrl(databaseUrl)}…`);
+  const created = await ensureDatabase(databaseUrl);
+  log.ok(`database ${databaseName(databaseUrl)} ${created ? 'created' : 'exists'}`);
+  guard();
+
+  let brokers = process.env.KAFKA_BROKERS;
+  if (brokers) {
+    if (!(await isBrokerReachable(brokers))) {
+      throw new StepError(`KAFKA_BROKERS=${brokers} does not accept connections.`);
+    }
+    log.ok(`Kafka: using KAFKA_BROKERS=${brokers}`);
+  } else {
+    broker = await startLocalBroker(9092, log);
+    brokers = '127.0.0.1:9092';
+  }
+  guard();
+
+  await turboBuild(log);
+  guard();
+
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: brokers,
+    LOG_LEVEL: process.env.LOG_LEVEL || 'info',
+  };
+
+  log.step('provisioning Kafka topics…');
+  await runLogged('topic provisioning', 'provision', ['libs/kafka/dist/provision.cli.js'], env);
+  log.ok('topics are in place');
+  guard();
+
+  for (const app of APPS) {
+    if (await isPortOpen(PORTS[app])) {
+      throw new StepError(
+        `port ${PORTS[app]} (${app}) is already in use: is another \`npm start\` running?`,
+      );
+    }
+  }
+  log.step(`starting ${APPS.join(', ')} (logs in ${relative(logDir)}/)…`);
+  for (const app of APPS) startService(app, serviceEnv(app, env));
+
+  await waitUntilReady();
+  guard();
+  log.ok('all services are ready');
+
+  const merchant = await developmentMerchant(env);
+  guard();
+
+  printSummary(merchant);
+}
+
+function serviceEnv(app, env) {
+  const own = { PORT: String(PORTS[app]) };
+  if (app === 'payments') {
+    own.CARD_FINGERPRINT_KEY = process.env.CARD_FINGERPRINT_KEY || DEV_CARD_FINGERPRINT_KEY;
+  }
+  if (app === 'webhook-dispatcher') {
+    // Lets a developer point webhooks at a local http://127.0.0.1 receiver.
+    own.WEBHOOK_ALLOW_LOOPBACK = 'true';
+    own.WEBHOOK_ALLOW_HTTP = 'true';
+  }
+  return { ...env, ...own };
+}
+
+function startService(app, env) {
+  const logFile = path.join(logDir, `${app}.log`);
+  const fd = fs.openSync(logFile, 'a');
+  fs.writeSync(fd, `\n──── npm start ${new Date().toISOString()} ────\n`);
+  const child = spawn(process.execPath, [path.join('apps', app, 'dist', 'main.js')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', fd, fd],
+    detached: true,
+  });
+  fs.closeSync(fd);
+  const service = { app, child, detached: true, logFile };
+  service.exited = new Promise((resolve) => child.once('close', resolve));
+  child.once('error', (error) => log.fail(`${app}: ${error.message}`));
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    log.fail(`${app} exited (${signal ?? `code ${code}`}); last lines of ${relative(logFile)}:`);
+    log.info(indent(tail(logFile)));
+    void stop(1);
+  });
+  services.set(app, service);
+}
+
+async function isReady(app) {
+  try {
+    const response = await fetch(`http://127.0.0.1:${PORTS[app]}/health/ready`, {
+      signal: AbortSignal.timeout(2000),
+    });
+    await response.arrayBuffer();
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntilReady() {
+  const pending = new Set(APPS);
+  const startedAt = Date.now();
+  let reportedAt = startedAt;
+  for (;;) {
+    const ready = await Promise.all([...pending].map(async (app) => [app, await isReady(app)]));
+    for (const [app, ok] of ready) if (ok) pending.delete(app);
+    guard();
+    if (pending.size === 0) return;
+    const elapsed = Date.now() - startedAt;
+    if (elapsed > READY_TIMEOUT_MS) {
+      for (const app of pending) {
+        log.fail(`${app} is not ready; last lines of ${relative(services.get(app).logFile)}:`);
+        log.info(indent(tail(services.get(app).logFile)));
+      }
+      throw new StepError(
+        `not ready after ${READY_TIMEOUT_MS / 1000} s: ${[...pending].join(', ')}`,
+      );
+    }
+    if (Date.now() - reportedAt >= 5000) {
+      log.info(`  … waiting for ${[...pending].join(', ')} (${Math.round(elapsed / 1000)} s)`);
+      reportedAt = Date.now();
+    }
+    await sleep(500);
+  }
+}
+
+async function developmentMerchant(env) {
+  const saved = readMerchant();
+  if (saved) {
+    const response = await fetch(`${GATEWAY_URL}/v2/customers?limit=1`, {
+      headers: { authorization: `Bearer ${saved.api_key}` },
+      signal: AbortSignal.timeout(10_000),
+    }).catch(() => undefined);
+    await response?.arrayBuffer().catch(() => undefined);
+    if (response?.status === 200) {
+      log.ok(`development merchant ${saved.merchant_id} (from ${relative(merchantFile)})`);
+      return saved;
+    }
+    log.step(`the saved development key was refused (${response?.status ?? 'no answer'});`);
+  }
+  log.step('creating the development merchant…');
+  const cli = ['apps/gateway/dist/merchants.cli.js', 'create', 'Development', '--json'];
+  const result = await run(process.execPath, cli, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const line = result.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .reverse()
+    .find((l) => parseMerchant(l) !== undefined);
+  if (result.code !== 0 || line === undefined) {
+    log.info(indent(`${result.stderr}${result.stdout}`.trimEnd()));
+    throw new StepError(`\`node ${cli.join(' ')}\` did not print {"merchant_id","api_key"}`);
+  }
+  fs.writeFileSync(merchantFile, `${line}\n`);
+  const merchant = parseMerchant(line);
+  log.ok(`development merchant ${merchant.merchant_id} (saved in ${relative(merchantFile)})`);
+  return merchant;
+}
+
+function readMerchant() {
+  try {
+    return parseMerchant(fs.readFileSync(merchantFile, 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+}
+
+function parseMerchant(text) {
+  try {
+    const value = JSON.parse(text);
+    return typeof value?.merchant_id === 'string' && typeof value?.api_key === 'string'
+      ? value
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs a one-shot command with its output in .cache/logs/<name>.log, shown only on failure. */
+async function runLogged(what, name, args, env) {
+  const logFile = path.join(logDir, `${name}.log`);
+  const result = await run(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  fs.writeFileSync(logFile, `${result.stdout}${result.stderr}`);
+  if (result.code !== 0) {
+    log.info(indent(tail(logFile)));
+    throw new StepError(`${what} failed (\`node ${args.join(' ')}\`); see ${relative(logFile)}`);
+  }
+}
+
+function printSummary({ merchant_id: merchantId, api_key: apiKey }) {
+  const b = (text) => log.paint('1', text);
+  log.info(`
+${log.paint('32', '✓ FinFusion is running')}
+
+  Gateway       ${b(GATEWAY_URL)}
+  API docs      ${GATEWAY_URL}/docs   (OpenAPI: ${GATEWAY_URL}/openapi.json)
+  Merchant      ${merchantId}
+  API key       ${b(apiKey)}
+  Logs          ${relative(logDir)}/{${APPS.join(',')}}.log
+
+  Create a customer:
+
+    curl -X POST ${GATEWAY_URL}/v2/customers \\
+      -H "Authorization: Bearer ${apiKey}" \\
+      -H "Content-Type: application/json" \\
+      -H "Idempotency-Key: readme-$RANDOM" \\
+      -d '{"email": "jane@example.com", "name": "Jane Doe", "metadata": {"source": "readme"}}'
+
+Press Ctrl-C to stop.`);
+}
+
+const indent = (text) =>
+  text
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
+
+/** Stops everything this run started, in order, then exits. Safe to call more than once. */
+function stop(code) {
+  stopping ??= (async () => {
+    // One-shot tools first (npm ci, turbo, a broker still starting, a CLI).
+    for (const record of activeChildren) signalChild(record, 'SIGTERM');
+    await waitFor(() => activeChildren.size === 0, STOP_TIMEOUT_MS);
+    for (const record of activeChildren) signalChild(record, 'SIGKILL');
+
+    const running = [...services.values()].filter((s) => s.child.exitCode === null);
+    if (running.length > 0) {
+      log.step(`stopping ${running.map((s) => s.app).join(', ')}…`);
+      for (const service of running) signalChild(service, 'SIGTERM');
+      const exited = Promise.all(running.map((s) => s.exited));
+      const inTime = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS)]);
+      if (!inTime) {
+        const late = running.filter((s) => s.child.exitCode === null && !s.child.signalCode);
+        log.warn(
+          `still running after ${STOP_TIMEOUT_MS / 1000} s, killing: ${late.map((s) => s.app)}`,
+        );
+      }
+      // SIGKILL the whole group even after a clean exit: nothing a service spawned may outlive it.
+      for (const service of running) {
+        try {
+          process.kill(-service.child.pid, 'SIGKILL');
+        } catch {
+          // group already empty
+        }
+      }
+      await exited;
+      log.ok('services stopped');
+    }
+
+    await stopLocalBroker(broker, log).catch((error) => log.fail(error.message));
+    process.exit(code);
+  })();
+  return stopping;
+}
+
+async function waitFor(predicate, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate() && Date.now() < deadline) await sleep(100);
+}
+
+main().catch(async (error) => {
+  if (stopping) return; // interrupted: stop() is already on its way
+  log.fail(error instanceof StepError ? error.message : (error?.stack ?? String(error)));
+  await stop(1);
+});
