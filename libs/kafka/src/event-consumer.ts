@@ -62,6 +62,8 @@ export class EventConsumer {
       allowAutoTopicCreation: false,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
+      // Bounds how long a disconnect waits for an idle fetch, so shutdown takes about a second.
+      maxWaitTimeInMs: 1_000,
     });
     this.producer = kafka.producer({
       allowAutoTopicCreation: false,

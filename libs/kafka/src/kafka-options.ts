@@ -28,6 +28,8 @@ export const serverTransport = (
       allowAutoTopicCreation: false,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
+      // Bounds how long a disconnect waits for an idle fetch, so shutdown takes about a second.
+      maxWaitTimeInMs: 1_000,
     },
     run: { partitionsConsumedConcurrently: settings.concurrency },
     subscribe: { fromBeginning: false },
@@ -49,6 +51,7 @@ export const clientTransport = (
     allowAutoTopicCreation: false,
     sessionTimeout: 30_000,
     heartbeatInterval: 3_000,
+    maxWaitTimeInMs: 1_000,
   },
   run: { partitionsConsumedConcurrently: 8 },
   subscribe: { fromBeginning: false },

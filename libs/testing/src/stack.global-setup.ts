@@ -1,1 +1,168 @@
-export default async function setup(): Promise<void> {}
+// Jest global setup of the e2e project: starts the four built services against the test
+// database and broker, on ports 13000-13003, and waits until each one is ready.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import {
+  childProcessEnv,
+  repoRoot,
+  serviceNames,
+  testEnv,
+  testLogDir,
+  testPorts,
+  urlVariables,
+  type ServiceName,
+} from './env';
+import {
+  spawnService,
+  stopService,
+  waitForReady,
+  writeSpec,
+  type ServiceSpec,
+} from './services';
+
+const READY_TIMEOUT_MS = 120_000;
+
+// A fixed, non-secret key: fingerprints in tests only need to be stable within a run.
+const TEST_CARD_FINGERPRINT_KEY = '746573742d6f6e6c792d636172642d66696e6765727072696e742d6b65793031';
+
+/** What each service gets on top of the inherited environment. */
+export function stackEnv(app: ServiceName): Record<string, string> {
+  const common = {
+    DATABASE_URL: testEnv.databaseUrl,
+    KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
+    HOST: '127.0.0.1',
+    PORT: String(testPorts[app]),
+    LOG_LEVEL: 'debug',
+  };
+  switch (app) {
+    case 'gateway':
+      return {
+        ...common,
+        RATE_LIMIT_REQUESTS: '40',
+        RATE_LIMIT_WINDOW_MS: '1000',
+        REQUEST_TIMEOUT_MS: '5000',
+      };
+    case 'payments':
+      return {
+        ...common,
+        CARD_FINGERPRINT_KEY: process.env.CARD_FINGERPRINT_KEY ?? TEST_CARD_FINGERPRINT_KEY,
+      };
+    case 'customers':
+      return common;
+    case 'webhook-dispatcher':
+      return {
+        ...common,
+        WEBHOOK_ALLOW_LOOPBACK: 'true',
+        WEBHOOK_ALLOW_HTTP: 'true',
+        // Compressed from minutes to milliseconds, so retry tests finish in seconds.
+        WEBHOOK_RETRY_SCHEDULE: '0,200,400,800,1600',
+      };
+    default: {
+      const unknown: never = app;
+      throw new Error(`no environment for ${String(unknown)}`);
+    }
+  }
+}
+
+export default async function globalSetup(): Promise<void> {
+  const startedAt = Date.now();
+  fs.mkdirSync(testLogDir, { recursive: true });
+  // A run that was killed before its teardown may have left services behind.
+  await Promise.all(serviceNames.map((app) => stopService(app)));
+
+  for (const app of serviceNames) {
+    const main = path.join(repoRoot, 'apps', app, 'dist', 'main.js');
+    if (!fs.existsSync(main)) {
+      throw new Error(
+        `${path.relative(repoRoot, main)} is missing: build first (\`npx turbo run build\`; npm test does)`,
+      );
+    }
+    if (await isPortOpen(testPorts[app])) {
+      throw new Error(
+        `port ${testPorts[app]} (${app}) is already in use: is another e2e run going on?`,
+      );
+    }
+  }
+
+  console.log(
+    `\ne2e stack: starting ${serviceNames.join(', ')} on ${testEnv.kafkaBrokers.join(',')} and ` +
+      `${redact(testEnv.databaseUrl)} (logs in ${path.relative(process.cwd(), testLogDir)}/)`,
+  );
+  await provisionTopics();
+  try {
+    for (const app of serviceNames) {
+      const spec: ServiceSpec = {
+        app,
+        command: process.execPath,
+        args: [path.join('apps', app, 'dist', 'main.js')],
+        env: stackEnv(app),
+      };
+      writeSpec(spec);
+      spawnService(spec, { truncateLog: true });
+    }
+    await waitForReady(serviceNames, READY_TIMEOUT_MS, (pending, elapsed) => {
+      console.log(`e2e stack: waiting for ${pending.join(', ')} (${Math.round(elapsed / 1000)} s)`);
+    });
+  } catch (error) {
+    await Promise.all(serviceNames.map((app) => stopService(app)));
+    throw error;
+  }
+
+  // Test workers are forked after the global setup and inherit these.
+  for (const app of serviceNames) {
+    process.env[urlVariables[app]] = `http://127.0.0.1:${testPorts[app]}`;
+  }
+  process.env.DATABASE_URL = testEnv.databaseUrl;
+  process.env.KAFKA_BROKERS = testEnv.kafkaBrokers.join(',');
+  console.log(`e2e stack: ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * Creates every topic once before the services start, so four processes do not race to create
+ * the same topics. Each service would create its own anyway; skipped when the CLI is not built.
+ */
+async function provisionTopics(): Promise<void> {
+  const cli = path.join(repoRoot, 'libs', 'kafka', 'dist', 'provision.cli.js');
+  if (!fs.existsSync(cli)) return;
+  const logFile = path.join(testLogDir, 'provision.log');
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli], {
+      cwd: repoRoot,
+      env: { ...childProcessEnv(), ...stackEnv('gateway'), LOG_LEVEL: 'info' },
+      timeout: 60_000,
+    });
+    fs.writeFileSync(logFile, stdout + stderr);
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    fs.writeFileSync(logFile, stdout + stderr);
+    throw new Error(`topic provisioning failed:\n${stdout}${stderr}`);
+  }
+}
+
+function isPortOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    const done = (open: boolean): void => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(1000, () => {
+      done(false);
+    });
+    socket.once('connect', () => {
+      done(true);
+    });
+    socket.once('error', () => {
+      done(false);
+    });
+  });
+}
+
+function redact(url: string): string {
+  const copy = new URL(url);
+  if (copy.password !== '') copy.password = '***';
+  return copy.toString();
+}

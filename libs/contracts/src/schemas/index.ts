@@ -1,1 +1,3 @@
-export {};
+export * from './envelope.schema';
+export * from './customer-events.schema';
+export * from './validate';

@@ -1,0 +1,50 @@
+import path from 'node:path';
+
+export const serviceNames = ['gateway', 'payments', 'customers', 'webhook-dispatcher'] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+/** The repository root, from src/ (jest) as from dist/ (built). */
+export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+export const testLogDir = path.join(repoRoot, '.cache', 'test-logs');
+
+/** Test ports sit 10000 above the development ones, so both stacks can run side by side. */
+export const testPorts: Readonly<Record<ServiceName, number>> = {
+  gateway: 13000,
+  payments: 13001,
+  customers: 13002,
+  'webhook-dispatcher': 13003,
+};
+
+/** The variable the global setup publishes each service's base URL in, for the test workers. */
+export const urlVariables: Readonly<Record<ServiceName, string>> = {
+  gateway: 'GATEWAY_URL',
+  payments: 'PAYMENTS_URL',
+  customers: 'CUSTOMERS_URL',
+  'webhook-dispatcher': 'WEBHOOK_DISPATCHER_URL',
+};
+
+export const serviceUrl = (app: ServiceName): string =>
+  process.env[urlVariables[app]] ?? `http://127.0.0.1:${testPorts[app]}`;
+
+/** Where the tests' Postgres, Kafka and gateway are; read when used, so a setup can change them. */
+export const testEnv = {
+  get databaseUrl(): string {
+    return process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/finfusion_test';
+  },
+  get kafkaBrokers(): string[] {
+    return (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',').map((b) => b.trim());
+  },
+  get gatewayUrl(): string {
+    return serviceUrl('gateway');
+  },
+};
+
+/**
+ * The environment a child process of the tests starts from: ours, minus what jest adds for its
+ * workers (a service must not believe it runs inside a test worker).
+ */
+export function childProcessEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.JEST_WORKER_ID;
+  return env;
+}
