@@ -20,7 +20,7 @@ const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 export function newId(prefix: IdPrefix): string {
   const bytes = randomBytes(22);
   let out = '';
-  for (const byte of bytes) out += ALPHABET[byte % 62];
+  for (const byte of bytes) out += ALPHABET.charAt(byte % 62);
   return `${prefix}_${out}`;
 }
 

@@ -71,11 +71,10 @@ describe('EventStore', () => {
       ),
     );
     const won = attempts.filter((a) => a.status === 'fulfilled');
-    const lost = attempts.filter((a) => a.status === 'rejected');
+    const lost = attempts.filter((a): a is PromiseRejectedResult => a.status === 'rejected');
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(11);
-    for (const loss of lost)
-      expect((loss as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
+    for (const loss of lost) expect(loss.reason).toBeInstanceOf(ConcurrencyError);
     expect(await store.readStream(dataSource.manager, stream)).toHaveLength(2);
   });
 
@@ -197,9 +196,9 @@ describe('LogSubscription', () => {
 });
 
 async function latestCheckpoint() {
-  const [row] = (await dataSource.query(
+  const [row] = await dataSource.query<{ t: string; p: string }[]>(
     `SELECT transaction_id::text AS t, global_position::text AS p FROM "${schema}".events
       ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
-  )) as { t: string; p: string }[];
+  );
   return row ? { transactionId: row.t, globalPosition: row.p } : START_OF_LOG;
 }

@@ -110,7 +110,7 @@ export class EventStore {
       `WHERE (SELECT coalesce(max(stream_version), 0) FROM ${this.table} WHERE stream_id = $1) = $2::int ` +
       `RETURNING ${COLUMNS}`;
     try {
-      const inserted = (await manager.query(sql, values)) as EventRow[];
+      const inserted = await manager.query<EventRow[]>(sql, values);
       if (inserted.length !== events.length) throw new ConcurrencyError(streamId, expectedVersion);
       return inserted.map(toStored);
     } catch (error) {
@@ -122,10 +122,10 @@ export class EventStore {
   }
 
   async readStream(manager: EntityManager, streamId: string): Promise<StoredEvent[]> {
-    const rows = (await manager.query(
+    const rows = await manager.query<EventRow[]>(
       `SELECT ${COLUMNS} FROM ${this.table} WHERE stream_id = $1 ORDER BY stream_version`,
       [streamId],
-    )) as EventRow[];
+    );
     return rows.map(toStored);
   }
 
@@ -139,22 +139,22 @@ export class EventStore {
     after: Checkpoint,
     limit: number,
   ): Promise<StoredEvent[]> {
-    const rows = (await manager.query(
+    const rows = await manager.query<EventRow[]>(
       `SELECT ${COLUMNS} FROM ${this.table}
         WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         ORDER BY transaction_id, global_position
         LIMIT $3`,
       [after.transactionId, after.globalPosition, limit],
-    )) as EventRow[];
+    );
     return rows.map(toStored);
   }
 
   async countAfter(manager: EntityManager, after: Checkpoint): Promise<number> {
-    const [row] = (await manager.query(
+    const [row] = await manager.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM ${this.table} WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)`,
       [after.transactionId, after.globalPosition],
-    )) as { n: number }[];
+    );
     return row?.n ?? 0;
   }
 }

@@ -73,10 +73,10 @@ export class LogSubscription {
   async processBatch(): Promise<number> {
     const { dataSource, store, name, handle } = this.options;
     return dataSource.transaction(async (manager) => {
-      const [lock] = (await manager.query(
+      const [lock] = await manager.query<{ locked: boolean }[]>(
         `SELECT pg_try_advisory_xact_lock(hashtext('log-subscription'), hashtext($1)) AS locked`,
         [name],
-      )) as { locked: boolean }[];
+      );
       if (lock?.locked !== true) return 0;
       const checkpoint = await this.readCheckpoint(manager);
       const events = await store.readAllAfter(manager, checkpoint, this.batchSize);
@@ -113,11 +113,11 @@ export class LogSubscription {
   }
 
   private async readCheckpoint(manager: EntityManager): Promise<Checkpoint> {
-    const [row] = (await manager.query(
+    const [row] = await manager.query<{ transaction_id: string; global_position: string }[]>(
       `SELECT transaction_id::text AS transaction_id, global_position::text AS global_position
          FROM "${this.options.store.schema}".checkpoints WHERE subscription_id = $1`,
       [this.options.name],
-    )) as { transaction_id: string; global_position: string }[];
+    );
     return row
       ? { transactionId: row.transaction_id, globalPosition: row.global_position }
       : START_OF_LOG;
@@ -142,19 +142,18 @@ export class LogSubscription {
         );
         delay = this.retryDelayMs;
       }
-      if (delay > 0 && this.running) await this.sleep(delay);
+      if (delay > 0) await this.sleep(delay);
     }
   }
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        self.wake = undefined;
+        this.wake = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wake = done;
     });
   }

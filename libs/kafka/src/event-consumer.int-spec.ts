@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { dlqTopicOf } from '@finfusion/contracts';
 import { DeadLetterHeaders, EventConsumer, type ConsumedRecord } from './event-consumer';
 import { provisionTopics } from './provision';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
-const quiet = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
-const kafka = new Kafka({ brokers, clientId: 'event-consumer-test', logLevel: 0 });
+const quiet = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+};
+const kafka = new Kafka({ brokers, clientId: 'event-consumer-test', logLevel: logLevel.NOTHING });
 
 async function produce(topic: string, messages: { key: string; value: string }[]) {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });

@@ -80,8 +80,9 @@ export class EventConsumer {
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
     await this.consumer.run({
       partitionsConsumedConcurrently: this.options.concurrency ?? 3,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        await this.process(toRecord(topic, partition, message), heartbeat);
+      eachMessage: async (payload) => {
+        const { topic, partition, message } = payload;
+        await this.process(toRecord(topic, partition, message), () => payload.heartbeat());
       },
     });
   }
@@ -140,7 +141,9 @@ const toRecord = (topic: string, partition: number, message: KafkaMessage): Cons
   value: message.value?.toString() ?? null,
   headers: Object.fromEntries(
     Object.entries(message.headers ?? {}).flatMap(([name, value]) =>
-      value === undefined ? [] : [[name, Array.isArray(value) ? value.join(',') : value.toString()]],
+      value === undefined
+        ? []
+        : [[name, Array.isArray(value) ? value.join(',') : value.toString()]],
     ),
   ),
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { provisionTopics } from './provision';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
@@ -13,7 +13,7 @@ describe('provisionTopics', () => {
     const again = await provisionTopics(brokers, [{ topic, numPartitions: 4 }]);
     expect(again).toEqual({ created: [], grown: [topic] });
 
-    const admin = new Kafka({ brokers, logLevel: 0 }).admin();
+    const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
     await admin.disconnect();

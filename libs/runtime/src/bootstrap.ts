@@ -1,4 +1,4 @@
-import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, NestApplicationOptions, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -37,7 +37,7 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
   const app = await NestFactory.create<NestFastifyApplication>(
     definition.module,
     definition.adapter ?? new FastifyAdapter(),
-    { bufferLogs: true },
+    bufferedLogs,
   );
   const logger = app.get(Logger);
   app.useLogger(logger);
@@ -73,6 +73,9 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
   logger.log({ msg: `${definition.name} listening`, port: config.PORT, host: config.HOST });
   return app;
 }
+
+/** Logs wait until the JSON logger is in place, so even start-up lines are structured. */
+const bufferedLogs: NestApplicationOptions = { bufferLogs: true };
 
 /** Shutdown hooks close consumers and pools; this bounds how long they may take. */
 function forceExitAfter(timeoutMs: number): void {

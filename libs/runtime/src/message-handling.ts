@@ -23,10 +23,7 @@ import {
 import { runWithRequestContext } from './request-context';
 
 const isServiceRequest = (data: unknown): data is ServiceRequest<unknown> =>
-  typeof data === 'object' &&
-  data !== null &&
-  'meta' in data &&
-  typeof (data as { meta: unknown }).meta === 'object';
+  typeof data === 'object' && data !== null && 'meta' in data && typeof data.meta === 'object';
 
 /** Runs each request handler inside its request context and logs its outcome once. */
 export class MessageContextInterceptor implements NestInterceptor {

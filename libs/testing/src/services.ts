@@ -6,13 +6,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  childProcessEnv,
-  repoRoot,
-  serviceUrl,
-  testLogDir,
-  type ServiceName,
-} from './env';
+import { childProcessEnv, repoRoot, serviceUrl, testLogDir, type ServiceName } from './env';
 
 export interface ServiceSpec {
   app: ServiceName;
@@ -96,7 +90,10 @@ export function spawnService(
   const fd = fs.openSync(logFileOf(spec.app), truncateLog ? 'w' : 'a');
   if (!truncateLog) {
     const worker = process.env.JEST_WORKER_ID ?? '?';
-    fs.writeSync(fd, `\n──── started again by a test (worker ${worker}) ${new Date().toISOString()} ────\n`);
+    fs.writeSync(
+      fd,
+      `\n──── started again by a test (worker ${worker}) ${new Date().toISOString()} ────\n`,
+    );
   }
   try {
     const child = spawn(spec.command, spec.args, {
@@ -137,12 +134,16 @@ export async function waitForReady(
   const startedAt = Date.now();
   let reportedAt = startedAt;
   for (;;) {
-    const results = await Promise.all([...pending].map(async (app) => [app, await isReady(app)] as const));
+    const results = await Promise.all(
+      [...pending].map(async (app) => [app, await isReady(app)] as const),
+    );
     for (const [app, ready] of results) if (ready) pending.delete(app);
     if (pending.size === 0) return;
     for (const app of pending) {
       if (pidOf(app) === undefined) {
-        throw new Error(`${app} exited before it was ready; last lines of its log:\n${logTail(app)}`);
+        throw new Error(
+          `${app} exited before it was ready; last lines of its log:\n${logTail(app)}`,
+        );
       }
     }
     const elapsed = Date.now() - startedAt;

@@ -15,18 +15,13 @@ import {
   urlVariables,
   type ServiceName,
 } from './env';
-import {
-  spawnService,
-  stopService,
-  waitForReady,
-  writeSpec,
-  type ServiceSpec,
-} from './services';
+import { spawnService, stopService, waitForReady, writeSpec, type ServiceSpec } from './services';
 
 const READY_TIMEOUT_MS = 120_000;
 
 // A fixed, non-secret key: fingerprints in tests only need to be stable within a run.
-const TEST_CARD_FINGERPRINT_KEY = '746573742d6f6e6c792d636172642d66696e6765727072696e742d6b65793031';
+const TEST_CARD_FINGERPRINT_KEY =
+  '746573742d6f6e6c792d636172642d66696e6765727072696e742d6b65793031';
 
 /** What each service gets on top of the inherited environment. */
 export function stackEnv(app: ServiceName): Record<string, string> {

@@ -1,4 +1,8 @@
-import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
@@ -45,7 +49,10 @@ export class EventIntakeService implements OnApplicationBootstrap, OnApplication
        VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (event_id) DO NOTHING`,
       [event.id, record.topic, event.type, event.merchant_id, record.value],
     );
-    this.logger.debug({ event_id: event.id, type: event.type, merchant_id: event.merchant_id }, 'event received');
+    this.logger.debug(
+      { event_id: event.id, type: event.type, merchant_id: event.merchant_id },
+      'event received',
+    );
   }
 }
 

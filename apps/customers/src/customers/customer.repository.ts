@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, IsNull, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { newId, type Customer, type RequestMeta } from '@finfusion/contracts';
+import { EventStore, type EventMetadata } from '@finfusion/event-store';
+import type { Decision } from './domain/customer';
+import { CustomerEntity } from './customer.entity';
+
+const eventMetadata = (meta: RequestMeta): EventMetadata => ({
+  merchantId: meta.merchantId,
+  requestId: meta.requestId,
+  correlationId: meta.correlationId,
+  ...(meta.idempotencyKey !== undefined && { idempotencyKey: meta.idempotencyKey }),
+});
+
+/**
+ * The customers table and the event log behind it. Every write stores the new state and appends
+ * its event through the same transaction's manager, so a change and its event commit together.
+ */
+@Injectable()
+export class CustomerRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: EventStore,
+  ) {}
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** A customer of this merchant that is not deleted; another merchant's id is simply absent. */
+  findLive(
+    manager: EntityManager,
+    merchantId: string,
+    id: string,
+    options: { lock?: boolean } = {},
+  ): Promise<CustomerEntity | null> {
+    return manager.findOne(CustomerEntity, {
+      where: { id, merchant_id: merchantId, deleted_at: IsNull() },
+      ...(options.lock === true && { lock: { mode: 'pessimistic_write' as const } }),
+    });
+  }
+
+  /** The merchant's live customers, for `paginate`; `email` matches case-insensitively. */
+  liveCustomers(merchantId: string, email?: string): SelectQueryBuilder<CustomerEntity> {
+    const query = this.dataSource
+      .getRepository(CustomerEntity)
+      .createQueryBuilder('customer')
+      .where('customer.merchant_id = :merchantId', { merchantId })
+      .andWhere('customer.deleted_at IS NULL');
+    return email === undefined
+      ? query
+      : query.andWhere('lower(customer.email) = lower(:email)', { email });
+  }
+
+  /**
+   * Inserts a new customer and appends its CustomerCreated. Returns false, writing nothing, when
+   * the merchant already has a customer created with the same idempotency key; a concurrent
+   * duplicate waits on the unique constraint until the first commits or rolls back.
+   */
+  async insert(manager: EntityManager, decision: Decision, meta: RequestMeta): Promise<boolean> {
+    const { state, event } = decision;
+    const table = manager.getRepository(CustomerEntity).metadata.tablePath;
+    const inserted = (await manager.query(
+      `INSERT INTO ${table}
+         (id, merchant_id, email, name, metadata, idempotency_key, version, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9)
+       ON CONFLICT (merchant_id, idempotency_key) DO NOTHING
+       RETURNING id`,
+      [
+        state.id,
+        state.merchant_id,
+        state.email,
+        state.name,
+        JSON.stringify(state.metadata),
+        state.idempotency_key,
+        state.version,
+        state.created_at,
+        state.updated_at,
+      ],
+    )) as unknown[];
+    if (inserted.length === 0) return false;
+    await this.append(manager, decision, 0, meta);
+    return true;
+  }
+
+  /**
+   * The customer as its creation with this idempotency key returned it, from the log's
+   * CustomerCreated, so a retried create answers what the first one answered.
+   */
+  async createdWithKey(
+    manager: EntityManager,
+    merchantId: string,
+    idempotencyKey: string,
+  ): Promise<Customer | null> {
+    const row = await manager.findOne(CustomerEntity, {
+      select: { id: true },
+      where: { merchant_id: merchantId, idempotency_key: idempotencyKey },
+    });
+    if (!row) return null;
+    const [created] = await this.store.readStream(manager, row.id);
+    return created ? (created.data as unknown as Customer) : null;
+  }
+
+  /** Stores a change decided on `previousVersion` (read under a row lock) and appends its event. */
+  async save(
+    manager: EntityManager,
+    previousVersion: number,
+    decision: Decision,
+    meta: RequestMeta,
+  ): Promise<void> {
+    const { state } = decision;
+    const result = await manager.update(
+      CustomerEntity,
+      { id: state.id, version: previousVersion },
+      {
+        email: state.email,
+        name: state.name,
+        metadata: state.metadata,
+        version: state.version,
+        updated_at: state.updated_at,
+        deleted_at: state.deleted_at,
+      },
+    );
+    if (result.affected !== 1) {
+      throw new Error(`customer ${state.id} is no longer at version ${previousVersion}`);
+    }
+    await this.append(manager, decision, previousVersion, meta);
+  }
+
+  private async append(
+    manager: EntityManager,
+    { state, event }: Decision,
+    expectedVersion: number,
+    meta: RequestMeta,
+  ): Promise<void> {
+    await this.store.append(manager, state.id, expectedVersion, [
+      {
+        eventId: newId('evt'),
+        type: event.type,
+        data: event.data,
+        metadata: eventMetadata(meta),
+      },
+    ]);
+  }
+}

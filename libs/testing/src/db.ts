@@ -1,0 +1,35 @@
+import { createRequire } from 'node:module';
+import { testEnv } from './env';
+
+// pg ships no type declarations and @types/pg is not a dependency: describe the little we use.
+interface PgClient {
+  connect(): Promise<unknown>;
+  query(text: string, values?: readonly unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  end(): Promise<void>;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+interface PgModule {
+  Client: new (config: { connectionString: string }) => PgClient;
+}
+
+let pg: PgModule | undefined;
+
+/**
+ * Runs one statement against the test database and returns its rows. Each call has its own
+ * connection, so no pool keeps a jest worker alive after the tests.
+ */
+export async function query(
+  sql: string,
+  params: readonly unknown[] = [],
+): Promise<Record<string, unknown>[]> {
+  pg ??= createRequire(__filename)('pg') as PgModule;
+  const client = new pg.Client({ connectionString: testEnv.databaseUrl });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const { rows } = await client.query(sql, params);
+    return rows;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,15 @@
+// Helpers for integration and end-to-end tests: real Postgres, Kafka and services, no mocks.
+export { serviceNames, serviceUrl, testEnv, testPorts, type ServiceName } from './env';
+export { api, type ApiClient, type ApiResponse } from './api';
+export { collectEvents, type CollectedEvent, type EventCollector } from './events';
+export { createMerchant, type TestMerchant } from './merchants';
+export { query } from './db';
+export { waitUntil } from './wait';
+export {
+  restartService,
+  serviceLogs,
+  startService,
+  stopService,
+  type StartOptions,
+  type StopOptions,
+} from './services';
