@@ -40,9 +40,10 @@ export function createLog(stream = process.stdout) {
   };
 }
 
-export function tail(file, lines = 40) {
+/** The last lines of a file, from byte `from` on (to show only what this run wrote). */
+export function tail(file, lines = 40, from = 0) {
   try {
-    const text = fs.readFileSync(file, 'utf8').trimEnd();
+    const text = fs.readFileSync(file).subarray(from).toString('utf8').trimEnd();
     return text.split('\n').slice(-lines).join('\n');
   } catch {
     return '(no log)';
@@ -145,14 +146,22 @@ export async function ensureDependencies(log, { stdio = 'inherit', quiet = false
   log.ok('dependencies installed');
 }
 
-export function turboBuild(log, { tasks = ['build'], stdio = 'inherit' } = {}) {
-  log.step(`${tasks.join(' + ')} (turbo)…`);
-  return runOrThrow(
-    tasks.join(' + '),
-    'npx',
-    ['turbo', 'run', ...tasks, '--output-logs=errors-only'],
-    { stdio: ['ignore', stdio, stdio] },
-  ).then(() => log.ok(`${tasks.join(' + ')} done`));
+/**
+ * `turbo run <tasks>`. Quiet mode keeps turbo's own chatter off the screen and shows it only
+ * when the build fails.
+ */
+export async function turboBuild(log, { tasks = ['build'], quiet = false } = {}) {
+  const what = tasks.join(' + ');
+  log.step(`${what} (turbo)…`);
+  const args = ['turbo', 'run', ...tasks, '--output-logs=errors-only'];
+  const result = await run('npx', args, {
+    stdio: quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+  });
+  if (result.code !== 0) {
+    if (quiet) log.stream.write(`${result.stdout}${result.stderr}`);
+    throw new StepError(`${what} failed (\`npx ${args.join(' ')}\`)`);
+  }
+  log.ok(`${what} done`);
 }
 
 // ── Postgres ────────────────────────────────────────────────────────────────────────────────
@@ -248,17 +257,20 @@ export function isBrokerReachable(brokers) {
 const kafkaScript = path.join('infra', 'kafka', 'kafka.sh');
 
 /**
- * Starts the local broker on `port` unless one already answers there. Returns a handle whose
- * `startedByUs` says whether stopping it is this run's job. The broker runs in its own process
- * group (detached) so a Ctrl-C reaches only the script, which stops it last.
+ * Starts the local broker on `handle.port` unless one already answers there, and records in
+ * `handle.startedByUs` whether stopping it is this run's job. The caller holds the handle before
+ * the start begins, so an interrupted start is stopped too. The broker runs in its own process
+ * group (detached): a Ctrl-C reaches only the script, which stops the broker last.
  */
-export async function startLocalBroker(port, log, { stdio = 'inherit' } = {}) {
+export const brokerHandle = (port) => ({ port, startedByUs: false });
+
+export async function startLocalBroker(handle, log, { stdio = 'inherit' } = {}) {
+  const { port } = handle;
   const env = { ...process.env, KAFKA_PORT: String(port) };
-  const handle = { port, startedByUs: false };
   const status = await run('bash', [kafkaScript, 'status'], { env, stdio: 'ignore' });
   if (status.code === 0 || (await isPortOpen(port))) {
     log.ok(`Kafka: using the broker already running on 127.0.0.1:${port}`);
-    return handle;
+    return;
   }
   log.step(`starting Kafka on 127.0.0.1:${port} (first run downloads it from Maven Central)…`);
   handle.startedByUs = true; // set before starting: an interrupted start must still be stopped
@@ -268,7 +280,6 @@ export async function startLocalBroker(port, log, { stdio = 'inherit' } = {}) {
     detached: true,
   });
   log.ok(`Kafka is up on 127.0.0.1:${port}`);
-  return handle;
 }
 
 export async function stopLocalBroker(handle, log, { stdio = 'inherit' } = {}) {

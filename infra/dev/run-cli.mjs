@@ -83,19 +83,15 @@ function workspaceFolder(name) {
 
 /** A quiet turbo build (of one workspace and its dependencies, or of everything). */
 async function build(folder) {
-  const filter = folder
-    ? [
-        `--filter=${JSON.parse(fs.readFileSync(path.join(root, folder, 'package.json'), 'utf8')).name}...`,
-      ]
-    : [];
-  const result = await run(
-    'npx',
-    ['turbo', 'run', 'build', '--output-logs=errors-only', ...filter],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const args = ['turbo', 'run', 'build', '--output-logs=errors-only'];
+  if (folder) {
+    const { name } = JSON.parse(fs.readFileSync(path.join(root, folder, 'package.json'), 'utf8'));
+    args.push(`--filter=${name}...`);
+  }
+  const result = await run('npx', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   if (result.code !== 0) {
     process.stderr.write(result.stdout + result.stderr);
-    throw new StepError('the build failed (output above)');
+    throw new StepError(`the build failed: \`npx ${args.join(' ')}\` (output above)`);
   }
 }
 

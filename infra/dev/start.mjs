@@ -21,6 +21,7 @@ import {
   DEV_CARD_FINGERPRINT_KEY,
   StepError,
   activeChildren,
+  brokerHandle,
   createLog,
   databaseName,
   ensureDatabase,
@@ -100,12 +101,13 @@ async function main() {
     }
     log.ok(`Kafka: using KAFKA_BROKERS=${brokers}`);
   } else {
-    broker = await startLocalBroker(9092, log);
+    broker = brokerHandle(9092);
+    await startLocalBroker(broker, log);
     brokers = '127.0.0.1:9092';
   }
   guard();
 
-  await turboBuild(log);
+  await turboBuild(log, { quiet: true });
   guard();
 
   const env = {
@@ -156,6 +158,7 @@ function serviceEnv(app, env) {
 function startService(app, env) {
   const logFile = path.join(logDir, `${app}.log`);
   const fd = fs.openSync(logFile, 'a');
+  const from = fs.fstatSync(fd).size;
   fs.writeSync(fd, `\n──── npm start ${new Date().toISOString()} ────\n`);
   const child = spawn(process.execPath, [path.join('apps', app, 'dist', 'main.js')], {
     cwd: root,
@@ -164,13 +167,19 @@ function startService(app, env) {
     detached: true,
   });
   fs.closeSync(fd);
-  const service = { app, child, detached: true, logFile };
+  const service = {
+    app,
+    child,
+    detached: true,
+    logFile,
+    tail: () => indent(tail(logFile, 40, from)),
+  };
   service.exited = new Promise((resolve) => child.once('close', resolve));
   child.once('error', (error) => log.fail(`${app}: ${error.message}`));
   child.once('exit', (code, signal) => {
     if (stopping) return;
     log.fail(`${app} exited (${signal ?? `code ${code}`}); last lines of ${relative(logFile)}:`);
-    log.info(indent(tail(logFile)));
+    log.info(service.tail());
     void stop(1);
   });
   services.set(app, service);
@@ -201,7 +210,7 @@ async function waitUntilReady() {
     if (elapsed > READY_TIMEOUT_MS) {
       for (const app of pending) {
         log.fail(`${app} is not ready; last lines of ${relative(services.get(app).logFile)}:`);
-        log.info(indent(tail(services.get(app).logFile)));
+        log.info(services.get(app).tail());
       }
       throw new StepError(
         `not ready after ${READY_TIMEOUT_MS / 1000} s: ${[...pending].join(', ')}`,

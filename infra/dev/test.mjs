@@ -20,6 +20,7 @@ import {
   DEFAULT_DATABASE_URL,
   StepError,
   activeChildren,
+  brokerHandle,
   createLog,
   ensureDependencies,
   isBrokerReachable,
@@ -84,7 +85,8 @@ async function main() {
     }
     log.ok(`Kafka: using TEST_KAFKA_BROKERS=${brokers}`);
   } else {
-    broker = await startLocalBroker(TEST_KAFKA_PORT, log);
+    broker = brokerHandle(TEST_KAFKA_PORT);
+    await startLocalBroker(broker, log);
     brokers = `127.0.0.1:${TEST_KAFKA_PORT}`;
   }
   checkInterrupted();
@@ -99,7 +101,7 @@ async function main() {
   log.step(`jest ${jestArgs.join(' ')}`.trimEnd());
   const jest = await run(
     'npx',
-    ['jest', '--ci', '--json', `--outputFile=${relative(resultsFile)}`, ...jestArgs],
+    ['jest', '--ci', '--json', `--outputFile=${resultsFile}`, ...jestArgs],
     {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: {
@@ -125,7 +127,9 @@ async function main() {
 
 async function check(name, command, hint) {
   log.step(`${name}: npx ${command.join(' ')}`);
-  const result = await run('npx', command, { stdio: ['ignore', 'inherit', 'inherit'] });
+  const result = await run('npx', command, {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   checkInterrupted();
   if (result.code !== 0) throw new StepError(`${name} check failed: ${hint}`);
   log.ok(`${name} check passed`);

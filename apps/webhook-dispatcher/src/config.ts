@@ -1,11 +1,60 @@
-import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsBoolean,
+  IsInt,
+  Max,
+  Min,
+  ValidateBy,
+  type ValidationArguments,
+} from 'class-validator';
 import { BooleanFromEnv, ServiceConfig } from '@finfusion/config';
+import { WebhookLimits } from '@finfusion/contracts';
+
+/** The Postgres schema the dispatcher owns; tests migrate schemas of their own. */
+export const WEBHOOKS_SCHEMA = 'webhooks';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** "0, 5000,300000" -> [0, 5000, 300000]; an item that is not a whole number fails validation. */
+const IntListFromEnv = (): PropertyDecorator =>
+  Transform(
+    ({ value, obj, key }: { value: unknown; obj: Record<string, unknown>; key: string }) => {
+      const raw = obj[key];
+      if (typeof raw !== 'string') return value;
+      return raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0)
+        .map((item) => (/^\d+$/.test(item) ? Number(item) : item));
+    },
+  );
+
+/** The lease must outlast an attempt, or a second worker could take over a delivery in flight. */
+const GreaterThan = (property: string): PropertyDecorator =>
+  ValidateBy({
+    name: 'greaterThan',
+    constraints: [property],
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => {
+        const other = (args?.object as Record<string, unknown> | undefined)?.[property];
+        return typeof value === 'number' && typeof other === 'number' && value > other;
+      },
+      defaultMessage: () => `must be greater than ${property}`,
+    },
+  });
 
 export class DispatcherConfig extends ServiceConfig {
   @IsInt()
   @Min(1)
   @Max(65535)
   PORT: number = 3003;
+
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE: number = 20;
 
   /** Development only: lets merchants register http:// endpoints. */
   @BooleanFromEnv()
@@ -16,4 +65,66 @@ export class DispatcherConfig extends ServiceConfig {
   @BooleanFromEnv()
   @IsBoolean()
   WEBHOOK_ALLOW_LOOPBACK: boolean = false;
+
+  /**
+   * Delay before each attempt, in ms: the first entry before attempt 1 (after the event is taken
+   * in), the next before attempt 2 (after attempt 1 failed), and so on. Its length is the number
+   * of attempts. Default: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+   */
+  @IntListFromEnv()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(50)
+  @IsInt({ each: true, message: 'must be a comma-separated list of milliseconds' })
+  @Min(0, { each: true })
+  @Max(7 * DAY_MS, { each: true })
+  WEBHOOK_RETRY_SCHEDULE: number[] = [
+    0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
+  ];
+
+  /** Per attempt: connecting, sending and receiving the response status. */
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  WEBHOOK_TIMEOUT_MS: number = 10_000;
+
+  /**
+   * How long a claimed delivery stays reserved for its worker. A dispatcher killed mid-flight
+   * leaves its deliveries claimed; any replica resumes them once this much time has passed.
+   */
+  @IsInt()
+  @GreaterThan('WEBHOOK_TIMEOUT_MS')
+  @Max(3_600_000)
+  WEBHOOK_LEASE_MS: number = 60_000;
+
+  /** An endpoint whose attempts all failed for this long is disabled. Default: 5 days. */
+  @IsInt()
+  @Min(0)
+  WEBHOOK_DISABLE_AFTER_FAILING_MS: number = 5 * DAY_MS;
+
+  /** How long a rotated-out secret keeps signing beside the new one, unless the request says. */
+  @IsInt()
+  @Min(0)
+  @Max(WebhookLimits.maxOverlapSeconds)
+  WEBHOOK_SECRET_OVERLAP_SECONDS: number = 24 * 3600;
+
+  /** Attempts in flight at once in this process. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WEBHOOK_CONCURRENCY: number = 32;
+
+  /**
+   * Attempts in flight at once to one endpoint (per replica), so a slow endpoint with a backlog
+   * cannot take every slot from the others.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  WEBHOOK_ENDPOINT_CONCURRENCY: number = 4;
+
+  /** How often the worker looks for due deliveries when nothing woke it earlier. */
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  WEBHOOK_POLL_MS: number = 1000;
 }

@@ -5,3 +5,8 @@ export * from './metadata';
 export * from './customers';
 export * from './events';
 export * from './schemas';
+export * from './cards';
+export * from './currencies';
+export * from './payments';
+export * from './schemas/payment-events.schema';
+export * from './webhooks';

@@ -32,7 +32,8 @@ export async function collectEvents(topic: string): Promise<EventCollector> {
   const kafka = new Kafka({
     clientId: 'finfusion-tests',
     brokers: testEnv.kafkaBrokers,
-    logLevel: logLevel.ERROR,
+    // Retriable errors (a coordinator still loading) are noise here; a real failure throws.
+    logLevel: logLevel.NOTHING,
   });
   const admin = kafka.admin();
   await admin.connect();

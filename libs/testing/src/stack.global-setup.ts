@@ -15,7 +15,14 @@ import {
   urlVariables,
   type ServiceName,
 } from './env';
-import { spawnService, stopService, waitForReady, writeSpec, type ServiceSpec } from './services';
+import {
+  removeSpec,
+  spawnService,
+  stopService,
+  waitForReady,
+  writeSpec,
+  type ServiceSpec,
+} from './services';
 
 const READY_TIMEOUT_MS = 120_000;
 
@@ -102,7 +109,12 @@ export default async function globalSetup(): Promise<void> {
       console.log(`e2e stack: waiting for ${pending.join(', ')} (${Math.round(elapsed / 1000)} s)`);
     });
   } catch (error) {
-    await Promise.all(serviceNames.map((app) => stopService(app)));
+    await Promise.all(
+      serviceNames.map(async (app) => {
+        await stopService(app);
+        removeSpec(app);
+      }),
+    );
     throw error;
   }
 

@@ -3,6 +3,7 @@ import { DataSource, IsNull, type EntityManager, type SelectQueryBuilder } from 
 import { newId, type Customer, type RequestMeta } from '@finfusion/contracts';
 import { EventStore, type EventMetadata } from '@finfusion/event-store';
 import type { Decision } from './domain/customer';
+import { customerInEvent } from './domain/customer.events';
 import { CustomerEntity } from './customer.entity';
 
 const eventMetadata = (meta: RequestMeta): EventMetadata => ({
@@ -62,9 +63,9 @@ export class CustomerRepository {
    * duplicate waits on the unique constraint until the first commits or rolls back.
    */
   async insert(manager: EntityManager, decision: Decision, meta: RequestMeta): Promise<boolean> {
-    const { state, event } = decision;
+    const { state } = decision;
     const table = manager.getRepository(CustomerEntity).metadata.tablePath;
-    const inserted = (await manager.query(
+    const inserted: unknown[] = await manager.query(
       `INSERT INTO ${table}
          (id, merchant_id, email, name, metadata, idempotency_key, version, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9)
@@ -81,7 +82,7 @@ export class CustomerRepository {
         state.created_at,
         state.updated_at,
       ],
-    )) as unknown[];
+    );
     if (inserted.length === 0) return false;
     await this.append(manager, decision, 0, meta);
     return true;
@@ -102,7 +103,7 @@ export class CustomerRepository {
     });
     if (!row) return null;
     const [created] = await this.store.readStream(manager, row.id);
-    return created ? (created.data as unknown as Customer) : null;
+    return created ? customerInEvent(created.data) : null;
   }
 
   /** Stores a change decided on `previousVersion` (read under a row lock) and appends its event. */

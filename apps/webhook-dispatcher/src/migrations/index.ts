@@ -1,3 +1,5 @@
 import { ReceivedEvents1764100000000 } from './1764100000000-received-events';
+import { WebhookDelivery1764200000000 } from './1764200000000-webhook-delivery';
 
-export const migrations = [ReceivedEvents1764100000000];
+/** In order; never edit one that has shipped, add the next. */
+export const migrations = [ReceivedEvents1764100000000, WebhookDelivery1764200000000];

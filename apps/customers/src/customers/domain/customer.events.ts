@@ -45,3 +45,19 @@ export function publicTypeOf(type: CustomerChangeType): CustomerEvent['type'] {
     }
   }
 }
+
+/**
+ * The customer a stored event carries, in the API's field order: the log keeps data as jsonb,
+ * which reorders keys, and a replayed reply or a published event should read like the original.
+ */
+export function customerInEvent(data: Readonly<Record<string, unknown>>): Customer {
+  const stored = data as unknown as Customer;
+  return {
+    id: stored.id,
+    object: 'customer',
+    email: stored.email,
+    name: stored.name,
+    created_at: stored.created_at,
+    metadata: stored.metadata,
+  };
+}

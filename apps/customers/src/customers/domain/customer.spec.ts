@@ -6,7 +6,7 @@ import {
   updateCustomer,
   type CustomerState,
 } from './customer';
-import { publicTypeOf } from './customer.events';
+import { customerInEvent, publicTypeOf } from './customer.events';
 
 const created = new Date('2026-03-15T10:30:00.123Z');
 const later = new Date('2026-03-15T11:00:00.000Z');
@@ -161,5 +161,13 @@ describe('publicTypeOf', () => {
     expect(publicTypeOf('CustomerCreated')).toBe('customer.created');
     expect(publicTypeOf('CustomerUpdated')).toBe('customer.updated');
     expect(publicTypeOf('CustomerDeleted')).toBe('customer.deleted');
+  });
+});
+
+describe('customerInEvent', () => {
+  it("reads a stored event's customer back in the API's field order", () => {
+    const customer = toCustomer(existing());
+    const reordered = Object.fromEntries(Object.entries(customer).reverse());
+    expect(JSON.stringify(customerInEvent(reordered))).toBe(JSON.stringify(customer));
   });
 });

@@ -59,12 +59,12 @@ const normalizeName = (name: string | null | undefined): string | null =>
 
 /** Keys given replace those keys; a key set to "" is removed; other keys stay. */
 export function mergeMetadata(current: Metadata, patch: Metadata): Metadata {
-  const merged: Metadata = { ...current };
+  const merged = new Map(Object.entries(current));
   for (const [key, value] of Object.entries(patch)) {
-    if (value === '') delete merged[key];
-    else merged[key] = value;
+    if (value === '') merged.delete(key);
+    else merged.set(key, value);
   }
-  return merged;
+  return Object.fromEntries(merged);
 }
 
 const withoutEmptyValues = (metadata: Metadata): Metadata => mergeMetadata({}, metadata);

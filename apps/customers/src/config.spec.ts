@@ -1,0 +1,13 @@
+import { loadConfig } from '@finfusion/config';
+import { CustomersConfig } from './config';
+
+describe('CustomersConfig', () => {
+  it('defaults to port 3002 and a 100 ms relay poll', () => {
+    const config = loadConfig(CustomersConfig, {});
+    expect(config).toMatchObject({ PORT: 3002, RELAY_POLL_MS: 100, RELAY_BATCH_SIZE: 200 });
+  });
+
+  it('names a bad relay setting', () => {
+    expect(() => loadConfig(CustomersConfig, { RELAY_POLL_MS: 'soon' })).toThrow(/RELAY_POLL_MS/);
+  });
+});

@@ -1,0 +1,45 @@
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  newId,
+  ok,
+  RequestTopics,
+  type CreateCustomerPayload,
+  type Customer,
+  type ServiceReply,
+  type ServiceRequest,
+} from '@finfusion/contracts';
+import { MessageController } from '@finfusion/runtime';
+import { createCustomer } from '../domain/customer';
+import { CustomerRepository } from '../customer.repository';
+
+@MessageController()
+export class CreateCustomerHandler {
+  constructor(private readonly customers: CustomerRepository) {}
+
+  @MessagePattern(RequestTopics.customers.create)
+  async handle(
+    @Payload() { meta, payload }: ServiceRequest<CreateCustomerPayload>,
+  ): Promise<ServiceReply<Customer>> {
+    const decision = createCustomer(
+      {
+        id: newId('cust'),
+        merchantId: meta.merchantId,
+        email: payload.email,
+        name: payload.name,
+        metadata: payload.metadata,
+        idempotencyKey: meta.idempotencyKey,
+      },
+      new Date(),
+    );
+    return this.customers.transaction(async (manager) => {
+      if (await this.customers.insert(manager, decision, meta)) return ok(decision.event.data);
+      // Only a taken idempotency key makes the insert a no-op: answer with that customer.
+      const first =
+        meta.idempotencyKey === undefined
+          ? null
+          : await this.customers.createdWithKey(manager, meta.merchantId, meta.idempotencyKey);
+      if (!first) throw new Error('customer insert skipped without an idempotency key holder');
+      return ok(first);
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  notFound,
+  ok,
+  RequestTopics,
+  type Deleted,
+  type GetCustomerPayload,
+  type ServiceReply,
+  type ServiceRequest,
+} from '@finfusion/contracts';
+import { MessageController } from '@finfusion/runtime';
+import { deleteCustomer } from '../domain/customer';
+import { CustomerRepository } from '../customer.repository';
+
+@MessageController()
+export class DeleteCustomerHandler {
+  constructor(private readonly customers: CustomerRepository) {}
+
+  @MessagePattern(RequestTopics.customers.delete)
+  async handle(
+    @Payload() { meta, payload }: ServiceRequest<GetCustomerPayload>,
+  ): Promise<ServiceReply<Deleted>> {
+    return this.customers.transaction(async (manager) => {
+      const current = await this.customers.findLive(manager, meta.merchantId, payload.id, {
+        lock: true,
+      });
+      // A soft delete: the row stays for the log's sake, but a second delete finds nothing.
+      if (!current) return notFound('customer', payload.id);
+      await this.customers.save(
+        manager,
+        current.version,
+        deleteCustomer(current, new Date()),
+        meta,
+      );
+      return ok({ id: current.id, object: 'customer', deleted: true as const });
+    });
+  }
+}

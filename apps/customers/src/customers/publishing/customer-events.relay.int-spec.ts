@@ -1,0 +1,155 @@
+import { Logger } from '@nestjs/common';
+import { loadConfig } from '@finfusion/config';
+import {
+  EventHeaders,
+  EventTopics,
+  newId,
+  validatePublicEvent,
+  type CustomerEvent,
+} from '@finfusion/contracts';
+import { provisionTopics } from '@finfusion/kafka';
+import { collectEvents, testEnv, waitUntil, type EventCollector } from '@finfusion/testing';
+import { CustomersConfig } from '../../config';
+import { customersTopics } from '../../topics';
+import { CreateCustomerHandler } from '../create-customer/create-customer.handler';
+import { DeleteCustomerHandler } from '../delete-customer/delete-customer.handler';
+import { createCustomer } from '../domain/customer';
+import { UpdateCustomerHandler } from '../update-customer/update-customer.handler';
+import {
+  bodyOf,
+  newMerchantId,
+  openCustomersTestDb,
+  requestOf,
+  type CustomersTestDb,
+} from '../../testing/customers-db.fixture';
+import { CustomerEventsRelay } from './customer-events.relay';
+
+let db: CustomersTestDb;
+let collector: EventCollector;
+let create: CreateCustomerHandler;
+let update: UpdateCustomerHandler;
+let remove: DeleteCustomerHandler;
+const config = loadConfig(CustomersConfig, {
+  KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
+  RELAY_POLL_MS: '20',
+  RELAY_RETRY_MS: '200',
+});
+
+beforeAll(async () => {
+  Logger.overrideLogger(['error']);
+  await provisionTopics(testEnv.kafkaBrokers, customersTopics());
+  db = await openCustomersTestDb();
+  create = new CreateCustomerHandler(db.customers);
+  update = new UpdateCustomerHandler(db.customers);
+  remove = new DeleteCustomerHandler(db.customers);
+  collector = await collectEvents(EventTopics.customers);
+});
+afterAll(async () => {
+  await collector.stop();
+  await db.close();
+});
+
+/** Runs `work` with a relay of this test's schema running, and stops it afterwards. */
+async function withRelay(work: (relay: CustomerEventsRelay) => Promise<unknown>): Promise<void> {
+  const relay = new CustomerEventsRelay(db.dataSource, db.store, config);
+  await relay.start();
+  try {
+    await work(relay);
+  } finally {
+    await relay.stop();
+  }
+}
+
+const eventsOf = (merchantId: string) =>
+  collector.events.filter((e) => (e.value as CustomerEvent).merchant_id === merchantId);
+const published = (customerId: string) => collector.events.filter((e) => e.key === customerId);
+const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+describe('CustomerEventsRelay', () => {
+  it('publishes committed changes keyed by customer id, in order per customer, per the schema', async () => {
+    const merchantId = newMerchantId();
+    const request = requestOf(merchantId, { email: 'a@example.com', name: 'A' });
+    const a = bodyOf(await create.handle(request));
+    const b = bodyOf(await create.handle(requestOf(merchantId, { email: 'b@example.com' })));
+    bodyOf(await update.handle(requestOf(merchantId, { id: a.id, name: 'A2' })));
+    bodyOf(await update.handle(requestOf(merchantId, { id: a.id, metadata: { tier: 'gold' } })));
+    bodyOf(await remove.handle(requestOf(merchantId, { id: b.id })));
+
+    await withRelay(() => waitUntil(() => eventsOf(merchantId).length === 5, 20_000));
+
+    const received = eventsOf(merchantId);
+    for (const record of received) {
+      const event = record.value as CustomerEvent;
+      expect(validatePublicEvent(event)).toEqual([]);
+      expect(record.key).toBe(event.data.object.id);
+      expect(record.headers).toMatchObject({
+        [EventHeaders.type]: event.type,
+        [EventHeaders.schemaVersion]: '1',
+        [EventHeaders.merchantId]: merchantId,
+      });
+    }
+    const streamOf = (id: string) =>
+      published(id).map((r) => {
+        const event = r.value as CustomerEvent;
+        return [event.sequence, event.type, event.data.object.name, event.data.object.metadata];
+      });
+    expect(streamOf(a.id)).toEqual([
+      [1, 'customer.created', 'A', {}],
+      [2, 'customer.updated', 'A2', {}],
+      [3, 'customer.updated', 'A2', { tier: 'gold' }],
+    ]);
+    expect(streamOf(b.id)).toEqual([
+      [1, 'customer.created', null, {}],
+      [2, 'customer.deleted', null, {}],
+    ]);
+    // The public id is the stored event's id, and the request's ids travel in the headers.
+    const logged = await db.events(a.id);
+    expect(published(a.id).map((r) => (r.value as CustomerEvent).id)).toEqual(
+      logged.map((e) => e.eventId),
+    );
+    expect(published(a.id)[0]?.headers).toMatchObject({
+      [EventHeaders.requestId]: request.meta.requestId,
+      [EventHeaders.correlationId]: request.meta.correlationId,
+    });
+  });
+
+  it('publishes what was committed while no relay ran once one starts, from its checkpoint', async () => {
+    const merchantId = newMerchantId();
+    const before = bodyOf(await create.handle(requestOf(merchantId, { email: 'x@example.com' })));
+    await withRelay(() => waitUntil(() => published(before.id).length === 1, 20_000));
+
+    // Committed after the relay stopped: as if the process died right after the commit.
+    const during = bodyOf(await create.handle(requestOf(merchantId, { email: 'y@example.com' })));
+    await settle();
+    expect(published(during.id)).toHaveLength(0);
+
+    await withRelay(async (relay) => {
+      await waitUntil(() => published(during.id).length === 1, 20_000);
+      expect(await relay.lag()).toBe(0);
+    });
+    await settle();
+    expect(published(before.id)).toHaveLength(1);
+  });
+
+  it('publishes nothing of a change whose transaction rolled back', async () => {
+    const merchantId = newMerchantId();
+    const doomed = createCustomer(
+      { id: newId('cust'), merchantId, email: 'doomed@example.com' },
+      new Date(),
+    );
+    await withRelay(async () => {
+      await expect(
+        db.customers.transaction(async (manager) => {
+          await db.customers.insert(manager, doomed, requestOf(merchantId, {}).meta);
+          throw new Error('the request failed after its write');
+        }),
+      ).rejects.toThrow('the request failed after its write');
+      const after = bodyOf(await create.handle(requestOf(merchantId, { email: 'ok@example.com' })));
+      await waitUntil(() => published(after.id).length === 1, 20_000);
+    });
+    await settle();
+    expect(published(doomed.state.id)).toHaveLength(0);
+    expect(await db.row(doomed.state.id)).toBeNull();
+    expect(await db.events(doomed.state.id)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,92 @@
+import { EventHeaders, validatePublicEvent } from '@finfusion/contracts';
+import type { StoredEvent } from '@finfusion/event-store';
+import { createCustomer, deleteCustomer } from '../domain/customer';
+import { toKafkaRecord, toPublicEvent } from './public-event';
+
+const now = new Date('2026-03-15T10:30:00.123Z');
+const created = createCustomer(
+  {
+    id: 'cust_8Xq2',
+    merchantId: 'mer_7Hd1',
+    email: 'ada@example.com',
+    name: 'Ada',
+    metadata: { plan: 'pro' },
+  },
+  now,
+);
+
+const stored = (overrides: Partial<StoredEvent> = {}): StoredEvent => ({
+  globalPosition: '41',
+  transactionId: '900',
+  streamId: created.state.id,
+  streamVersion: 1,
+  eventId: 'evt_Kp3',
+  type: created.event.type,
+  schemaVersion: 1,
+  data: created.event.data as unknown as Record<string, unknown>,
+  metadata: {
+    merchantId: 'mer_7Hd1',
+    requestId: 'req_1',
+    correlationId: 'req_1',
+    idempotencyKey: 'k-1',
+  },
+  recordedAt: new Date('2026-03-15T10:30:00.130Z'),
+  ...overrides,
+});
+
+describe('toPublicEvent', () => {
+  it('wraps the stored customer in the public envelope, valid against its schema', () => {
+    const event = toPublicEvent(stored());
+    expect(event).toEqual({
+      id: 'evt_Kp3',
+      type: 'customer.created',
+      schema_version: 1,
+      created_at: '2026-03-15T10:30:00.130Z',
+      merchant_id: 'mer_7Hd1',
+      data: { object: created.event.data },
+      sequence: 1,
+    });
+    expect(validatePublicEvent(event)).toEqual([]);
+  });
+
+  it('names a deletion customer.deleted at its stream version', () => {
+    const deleted = deleteCustomer(created.state, now);
+    const event = toPublicEvent(
+      stored({
+        type: deleted.event.type,
+        streamVersion: 2,
+        data: deleted.event.data as unknown as Record<string, unknown>,
+      }),
+    );
+    expect(event).toMatchObject({ type: 'customer.deleted', sequence: 2 });
+    expect(validatePublicEvent(event)).toEqual([]);
+  });
+
+  it('refuses a stored type it does not know rather than dropping the event', () => {
+    expect(() => toPublicEvent(stored({ type: 'CustomerMerged' }))).toThrow(/CustomerMerged/);
+  });
+});
+
+describe('toKafkaRecord', () => {
+  it('keys the record by customer id and sets the routing headers', () => {
+    const record = toKafkaRecord(stored());
+    expect(record.key).toBe(created.state.id);
+    expect(JSON.parse(record.value)).toEqual(toPublicEvent(stored()));
+    expect(record.headers).toEqual({
+      [EventHeaders.type]: 'customer.created',
+      [EventHeaders.schemaVersion]: '1',
+      [EventHeaders.merchantId]: 'mer_7Hd1',
+      [EventHeaders.correlationId]: 'req_1',
+      [EventHeaders.requestId]: 'req_1',
+    });
+  });
+
+  it('leaves out the ids the event was recorded without', () => {
+    const record = toKafkaRecord(stored({ metadata: { merchantId: 'mer_7Hd1' } }));
+    expect(Object.keys(record.headers ?? {})).toEqual([
+      EventHeaders.type,
+      EventHeaders.schemaVersion,
+      EventHeaders.merchantId,
+    ]);
+  });
+});

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import {
+  newId,
+  type RequestMeta,
+  type ServiceReply,
+  type ServiceRequest,
+} from '@finfusion/contracts';
+import { EventStore, type StoredEvent } from '@finfusion/event-store';
+import { dataSourceOptions, migrate } from '@finfusion/runtime';
+import { testEnv } from '@finfusion/testing';
+import { CustomerEntity } from '../customers/customer.entity';
+import { CustomerRepository } from '../customers/customer.repository';
+import { customersDatabase } from '../database';
+
+/** A migrated schema of its own per test file, so files never see each other's rows or events. */
+export interface CustomersTestDb {
+  schema: string;
+  dataSource: DataSource;
+  store: EventStore;
+  customers: CustomerRepository;
+  row(id: string): Promise<CustomerEntity | null>;
+  events(customerId: string): Promise<StoredEvent[]>;
+  close(): Promise<void>;
+}
+
+export async function openCustomersTestDb(): Promise<CustomersTestDb> {
+  const schema = `customers_test_${randomBytes(4).toString('hex')}`;
+  const dataSource = new DataSource(
+    dataSourceOptions(customersDatabase(testEnv.databaseUrl, schema, 20)),
+  );
+  await dataSource.initialize();
+  await migrate(dataSource, schema);
+  const store = new EventStore(schema);
+  return {
+    schema,
+    dataSource,
+    store,
+    customers: new CustomerRepository(dataSource, store),
+    row: (id) => dataSource.manager.findOneBy(CustomerEntity, { id }),
+    events: (customerId) => store.readStream(dataSource.manager, customerId),
+    async close() {
+      await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await dataSource.destroy();
+    },
+  };
+}
+
+export const newMerchantId = (): string => newId('mer');
+
+/** A request as the gateway sends it. */
+export const requestOf = <P>(
+  merchantId: string,
+  payload: P,
+  meta: Partial<RequestMeta> = {},
+): ServiceRequest<P> => {
+  const requestId = newId('req');
+  return { meta: { merchantId, requestId, correlationId: requestId, ...meta }, payload };
+};
+
+/** Successive creates land on distinct milliseconds, so "newest first" has one right answer. */
+export const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 3));
+
+/** The body of a successful reply; a failure fails the test with the reply in the message. */
+export const bodyOf = <B>(reply: ServiceReply<B>): B => {
+  if (!reply.ok) throw new Error(`expected success, got ${JSON.stringify(reply)}`);
+  return reply.body;
+};

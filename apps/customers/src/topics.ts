@@ -1,0 +1,18 @@
+import {
+  dlqTopicOf,
+  EventTopics,
+  replyTopicOf,
+  requestTopicsOf,
+  topicPlan,
+  type TopicSpec,
+} from '@finfusion/contracts';
+
+/** The topics this process consumes or produces, with the plan's partition counts. */
+export function customersTopics(): TopicSpec[] {
+  const used = new Set<string>([
+    ...requestTopicsOf('customers').flatMap((topic) => [topic, replyTopicOf(topic)]),
+    EventTopics.customers,
+    dlqTopicOf(EventTopics.customers),
+  ]);
+  return topicPlan().filter((spec) => used.has(spec.topic));
+}

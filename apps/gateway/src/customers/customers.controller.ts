@@ -1,0 +1,100 @@
+import { Body, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiParam } from '@nestjs/swagger';
+import {
+  RequestTopics,
+  type Customer,
+  type CustomerList,
+  type Deleted,
+  type RequestMeta,
+} from '@finfusion/contracts';
+import { ApiErrors, ApiIdempotentPost, ApiSuccess } from '../docs/api-docs.decorators';
+import { ServiceClient } from '../forwarding/service-client';
+import { ApiController } from '../http/api-controller.decorator';
+import { Meta } from '../http/request-meta.decorator';
+import { DEFAULT_LIMIT } from '../validation/list-query.dto';
+import { ResourceIdPipe } from '../validation/resource-id.pipe';
+import {
+  CreateCustomerRequest,
+  ListCustomersQuery,
+  UpdateCustomerRequest,
+} from './customer.requests';
+import {
+  CustomerListResponse,
+  CustomerResponse,
+  DeletedCustomerResponse,
+} from './customer.responses';
+
+const customerId = new ResourceIdPipe('customer');
+const idParam = ApiParam({ name: 'id', description: 'The customer id (cust_…).' });
+
+/** Customers: validated here, decided by the customers service, scoped to the caller's merchant. */
+@ApiController('customers', 'Customers')
+export class CustomersController {
+  constructor(private readonly services: ServiceClient) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create a customer' })
+  @ApiSuccess(CustomerResponse, 'The new customer.', { idempotent: true })
+  @ApiIdempotentPost()
+  create(@Body() body: CreateCustomerRequest, @Meta() meta: RequestMeta): Promise<Customer> {
+    const { email, name, metadata } = body;
+    return this.services.send(
+      RequestTopics.customers.create,
+      meta,
+      { email, name, metadata },
+      meta.requestId,
+    );
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Retrieve a customer' })
+  @idParam
+  @ApiSuccess(CustomerResponse, 'The customer.')
+  @ApiErrors(404)
+  get(@Param('id', customerId) id: string, @Meta() meta: RequestMeta): Promise<Customer> {
+    return this.services.send(RequestTopics.customers.get, meta, { id }, id);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List customers, newest first' })
+  @ApiSuccess(CustomerListResponse, 'A page of customers.')
+  @ApiErrors(400)
+  list(@Query() query: ListCustomersQuery, @Meta() meta: RequestMeta): Promise<CustomerList> {
+    const { limit = DEFAULT_LIMIT, starting_after, ending_before, email } = query;
+    return this.services.send(
+      RequestTopics.customers.list,
+      meta,
+      { limit, starting_after, ending_before, email },
+      meta.requestId,
+    );
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Update a customer' })
+  @idParam
+  @ApiSuccess(CustomerResponse, 'The updated customer.')
+  @ApiErrors(400, 404, 413, 415)
+  update(
+    @Param('id', customerId) id: string,
+    @Body() body: UpdateCustomerRequest,
+    @Meta() meta: RequestMeta,
+  ): Promise<Customer> {
+    const { email, name, metadata } = body;
+    return this.services.send(
+      RequestTopics.customers.update,
+      meta,
+      { id, email, name, metadata },
+      id,
+    );
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Delete a customer' })
+  @idParam
+  @ApiSuccess(DeletedCustomerResponse, 'The customer is deleted.')
+  @ApiErrors(404)
+  delete(@Param('id', customerId) id: string, @Meta() meta: RequestMeta): Promise<Deleted> {
+    return this.services.send(RequestTopics.customers.delete, meta, { id }, id);
+  }
+}

@@ -1,0 +1,13 @@
+import 'reflect-metadata';
+import { loadConfig } from '@finfusion/config';
+import { exitOnBootFailure, runMigrationsCommand } from '@finfusion/runtime';
+import { GATEWAY_SCHEMA, GatewayConfig } from './config';
+import { gatewayDatabase } from './database';
+
+// Runs the gateway migrations and exits: for deployments that migrate before starting the app.
+async function main(): Promise<void> {
+  const config = loadConfig(GatewayConfig);
+  await runMigrationsCommand(gatewayDatabase(config.DATABASE_URL, GATEWAY_SCHEMA));
+}
+
+main().catch(exitOnBootFailure);

@@ -1,0 +1,33 @@
+import { Injectable, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
+import { ApiError } from '../errors/api-error';
+import { validationError } from './validation-errors';
+
+const isPlainObject = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * class-validator DTOs for bodies and query strings: unknown fields refused, values converted
+ * only where a DTO says so (`@Type`), and errors in the API's shape naming the field.
+ */
+@Injectable()
+export class GatewayValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+      validationError: { target: false, value: true },
+      exceptionFactory: validationError,
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // A JSON array, string or null would otherwise reach class-transformer as if it were an object.
+    if (metadata.type === 'body' && metadata.metatype !== undefined && !isPlainObject(value)) {
+      throw ApiError.of('invalid_body');
+    }
+    return super.transform(value, metadata) as Promise<unknown>;
+  }
+}

@@ -1,0 +1,65 @@
+import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { MetadataLimits } from '@finfusion/contracts';
+
+export const IS_METADATA = 'isMetadata';
+
+export interface MetadataProblem {
+  /** The offending key, when the problem is one entry's. */
+  key?: string;
+  message: string;
+}
+
+// Limits count characters as a reader does: code points, not UTF-16 units.
+function lengthOf(text: string): number {
+  let count = 0;
+  for (const _codePoint of text) count++;
+  return count;
+}
+
+/** The first way `value` breaks DESIGN.md's metadata rules, or undefined when it keeps them. */
+export function metadataProblem(value: unknown): MetadataProblem | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { message: 'metadata must be an object whose values are strings.' };
+  }
+  const entries = Object.entries(value);
+  if (entries.length > MetadataLimits.maxKeys) {
+    return { message: `metadata can have at most ${MetadataLimits.maxKeys} keys.` };
+  }
+  for (const [key, entry] of entries) {
+    if (key.length === 0 || lengthOf(key) > MetadataLimits.maxKeyLength) {
+      return {
+        key,
+        message: `metadata keys must be 1 to ${MetadataLimits.maxKeyLength} characters long.`,
+      };
+    }
+    if (typeof entry !== 'string') {
+      return { key, message: `metadata.${key} must be a string.` };
+    }
+    if (lengthOf(entry) > MetadataLimits.maxValueLength) {
+      return {
+        key,
+        message: `metadata.${key} must be at most ${MetadataLimits.maxValueLength} characters long.`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * DESIGN.md's metadata: an object of at most 50 string values, keys of at most 40 characters,
+ * values of at most 500. The validation error names the offending key (`metadata.company`).
+ */
+export function IsMetadata(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) => {
+    registerDecorator({
+      name: IS_METADATA,
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options,
+      validator: {
+        validate: (value: unknown) => metadataProblem(value) === undefined,
+        defaultMessage: (args) => metadataProblem(args?.value)?.message ?? 'metadata is invalid.',
+      },
+    });
+  };
+}

@@ -1,0 +1,55 @@
+import type { ValidationError } from 'class-validator';
+import { ApiError } from '../errors/api-error';
+import { IS_METADATA, metadataProblem } from './is-metadata.validator';
+
+interface Failure {
+  path: string;
+  error: ValidationError;
+}
+
+/** The first failing leaf, depth first, with its dotted path (`metadata.company`, `items.0.id`). */
+export function firstFailure(errors: ValidationError[], parent = ''): Failure | undefined {
+  for (const error of errors) {
+    const path = parent === '' ? error.property : `${parent}.${error.property}`;
+    if (error.constraints !== undefined && Object.keys(error.constraints).length > 0) {
+      return { path, error };
+    }
+    const nested = firstFailure(error.children ?? [], path);
+    if (nested) return nested;
+  }
+  return undefined;
+}
+
+/** class-validator's errors as the API's 400, naming one field in `param`. */
+export function validationError(errors: ValidationError[]): ApiError {
+  const failure = firstFailure(errors);
+  if (!failure) return ApiError.of('parameter_invalid');
+  const { path, error } = failure;
+  const constraints = error.constraints ?? {};
+  if ('whitelistValidation' in constraints) {
+    return ApiError.of('parameter_unknown', {
+      message: `Received unknown parameter: ${path}.`,
+      param: path,
+    });
+  }
+  if (error.value === undefined) {
+    return ApiError.of('parameter_missing', {
+      message: `Missing required parameter: ${path}.`,
+      param: path,
+    });
+  }
+  if (IS_METADATA in constraints) {
+    const problem = metadataProblem(error.value);
+    return ApiError.of('parameter_invalid', {
+      message: problem?.message ?? constraints[IS_METADATA],
+      param: problem?.key === undefined ? path : `${path}.${problem.key}`,
+    });
+  }
+  const message = Object.values(constraints)[0] ?? `${path} is invalid.`;
+  return ApiError.of('parameter_invalid', {
+    message: sentence(message),
+    param: path,
+  });
+}
+
+const sentence = (text: string): string => (text.endsWith('.') ? text : `${text}.`);

@@ -1,0 +1,89 @@
+import {
+  IsIn,
+  IsInt,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+  Validate,
+  ValidatorConstraint,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+import { ServiceConfig } from '@finfusion/config';
+
+/** The Postgres schema this service owns: its event log, read models and idempotency keys. */
+export const PAYMENTS_SCHEMA = 'payments';
+
+/**
+ * Lets a development stack start with nothing set. It is public (it is in this file), so a
+ * fingerprint made with it protects nothing: production refuses to start with it.
+ */
+export const DEVELOPMENT_FINGERPRINT_KEY = 'development-only-card-fingerprint-key-not-a-secret';
+
+@ValidatorConstraint({ name: 'setInProduction' })
+class SetInProduction implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    const { NODE_ENV } = args.object as { NODE_ENV?: string };
+    return NODE_ENV !== 'production' || value !== DEVELOPMENT_FINGERPRINT_KEY;
+  }
+
+  defaultMessage(): string {
+    return 'must be set when NODE_ENV=production (the development default is public)';
+  }
+}
+
+export class PaymentsConfig extends ServiceConfig {
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 3001;
+
+  /** `production` makes CARD_FINGERPRINT_KEY mandatory. */
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: string = 'development';
+
+  /** HMAC key of card fingerprints. Changing it changes every new fingerprint: keep it stable. */
+  @IsString()
+  @MinLength(32)
+  @Validate(SetInProduction)
+  CARD_FINGERPRINT_KEY: string = DEVELOPMENT_FINGERPRINT_KEY;
+
+  /** How long the relay to Kafka waits before looking for new events once it has caught up. */
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  RELAY_POLL_MS: number = 100;
+
+  /** Events published per batch (one Kafka send and one checkpoint per batch). */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  RELAY_BATCH_SIZE: number = 200;
+
+  /** Back-off after a failed batch, e.g. while the broker is unreachable. */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  RELAY_RETRY_MS: number = 1000;
+
+  /** Poll interval of the daily summary projection. */
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  DAILY_SUMMARY_POLL_MS: number = 250;
+
+  /**
+   * How long a payment naming a customer this service has not heard of yet waits for that
+   * customer's event (customers are learnt from customers.customer.events, asynchronously).
+   */
+  @IsInt()
+  @Min(0)
+  @Max(30_000)
+  CUSTOMER_LOOKUP_WAIT_MS: number = 3000;
+
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE: number = 10;
+}

@@ -1,0 +1,43 @@
+import { TestAcquirer } from './test-acquirer';
+
+const acquirer = new TestAcquirer();
+const authorize = (number: string, paymentId = 'pay_1') =>
+  acquirer.authorize({
+    paymentId,
+    merchantId: 'mer_1',
+    amount: { value: 1000, currency: 'USD' },
+    card: { number, cvc: '123', expMonth: 12, expYear: 2030 },
+  });
+
+describe('TestAcquirer', () => {
+  it.each([
+    ['4000000000000002', 'card_declined', 'generic_decline'],
+    ['4000000000009995', 'card_declined', 'insufficient_funds'],
+    ['4000000000009987', 'card_declined', 'lost_card'],
+    ['4000000000009979', 'card_declined', 'stolen_card'],
+    ['4000000000000069', 'expired_card', undefined],
+    ['4000000000000127', 'incorrect_cvc', undefined],
+    ['4000000000000119', 'processing_error', undefined],
+  ])('fails %s with %s / %s', async (number, code, declineCode) => {
+    const result = await authorize(number);
+    expect(result.approved).toBe(false);
+    if (result.approved) return;
+    expect(result.failure.code).toBe(code);
+    expect(result.failure.declineCode).toBe(declineCode);
+    expect(result.failure.message.length).toBeGreaterThan(0);
+    expect(result.failure.message).not.toMatch(/\d{4}/);
+  });
+
+  it.each(['4242424242424242', '5555555555554444', '378282246310005', '6011111111111117'])(
+    'approves %s',
+    async (number) => {
+      expect(await authorize(number)).toMatchObject({ approved: true });
+    },
+  );
+
+  it('gives one payment the same reference every time, and two payments different ones', async () => {
+    const first = await authorize('4242424242424242', 'pay_1');
+    expect(await authorize('4242424242424242', 'pay_1')).toEqual(first);
+    expect(await authorize('4242424242424242', 'pay_2')).not.toEqual(first);
+  });
+});

@@ -1,0 +1,196 @@
+import { isDeepStrictEqual } from 'node:util';
+import { Logger } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  newId,
+  ok,
+  RequestTopics,
+  type Payment as PaymentResource,
+  type RequestMeta,
+  type ServiceReply,
+  type ServiceRequest,
+} from '@finfusion/contracts';
+import { ConcurrencyError } from '@finfusion/event-store';
+import { MessageController } from '@finfusion/runtime';
+import { Clock } from '../../clock';
+import { Acquirer } from '../acquirer/acquirer';
+import { CardFingerprints } from '../card-fingerprints';
+import { CustomerDirectory } from '../customer-directory/customer-directory';
+import { isPayment, type Payment } from '../domain/payment';
+import { decide, type AuthorizationResult } from '../domain/payment.decider';
+import { PaymentErrors } from '../payment.errors';
+import { toPaymentResource } from '../payment.resource';
+import { eventMetadata, NEW_STREAM, PaymentStore, type LoadedPayment } from '../payment.store';
+import { parseCreatePayment, type CreatePaymentRequest } from './create-payment.request';
+import { IdempotencyKeys } from './idempotency-keys';
+
+/** Appends of an outcome that lost a race are re-read and retried this many times in all. */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * payments.create: validate, create the payment (PaymentCreated, its row and its idempotency key
+ * in one transaction), ask the acquirer, record the outcome. 200 with a succeeded payment, 402
+ * with a failed one. The card number and CVC exist only in this request's memory.
+ */
+@MessageController()
+export class CreatePaymentHandler {
+  private readonly logger = new Logger(CreatePaymentHandler.name);
+
+  constructor(
+    private readonly payments: PaymentStore,
+    private readonly idempotencyKeys: IdempotencyKeys,
+    private readonly customers: CustomerDirectory,
+    private readonly acquirer: Acquirer,
+    private readonly fingerprints: CardFingerprints,
+    private readonly clock: Clock,
+  ) {}
+
+  @MessagePattern(RequestTopics.payments.create)
+  async handle(
+    @Payload() { meta, payload }: ServiceRequest<unknown>,
+  ): Promise<ServiceReply<PaymentResource>> {
+    const parsed = parseCreatePayment(payload);
+    if (!parsed.ok) return parsed.reply;
+    const request = parsed.value;
+    const fingerprint = this.fingerprints.of(request.card.number);
+    const key = meta.idempotencyKey;
+
+    if (key !== undefined) {
+      const existing = await this.idempotencyKeys.paymentFor(meta.merchantId, key);
+      if (existing !== null) return this.retry(existing, request, fingerprint, meta);
+    }
+    if (
+      request.customerId !== null &&
+      !(await this.customers.isLiveCustomerOf(meta.merchantId, request.customerId))
+    ) {
+      return PaymentErrors.unknownCustomer(request.customerId);
+    }
+
+    const paymentId = newId('pay');
+    const events = decide(
+      {
+        type: 'CreatePayment',
+        data: {
+          paymentId,
+          paymentMethodId: newId('pm'),
+          merchantId: meta.merchantId,
+          amount: request.amount,
+          card: {
+            brand: request.card.brand,
+            last4: request.card.last4,
+            expMonth: request.card.expMonth,
+            expYear: request.card.expYear,
+            fingerprint,
+          },
+          customerId: request.customerId,
+          metadata: request.metadata,
+          now: this.clock.now(),
+        },
+      },
+      NEW_STREAM.state,
+    );
+    let created: LoadedPayment;
+    try {
+      created = await this.payments.transaction(async (manager) => {
+        if (key !== undefined) {
+          await this.idempotencyKeys.claim(manager, meta.merchantId, key, paymentId);
+        }
+        return this.payments.append(manager, paymentId, NEW_STREAM, events, eventMetadata(meta));
+      });
+    } catch (error) {
+      // A concurrent request with the same key committed first: answer as for a retry of it.
+      if (key === undefined || !IdempotencyKeys.isTaken(error)) throw error;
+      const winner = await this.idempotencyKeys.paymentFor(meta.merchantId, key);
+      if (winner === null) throw error;
+      return this.retry(winner, request, fingerprint, meta);
+    }
+    this.logger.log({ payment_id: paymentId }, 'payment created');
+    return this.complete(created, request, meta);
+  }
+
+  /**
+   * The key already created a payment. Same parameters: answer with it, and if a crash left it
+   * pending, finish its authorization now. Different parameters: refuse.
+   */
+  private async retry(
+    paymentId: string,
+    request: CreatePaymentRequest,
+    fingerprint: string,
+    meta: RequestMeta,
+  ): Promise<ServiceReply<PaymentResource>> {
+    const loaded = await this.payments.load(this.payments.manager, paymentId);
+    if (!isPayment(loaded.state)) {
+      throw new Error(`idempotency key refers to payment ${paymentId}, which has no events`);
+    }
+    if (!isSameRequest(loaded.state, request, fingerprint)) {
+      return PaymentErrors.idempotencyKeyReused();
+    }
+    this.logger.log(
+      { payment_id: paymentId, status: loaded.state.status },
+      'create retried with the same idempotency key',
+    );
+    return this.complete(loaded, request, meta);
+  }
+
+  private async complete(
+    loaded: LoadedPayment,
+    request: CreatePaymentRequest,
+    meta: RequestMeta,
+  ): Promise<ServiceReply<PaymentResource>> {
+    let current = loaded;
+    if (isPayment(current.state) && current.state.status === 'pending') {
+      const { id, merchantId, amount } = current.state;
+      const { number, cvc, expMonth, expYear } = request.card;
+      const result = await this.acquirer.authorize({
+        paymentId: id,
+        merchantId,
+        amount,
+        card: { number, cvc, expMonth, expYear },
+      });
+      current = await this.recordAuthorization(id, result, meta);
+    }
+    if (!isPayment(current.state)) throw new Error('a created payment has no state');
+    const payment = toPaymentResource(current.state);
+    this.logger.log({ payment_id: payment.id, status: payment.status }, 'payment completed');
+    return payment.status === 'failed' ? PaymentErrors.paymentFailed(payment) : ok(payment);
+  }
+
+  /** Decides on the stream as it is now; a racing writer makes it read again and re-decide. */
+  private async recordAuthorization(
+    paymentId: string,
+    result: AuthorizationResult,
+    meta: RequestMeta,
+  ): Promise<LoadedPayment> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.payments.transaction(async (manager) => {
+          const loaded = await this.payments.load(manager, paymentId);
+          const events = decide(
+            { type: 'RecordAuthorization', data: { paymentId, result, now: this.clock.now() } },
+            loaded.state,
+          );
+          return this.payments.append(manager, paymentId, loaded, events, eventMetadata(meta));
+        });
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+}
+
+/** The parameters a payment was created with, compared without the CVC (which is never kept). */
+function isSameRequest(
+  payment: Payment,
+  request: CreatePaymentRequest,
+  fingerprint: string,
+): boolean {
+  const { card } = payment.paymentMethod;
+  return (
+    isDeepStrictEqual(payment.amount, request.amount) &&
+    card.fingerprint === fingerprint &&
+    card.expMonth === request.card.expMonth &&
+    card.expYear === request.card.expYear &&
+    payment.customerId === request.customerId &&
+    isDeepStrictEqual(payment.metadata, request.metadata)
+  );
+}

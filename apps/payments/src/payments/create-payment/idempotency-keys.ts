@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { isUniqueViolation } from '@finfusion/event-store';
+import { tableOf } from '../../tables';
+
+const CONSTRAINT = 'idempotency_keys_merchant_key_unique';
+
+/**
+ * The payment each (merchant, Idempotency-Key) created. The row is inserted in the transaction
+ * that appends PaymentCreated, so the unique constraint, not a prior read, stops a second payment.
+ */
+@Injectable()
+export class IdempotencyKeys {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async paymentFor(merchantId: string, key: string): Promise<string | null> {
+    const [row] = await this.dataSource.query<{ payment_id: string }[]>(
+      `SELECT payment_id FROM ${tableOf(this.dataSource, 'idempotency_keys')}
+        WHERE merchant_id = $1 AND idempotency_key = $2`,
+      [merchantId, key],
+    );
+    return row?.payment_id ?? null;
+  }
+
+  /** Fails with a unique violation (see `isTaken`) when the key already has a payment. */
+  async claim(
+    manager: EntityManager,
+    merchantId: string,
+    key: string,
+    paymentId: string,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO ${tableOf(manager, 'idempotency_keys')} (payment_id, merchant_id, idempotency_key)
+       VALUES ($1, $2, $3)`,
+      [paymentId, merchantId, key],
+    );
+  }
+
+  static isTaken(error: unknown): boolean {
+    return isUniqueViolation(error, CONSTRAINT);
+  }
+}

@@ -1,0 +1,66 @@
+import {
+  fail,
+  idPattern,
+  notFound,
+  type ErrorReply,
+  type IdPrefix,
+  type Payment as PaymentResource,
+  type PaymentRequestErrorCode,
+} from '@finfusion/contracts';
+
+// Every error reply of the payments service, in one place (STYLE.md habit 7).
+
+/** Echo an id only when it has the shape of one: a mistyped card number must not come back. */
+const shown = (value: string, prefix: IdPrefix): string | null =>
+  idPattern(prefix).test(value) ? value : null;
+
+export const PaymentErrors = {
+  invalidParam: (param: string, code: PaymentRequestErrorCode, message: string): ErrorReply =>
+    fail(400, { type: 'invalid_request_error', code, message, param }),
+
+  unknownCustomer: (customerId: string): ErrorReply => {
+    const id = shown(customerId, 'cust');
+    return fail(400, {
+      type: 'invalid_request_error',
+      code: 'resource_missing',
+      message: id === null ? 'No such customer.' : `No such customer: '${id}'`,
+      param: 'customer',
+    });
+  },
+
+  paymentNotFound: (paymentId: string): ErrorReply => {
+    const id = shown(paymentId, 'pay');
+    return id === null
+      ? fail(404, {
+          type: 'invalid_request_error',
+          code: 'resource_missing',
+          message: 'No such payment.',
+          param: 'id',
+        })
+      : notFound('payment', id);
+  },
+
+  /** The key already created a payment with other parameters (DESIGN.md, Idempotency-Key). */
+  idempotencyKeyReused: (): ErrorReply =>
+    fail(400, {
+      type: 'idempotency_error',
+      code: 'idempotency_key_reused',
+      message:
+        'This Idempotency-Key was already used to create a payment with different parameters.',
+    }),
+
+  /** 402: the payment exists and failed; the body carries it, as GET will return it. */
+  paymentFailed: (payment: PaymentResource): ErrorReply => {
+    const failure = payment.failure ?? {
+      code: 'processing_error' as const,
+      message: 'The payment failed.',
+    };
+    return fail(402, {
+      type: 'card_error',
+      code: failure.code,
+      message: failure.message,
+      ...(failure.decline_code !== undefined && { decline_code: failure.decline_code }),
+      payment,
+    });
+  },
+};

@@ -1,0 +1,182 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { Payment as PaymentResource, PaymentStatus } from '@finfusion/contracts';
+import type { EventStore } from '@finfusion/event-store';
+import { fold, isPayment, type Payment } from '../../domain/payment';
+import { toPaymentEvent } from '../../domain/payment.events';
+import { toFailureResource } from '../../payment.resource';
+import { tableOf } from '../../../tables';
+import { PaymentRow } from './payment-row.entity';
+
+/** The row of a payment at a stream version. */
+export function toRow(payment: Payment, version: number): PaymentRow {
+  const { card } = payment.paymentMethod;
+  return Object.assign(new PaymentRow(), {
+    id: payment.id,
+    merchant_id: payment.merchantId,
+    status: payment.status,
+    amount_value: payment.amount.value,
+    currency: payment.amount.currency,
+    payment_method_id: payment.paymentMethod.id,
+    card_brand: card.brand,
+    card_last4: card.last4,
+    card_exp_month: card.expMonth,
+    card_exp_year: card.expYear,
+    card_fingerprint: card.fingerprint,
+    customer_id: payment.customerId,
+    failure_code: payment.failure?.code ?? null,
+    failure_decline_code: payment.failure?.declineCode ?? null,
+    failure_message: payment.failure?.message ?? null,
+    metadata: payment.metadata,
+    created_at: new Date(payment.createdAt),
+    updated_at: new Date(payment.updatedAt),
+    version,
+  } satisfies PaymentRow);
+}
+
+/** The payment as the API returns it, from its row: the same as from its folded stream. */
+export function toResource(row: PaymentRow): PaymentResource {
+  return {
+    id: row.id,
+    object: 'payment',
+    status: row.status,
+    amount: { value: row.amount_value, currency: row.currency },
+    payment_method: {
+      id: row.payment_method_id,
+      type: 'card',
+      card: {
+        brand: row.card_brand,
+        last4: row.card_last4,
+        exp_month: row.card_exp_month,
+        exp_year: row.card_exp_year,
+      },
+    },
+    customer: row.customer_id,
+    failure:
+      row.failure_code === null
+        ? null
+        : toFailureResource({
+            code: row.failure_code,
+            ...(row.failure_decline_code !== null && { declineCode: row.failure_decline_code }),
+            message: row.failure_message ?? '',
+          }),
+    created_at: row.created_at.toISOString(),
+    metadata: row.metadata,
+  };
+}
+
+const COLUMNS = [
+  'id',
+  'merchant_id',
+  'status',
+  'amount_value',
+  'currency',
+  'payment_method_id',
+  'card_brand',
+  'card_last4',
+  'card_exp_month',
+  'card_exp_year',
+  'card_fingerprint',
+  'customer_id',
+  'failure_code',
+  'failure_decline_code',
+  'failure_message',
+  'metadata',
+  'created_at',
+  'updated_at',
+  'version',
+] as const satisfies readonly (keyof PaymentRow)[];
+
+export interface ListFilter {
+  status?: PaymentStatus;
+  customerId?: string;
+  createdGte?: Date;
+  createdLte?: Date;
+}
+
+/**
+ * The `payments` read model. Written through the appending transaction's manager, so a payment
+ * and its row commit together and GET reads its own writes.
+ */
+@Injectable()
+export class PaymentReadModel {
+  /** Stores the payment as of `version`; a row already at that version or later is kept. */
+  async project(manager: EntityManager, payment: Payment, version: number): Promise<void> {
+    const row = toRow(payment, version);
+    const table = tableOf(manager, 'payments');
+    const values = COLUMNS.map((column) =>
+      column === 'metadata' ? JSON.stringify(row.metadata) : row[column],
+    );
+    const placeholders = COLUMNS.map((column, i) =>
+      column === 'metadata' ? `$${i + 1}::jsonb` : `$${i + 1}`,
+    );
+    const updates = COLUMNS.filter((column) => column !== 'id').map(
+      (column) => `${column} = EXCLUDED.${column}`,
+    );
+    await manager.query(
+      `INSERT INTO ${table} AS p (${COLUMNS.join(', ')}) VALUES (${placeholders.join(', ')})
+       ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')} WHERE p.version < EXCLUDED.version`,
+      values,
+    );
+  }
+
+  /** Another merchant's payment is simply absent. */
+  find(manager: EntityManager, merchantId: string, id: string): Promise<PaymentRow | null> {
+    return manager.findOne(PaymentRow, { where: { id, merchant_id: merchantId } });
+  }
+
+  /** The merchant's payments matching the filter, for `paginate`. */
+  list(
+    manager: EntityManager,
+    merchantId: string,
+    filter: ListFilter,
+  ): SelectQueryBuilder<PaymentRow> {
+    const query = manager
+      .getRepository(PaymentRow)
+      .createQueryBuilder('payment')
+      .where('payment.merchant_id = :merchantId', { merchantId });
+    if (filter.status !== undefined) {
+      query.andWhere('payment.status = :status', { status: filter.status });
+    }
+    if (filter.customerId !== undefined) {
+      query.andWhere('payment.customer_id = :customerId', { customerId: filter.customerId });
+    }
+    if (filter.createdGte !== undefined) {
+      query.andWhere('payment.created_at >= :gte', { gte: filter.createdGte });
+    }
+    if (filter.createdLte !== undefined) {
+      query.andWhere('payment.created_at <= :lte', { lte: filter.createdLte });
+    }
+    return query;
+  }
+
+  /**
+   * Replaces every row with the fold of its stream, in the caller's transaction. The table lock
+   * waits for writers in flight and holds new ones until commit; those then write their own
+   * (newer) state, so nothing is lost while the rebuild runs.
+   */
+  async rebuild(manager: EntityManager, store: EventStore): Promise<{ payments: number }> {
+    const table = tableOf(manager, 'payments');
+    const events = tableOf(manager, 'events');
+    await manager.query(`LOCK TABLE ${table} IN SHARE ROW EXCLUSIVE MODE`);
+    await manager.query(`DELETE FROM ${table}`);
+    let payments = 0;
+    let after = '';
+    for (;;) {
+      const streams = await manager.query<{ stream_id: string }[]>(
+        `SELECT DISTINCT stream_id FROM ${events} WHERE stream_id > $1 ORDER BY stream_id LIMIT 500`,
+        [after],
+      );
+      if (streams.length === 0) return { payments };
+      for (const { stream_id: streamId } of streams) {
+        const history = await store.readStream(manager, streamId);
+        const state = fold(history.map((e) => toPaymentEvent(e.type, e.schemaVersion, e.data)));
+        if (isPayment(state)) {
+          await this.project(manager, state, history.at(-1)?.streamVersion ?? 0);
+          payments++;
+        }
+        after = streamId;
+      }
+    }
+  }
+}

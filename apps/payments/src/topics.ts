@@ -1,0 +1,20 @@
+import {
+  dlqTopicOf,
+  EventTopics,
+  replyTopicOf,
+  requestTopicsOf,
+  topicPlan,
+  type TopicSpec,
+} from '@finfusion/contracts';
+
+/** The topics this process consumes or produces, with the plan's partition counts. */
+export function paymentsTopics(): TopicSpec[] {
+  const used = new Set<string>([
+    ...requestTopicsOf('payments').flatMap((topic) => [topic, replyTopicOf(topic)]),
+    EventTopics.payments,
+    dlqTopicOf(EventTopics.payments),
+    EventTopics.customers,
+    dlqTopicOf(EventTopics.customers),
+  ]);
+  return topicPlan().filter((spec) => used.has(spec.topic));
+}

@@ -1,0 +1,34 @@
+import { checkHost, type AddressPolicy, type HostResolver } from '../delivery/ssrf-guard';
+import { WebhookErrorCodes } from '../webhooks.errors';
+import { checkUrlSyntax, type Checked } from './domain/endpoint-input';
+
+export interface UrlPolicyOptions extends AddressPolicy {
+  allowHttp: boolean;
+}
+
+/**
+ * Registration-time URL check: syntax and scheme, then the SSRF guard on every address the host
+ * resolves to now. Delivery checks again on the address it connects to (DNS can change).
+ */
+export class EndpointUrlPolicy {
+  constructor(
+    private readonly options: UrlPolicyOptions,
+    private readonly resolve: HostResolver,
+  ) {}
+
+  async check(value: unknown): Promise<Checked<string>> {
+    const syntax = checkUrlSyntax(value, this.options.allowHttp);
+    if (!syntax.ok) return syntax;
+    const host = await checkHost(syntax.value.hostname, this.options, this.resolve);
+    if (host.ok) return { ok: true, value: value as string };
+    return {
+      ok: false,
+      param: 'url',
+      message: `url is not allowed: ${host.message}.`,
+      code:
+        host.reason === 'unresolvable'
+          ? WebhookErrorCodes.urlUnresolvable
+          : WebhookErrorCodes.urlNotAllowed,
+    };
+  }
+}

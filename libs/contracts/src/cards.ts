@@ -1,0 +1,120 @@
+// Card number rules shared by the gateway (400 validation) and payments (defensive checks).
+// Nothing here returns or formats a card number: results carry a brand, a last4 or a problem code,
+// so a caller cannot echo the number by accident.
+
+export const CardBrands = [
+  'visa',
+  'mastercard',
+  'amex',
+  'discover',
+  'diners',
+  'jcb',
+  'unionpay',
+] as const;
+
+export type CardBrand = (typeof CardBrands)[number];
+
+/** Valid number lengths per brand (ISO/IEC 7812 issuer ranges as the networks publish them). */
+export const CardNumberLengths: Readonly<Record<CardBrand, readonly number[]>> = {
+  visa: [13, 16, 19],
+  mastercard: [16],
+  amex: [15],
+  discover: [16, 17, 18, 19],
+  diners: [14, 15, 16, 17, 18, 19],
+  jcb: [16, 17, 18, 19],
+  unionpay: [16, 17, 18, 19],
+};
+
+/** Issuer prefixes as inclusive ranges over the first `digits` digits, most specific first. */
+interface PrefixRange {
+  brand: CardBrand;
+  digits: number;
+  from: number;
+  to: number;
+}
+
+const prefixRanges: readonly PrefixRange[] = [
+  { brand: 'diners', digits: 4, from: 3095, to: 3095 },
+  { brand: 'jcb', digits: 4, from: 3528, to: 3589 },
+  { brand: 'mastercard', digits: 4, from: 2221, to: 2720 },
+  { brand: 'discover', digits: 4, from: 6011, to: 6011 },
+  { brand: 'diners', digits: 3, from: 300, to: 305 },
+  { brand: 'discover', digits: 3, from: 644, to: 649 },
+  { brand: 'amex', digits: 2, from: 34, to: 34 },
+  { brand: 'amex', digits: 2, from: 37, to: 37 },
+  { brand: 'diners', digits: 2, from: 36, to: 36 },
+  { brand: 'diners', digits: 2, from: 38, to: 39 },
+  { brand: 'mastercard', digits: 2, from: 51, to: 55 },
+  { brand: 'discover', digits: 2, from: 65, to: 65 },
+  // 62 includes Discover's co-badged 622126–622925: UnionPay is the issuing network there.
+  { brand: 'unionpay', digits: 2, from: 62, to: 62 },
+  { brand: 'unionpay', digits: 2, from: 81, to: 81 },
+  { brand: 'visa', digits: 1, from: 4, to: 4 },
+];
+
+const DIGITS = /^\d+$/;
+
+/** The brand whose issuer range the number falls in, whatever its length; null when none does. */
+export function detectCardBrand(number: string): CardBrand | null {
+  if (!DIGITS.test(number)) return null;
+  for (const range of prefixRanges) {
+    if (number.length < range.digits) continue;
+    const prefix = Number(number.slice(0, range.digits));
+    if (prefix >= range.from && prefix <= range.to) return range.brand;
+  }
+  return null;
+}
+
+/** The Luhn (mod 10) check digit test. */
+export function passesLuhn(number: string): boolean {
+  if (!DIGITS.test(number)) return false;
+  let sum = 0;
+  for (let i = 0; i < number.length; i++) {
+    let digit = number.charCodeAt(number.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+/** American Express prints a 4-digit security code; the other brands a 3-digit one. */
+export const cvcLengthOf = (brand: CardBrand): 3 | 4 => (brand === 'amex' ? 4 : 3);
+
+export const last4Of = (number: string): string => number.slice(-4);
+
+export type CardNumberCheck =
+  | { valid: true; brand: CardBrand; last4: string }
+  | { valid: false; reason: 'not_digits' | 'unknown_brand' | 'invalid_length' | 'failed_luhn' };
+
+/** Digits only (no spaces or dashes), a known brand, a length that brand issues, and Luhn. */
+export function checkCardNumber(number: string): CardNumberCheck {
+  if (!DIGITS.test(number) || number.length > 19) return { valid: false, reason: 'not_digits' };
+  const brand = detectCardBrand(number);
+  if (brand === null) return { valid: false, reason: 'unknown_brand' };
+  if (!CardNumberLengths[brand].includes(number.length)) {
+    return { valid: false, reason: 'invalid_length' };
+  }
+  if (!passesLuhn(number)) return { valid: false, reason: 'failed_luhn' };
+  return { valid: true, brand, last4: last4Of(number) };
+}
+
+/** A CVC is the brand's number of digits, nothing else. */
+export const isValidCvc = (cvc: string, brand: CardBrand): boolean =>
+  DIGITS.test(cvc) && cvc.length === cvcLengthOf(brand);
+
+export const isValidExpMonth = (month: unknown): month is number =>
+  Number.isInteger(month) && (month as number) >= 1 && (month as number) <= 12;
+
+/** Four digits. A year in the past is valid input: the payment then fails with expired_card. */
+export const isValidExpYear = (year: unknown): year is number =>
+  Number.isInteger(year) && (year as number) >= 1000 && (year as number) <= 9999;
+
+/**
+ * A card is usable through the last day of its expiry month (UTC): it has expired once `now` is
+ * in a later month.
+ */
+export const hasCardExpired = (expMonth: number, expYear: number, now: Date): boolean =>
+  expYear * 12 + expMonth < now.getUTCFullYear() * 12 + (now.getUTCMonth() + 1);

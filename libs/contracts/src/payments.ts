@@ -1,0 +1,193 @@
+// The payments wire: what the gateway sends on the payments.* request topics, what the service
+// replies, and what payments.payment.events carries. Field names are the public API's.
+import type { CardBrand } from './cards';
+import type { PublicEvent, PublicEventType } from './events';
+import type { ListPage, ListParams } from './messages';
+import type { Metadata } from './metadata';
+
+export const PaymentStatuses = ['pending', 'succeeded', 'failed'] as const;
+export type PaymentStatus = (typeof PaymentStatuses)[number];
+
+/** An amount in the currency's minor unit (cents for USD, yen for JPY); currency is ISO 4217. */
+export interface Money {
+  value: number;
+  currency: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// payments.create
+
+/** The card as the merchant sends it. Lives only in memory: never stored, logged or published. */
+export interface CardDetails {
+  /** Digits only, 13–19 of them, Luhn-valid, a length the brand issues. */
+  number: string;
+  exp_month: number;
+  /** Four digits. */
+  exp_year: number;
+  /** 3 digits, 4 for American Express. */
+  cvc: string;
+}
+
+export interface PaymentMethodDetails {
+  type: 'card';
+  card: CardDetails;
+}
+
+/** payments.create; the Idempotency-Key travels in `RequestMeta.idempotencyKey`. */
+export interface CreatePaymentPayload {
+  amount: Money;
+  payment_method: PaymentMethodDetails;
+  metadata?: Metadata;
+  /** A `cust_` id of one of the same merchant's customers. */
+  customer?: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The payment as the API returns it (payments.create, .get, .list, and every event's data.object)
+
+export interface PaymentCard {
+  brand: CardBrand;
+  last4: string;
+  exp_month: number;
+  exp_year: number;
+}
+
+export interface PaymentMethod {
+  id: string;
+  type: 'card';
+  card: PaymentCard;
+}
+
+/** `code` of a failed payment, and of the 402 `card_error` that reports it. */
+export const PaymentFailureCodes = [
+  'card_declined',
+  'expired_card',
+  'incorrect_cvc',
+  'processing_error',
+] as const;
+export type PaymentFailureCode = (typeof PaymentFailureCodes)[number];
+
+/** Why the issuer declined; present only with `card_declined`. */
+export const DeclineCodes = [
+  'generic_decline',
+  'insufficient_funds',
+  'lost_card',
+  'stolen_card',
+] as const;
+export type DeclineCode = (typeof DeclineCodes)[number];
+
+export interface PaymentFailure {
+  code: PaymentFailureCode;
+  decline_code?: DeclineCode;
+  message: string;
+}
+
+export interface Payment {
+  id: string;
+  object: 'payment';
+  status: PaymentStatus;
+  amount: Money;
+  payment_method: PaymentMethod;
+  customer: string | null;
+  /** null unless status is `failed`. */
+  failure: PaymentFailure | null;
+  created_at: string;
+  metadata: Metadata;
+}
+
+/**
+ * The 400 codes of payments.create (type `invalid_request_error`, `param` names the field with
+ * dots: `payment_method.card.cvc`). The gateway's DTO validation should use the same codes.
+ */
+export const PaymentRequestErrorCodes = [
+  'parameter_missing',
+  'parameter_invalid',
+  'parameter_unknown',
+  'amount_too_small',
+  'amount_too_large',
+  'invalid_currency',
+  'invalid_number',
+  'invalid_expiry_month',
+  'invalid_expiry_year',
+  'invalid_cvc',
+  'invalid_metadata',
+  /** `customer` is not one of the merchant's customers. */
+  'resource_missing',
+] as const;
+export type PaymentRequestErrorCode = (typeof PaymentRequestErrorCodes)[number];
+
+// ---------------------------------------------------------------------------------------------
+// payments.get, payments.list, payments.events
+
+export interface GetPaymentPayload {
+  id: string;
+}
+
+/** An inclusive range of ISO 8601 date-times (`2026-03-15T00:00:00Z`); HTTP `created[gte]`. */
+export interface CreatedRange {
+  gte?: string;
+  lte?: string;
+}
+
+/** payments.list: newest first; `limit` 1–100 (the gateway applies the default of 10). */
+export interface ListPaymentsPayload extends ListParams {
+  status?: PaymentStatus;
+  customer?: string;
+  created?: CreatedRange;
+}
+
+export type PaymentList = ListPage<Payment>;
+
+export const PaymentEventTypes = [
+  'payment.created',
+  'payment.succeeded',
+  'payment.failed',
+] as const satisfies readonly PublicEventType[];
+export type PaymentEventType = (typeof PaymentEventTypes)[number];
+
+/** One envelope on payments.payment.events; `data.object` is the payment after the event. */
+export type PaymentEvent = PublicEvent<Payment, PaymentEventType>;
+
+/** payments.events: the payment's whole history, oldest first, in one page. */
+export interface GetPaymentEventsPayload {
+  id: string;
+}
+
+export type PaymentEventList = ListPage<PaymentEvent>;
+
+// ---------------------------------------------------------------------------------------------
+// payments.report-daily
+
+/** Inclusive UTC days `YYYY-MM-DD`, at most DAILY_REPORT_MAX_DAYS of them. */
+export interface DailyReportPayload {
+  from: string;
+  to: string;
+  currency?: string;
+}
+
+export const DAILY_REPORT_MAX_DAYS = 366;
+
+/**
+ * The merchant's payments created on one UTC day in one currency that are now in one status.
+ * A payment moves from `pending` to its outcome, so each payment counts once, where it stands.
+ */
+export interface DailySummary {
+  object: 'daily_summary';
+  date: string;
+  currency: string;
+  status: PaymentStatus;
+  count: number;
+  /** Sum of `amount.value`, in the currency's minor unit. */
+  volume: number;
+}
+
+/**
+ * Rows with a non-zero count, by date, then currency, then status. Built asynchronously from the
+ * event log: a payment appears within moments of being created, not necessarily at once.
+ */
+export interface DailyReport {
+  object: 'daily_report';
+  from: string;
+  to: string;
+  data: DailySummary[];
+}
