@@ -1,17 +1,13 @@
 import 'reflect-metadata';
 import { loadConfig } from '@finfusion/config';
-import { allRequestTopics, IdPrefixes, newId, replyTopicOf, topicPlan } from '@finfusion/contracts';
+import { IdPrefixes, newId } from '@finfusion/contracts';
 import { exitOnBootFailure, runService } from '@finfusion/runtime';
 import { AppModule } from './app.module';
 import { GATEWAY_SCHEMA, GatewayConfig } from './config';
 import { configureHttp } from './http/configure-http';
+import { answerFrameworkError, MAX_PARAM_LENGTH } from './http/framework-errors';
 import { GatewayFastifyAdapter } from './http/gateway-fastify.adapter';
-
-/** The gateway produces to every request topic and consumes every reply topic. */
-export function gatewayTopics(): ReturnType<typeof topicPlan> {
-  const used = new Set<string>(allRequestTopics().flatMap((topic) => [topic, replyTopicOf(topic)]));
-  return topicPlan().filter((spec) => used.has(spec.topic));
-}
+import { gatewayTopics } from './topics';
 
 async function main(): Promise<void> {
   const config = loadConfig(GatewayConfig);
@@ -27,9 +23,12 @@ async function main(): Promise<void> {
       // Our ids, never the client's: a client's X-Correlation-Id is kept apart.
       genReqId: () => newId(IdPrefixes.request),
       requestIdHeader: false,
-      maxParamLength: 200,
+      maxParamLength: MAX_PARAM_LENGTH,
+      frameworkErrors: answerFrameworkError,
     }),
-    configure: (app) => configureHttp(app, config),
+    configure: (app) => {
+      configureHttp(app, config);
+    },
   });
 }
 

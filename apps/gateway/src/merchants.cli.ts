@@ -44,8 +44,9 @@ const showKey = (key: IssuedKey): void => {
 async function run(directory: MerchantDirectory, args: string[], json: boolean): Promise<void> {
   const [command = '', argument] = args;
   const needArgument = (what: string): string => {
-    if (argument === undefined || argument === '')
-      throw new UsageError(`${command ?? ''}: missing <${what}>`);
+    if (argument === undefined || argument === '') {
+      throw new UsageError(`${command}: missing <${what}>`);
+    }
     return argument;
   };
   switch (command) {
@@ -100,15 +101,13 @@ async function run(directory: MerchantDirectory, args: string[], json: boolean):
       const keyId = needArgument('key_id');
       const outcome = await directory.revokeKey(keyId);
       if (outcome === 'not_found') throw new Error(`no such key: ${keyId}`);
-      if (json) return print(JSON.stringify({ key_id: keyId, status: outcome }));
-      return print(
-        outcome === 'revoked' ? `key ${keyId} revoked` : `key ${keyId} was already revoked`,
-      );
+      if (json) print(JSON.stringify({ key_id: keyId, status: outcome }));
+      else
+        print(outcome === 'revoked' ? `key ${keyId} revoked` : `key ${keyId} was already revoked`);
+      return;
     }
     default:
-      throw new UsageError(
-        command === undefined ? 'no command given' : `unknown command: ${command}`,
-      );
+      throw new UsageError(`unknown command: ${command}`);
   }
 }
 

@@ -82,6 +82,11 @@ export class PaymentsConfig extends ServiceConfig {
   @Max(30_000)
   CUSTOMER_LOOKUP_WAIT_MS: number = 3000;
 
+  /** Consumer group of the customer directory on customers.customer.events. */
+  @IsString()
+  @MinLength(1)
+  CUSTOMER_EVENTS_GROUP_ID: string = 'payments-customers';
+
   @IsInt()
   @Min(1)
   @Max(200)

@@ -4,8 +4,10 @@ import {
   ArrayNotEmpty,
   IsBoolean,
   IsInt,
+  IsString,
   Max,
   Min,
+  MinLength,
   ValidateBy,
   type ValidationArguments,
 } from 'class-validator';
@@ -55,6 +57,14 @@ export class DispatcherConfig extends ServiceConfig {
   @Min(1)
   @Max(200)
   DATABASE_POOL_SIZE: number = 20;
+
+  /**
+   * Consumer group of the event intake. Not the service name: that group serves the request
+   * topics, and kafkajs needs every member of a group to subscribe to the same topics.
+   */
+  @IsString()
+  @MinLength(1)
+  WEBHOOK_EVENTS_GROUP_ID: string = 'webhook-dispatcher-events';
 
   /** Development only: lets merchants register http:// endpoints. */
   @BooleanFromEnv()

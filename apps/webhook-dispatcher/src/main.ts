@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { loadConfig } from '@finfusion/config';
-import { EventTopics, dlqTopicOf, TopicPartitions } from '@finfusion/contracts';
 import { exitOnBootFailure, runService } from '@finfusion/runtime';
-import { AppModule, SCHEMA } from './app.module';
-import { DispatcherConfig } from './config';
+import { AppModule } from './app.module';
+import { DispatcherConfig, WEBHOOKS_SCHEMA } from './config';
+import { dispatcherTopics } from './topics';
 
 async function main(): Promise<void> {
   const config = loadConfig(DispatcherConfig);
@@ -11,12 +11,9 @@ async function main(): Promise<void> {
     name: 'webhook-dispatcher',
     module: AppModule.forRoot(config),
     config,
-    schema: SCHEMA,
-    kafkaServer: false,
-    topics: Object.values(EventTopics).flatMap((topic) => [
-      { topic, numPartitions: TopicPartitions.events },
-      { topic: dlqTopicOf(topic), numPartitions: TopicPartitions.deadLetter },
-    ]),
+    schema: WEBHOOKS_SCHEMA,
+    kafkaServer: true,
+    topics: dispatcherTopics(),
   });
 }
 

@@ -1,13 +1,12 @@
 import 'reflect-metadata';
 import { loadConfig } from '@finfusion/config';
 import { exitOnBootFailure, runMigrationsCommand } from '@finfusion/runtime';
-import { entities, SCHEMA } from './app.module';
-import { DispatcherConfig } from './config';
-import { migrations } from './migrations';
+import { DispatcherConfig, WEBHOOKS_SCHEMA } from './config';
+import { webhooksDatabase } from './database';
 
 async function main(): Promise<void> {
   const config = loadConfig(DispatcherConfig);
-  await runMigrationsCommand({ url: config.DATABASE_URL, schema: SCHEMA, entities, migrations });
+  await runMigrationsCommand(webhooksDatabase(config.DATABASE_URL, WEBHOOKS_SCHEMA));
 }
 
 main().catch(exitOnBootFailure);

@@ -1,6 +1,7 @@
 import {
   CardBrands,
   checkCardNumber,
+  containsCardNumber,
   cvcLengthOf,
   detectCardBrand,
   hasCardExpired,
@@ -147,4 +148,22 @@ describe('card fields', () => {
     expect(hasCardExpired(12, 2024, new Date('2026-01-01T00:00:00Z'))).toBe(true);
     expect(hasCardExpired(1, 2027, new Date('2026-12-31T23:59:59Z'))).toBe(false);
   });
+});
+
+describe('containsCardNumber', () => {
+  it.each([
+    '4242424242424242',
+    'card 4242 4242 4242 4242 ok',
+    'x378282246310005y',
+    '5555-5555-5555-4444',
+  ])('finds a card number in %p', (text) => {
+    expect(containsCardNumber(text)).toBe(true);
+  });
+
+  it.each(['order_123', '4242424242424241', '2026-03-15', '1234567812345670', '+44 20 7946 0958'])(
+    'finds none in %p',
+    (text) => {
+      expect(containsCardNumber(text)).toBe(false);
+    },
+  );
 });

@@ -118,3 +118,17 @@ export const isValidExpYear = (year: unknown): year is number =>
  */
 export const hasCardExpired = (expMonth: number, expYear: number, now: Date): boolean =>
   expYear * 12 + expMonth < now.getUTCFullYear() * 12 + (now.getUTCMonth() + 1);
+
+const DIGIT_RUNS = /\d(?:[ -]?\d){12,18}/g;
+
+/**
+ * Whether free text (metadata, descriptions) holds something that looks like a card number: 13
+ * to 19 digits, optionally grouped by spaces or dashes, of a known brand and Luhn-valid. Such
+ * text is refused rather than stored.
+ */
+export function containsCardNumber(text: string): boolean {
+  for (const match of text.matchAll(DIGIT_RUNS)) {
+    if (checkCardNumber(match[0].replace(/[ -]/g, '')).valid) return true;
+  }
+  return false;
+}

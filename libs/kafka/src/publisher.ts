@@ -9,8 +9,9 @@ export interface KeyedRecord {
 }
 
 /**
- * Publishes records keyed by aggregate id, acknowledged by all in-sync replicas. The idempotent
- * producer keeps one key's records in order across retries.
+ * Publishes records keyed by aggregate id, acknowledged by all in-sync replicas. One request in
+ * flight keeps a key's records in order across retries; a retry may duplicate a record, which
+ * at-least-once consumers already expect (the event id is stable).
  */
 export class KeyedPublisher {
   private readonly producer: Producer;
@@ -20,7 +21,6 @@ export class KeyedPublisher {
       ...kafkaClientConfig(settings),
       logCreator: kafkaLogCreator(logger),
     }).producer({
-      idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,

@@ -17,7 +17,12 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
         '(429 with `Retry-After`).',
     )
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: 'A secret API key: sk_test_…' },
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'sk_test_…',
+        description: 'A secret API key, created with the merchants command.',
+      },
       BEARER_SCHEME,
     )
     .build();

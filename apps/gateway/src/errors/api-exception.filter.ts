@@ -1,5 +1,6 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayConfig } from '../config';
 import { RouteTable } from '../http/route-table';
 import { errorEnvelope } from './api-error';
 import { isUnexpected, toApiError } from './error-mapping';
@@ -15,7 +16,10 @@ export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(private readonly routes: RouteTable) {}
+  constructor(
+    private readonly routes: RouteTable,
+    private readonly config: GatewayConfig,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
@@ -36,6 +40,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       method: request.method,
       url: request.url,
       allowedMethods: this.routes.allowedMethods(request.url),
+      bodyLimitBytes: this.config.BODY_LIMIT_BYTES,
     });
     if (isUnexpected(exception, error)) {
       this.logger.error({

@@ -8,6 +8,7 @@ export interface RequestFacts {
   url: string;
   /** Methods routed for this path: non-empty turns an unrouted request into a 405. */
   allowedMethods: string[];
+  bodyLimitBytes?: number;
 }
 
 // Framework errors that reach the filter as HttpExceptions: Fastify's body errors, Nest's
@@ -30,6 +31,11 @@ export function toApiError(exception: unknown, request: RequestFacts): ApiError 
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     if (status >= 500) return ApiError.of('internal_error');
+    if (status === 413 && request.bodyLimitBytes !== undefined) {
+      return ApiError.of('body_too_large', {
+        message: `The request body is larger than ${request.bodyLimitBytes} bytes.`,
+      });
+    }
     const code = codeByStatus[status];
     if (code !== undefined) return ApiError.of(code);
     // Fastify's own messages ("Request body size did not match Content-Length") are safe to show.

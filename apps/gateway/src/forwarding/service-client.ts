@@ -94,7 +94,7 @@ export class ServiceClient implements OnModuleInit, OnApplicationShutdown {
         this.logger.warn({ msg: 'request could not be sent', topic, err: error.message });
         throw ApiError.of('service_unavailable');
       }
-      this.logger.error({ msg: 'service failed without a reply', topic, err: error as unknown });
+      this.logger.error({ msg: 'service failed without a reply', topic, err: error });
       throw ApiError.of('service_error');
     }
     if (!isServiceReply<Exchanges[T]['body']>(reply)) {

@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { GatewayConfig } from '../config';
 import { serveApiDocs } from '../docs/openapi';
 import { installHttpHooks } from './http-hooks';
-import { jsonBodyParser } from './json-body';
+import { parseJsonRequest } from './json-body';
 import { RouteTable } from './route-table';
 
 /** Runs before the app initialises and listens: hooks, the body parser, the documentation. */
@@ -11,10 +11,6 @@ export function configureHttp(app: NestFastifyApplication, config: GatewayConfig
   installHttpHooks(fastify, app.get(RouteTable));
   // JSON only: other media types (text/plain, forms) are answered 415 by Fastify.
   fastify.removeAllContentTypeParsers();
-  app.useBodyParser(
-    'application/json',
-    { bodyLimit: config.BODY_LIMIT_BYTES },
-    jsonBodyParser(fastify.getDefaultJsonParser('error', 'error')),
-  );
+  app.useBodyParser('application/json', { bodyLimit: config.BODY_LIMIT_BYTES }, parseJsonRequest);
   serveApiDocs(app);
 }

@@ -1,51 +1,82 @@
-import type { FastifyBodyParser, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/api-error';
 
 /** Deeper bodies are refused before any recursive code (hashing, validation) walks them. */
 export const MAX_JSON_DEPTH = 32;
 
-/** Whether a parsed JSON value nests objects or arrays deeper than `max` (iterative: no recursion). */
-export function nestsDeeperThan(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const [current, depth] = item;
-    if (typeof current !== 'object' || current === null) continue;
-    if (depth + 1 > max) return true;
-    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+/**
+ * Whether JSON text nests objects or arrays deeper than `max`, read from the text itself: deep
+ * bodies are refused before JSON.parse (whose reviver recurses) or anything else walks them.
+ */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (inString) {
+      if (char === '\\') i++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') {
+      inString = true;
+    } else if (char === '{' || char === '[') {
+      if (++depth > max) return true;
+    } else if (char === '}' || char === ']') {
+      depth--;
+    }
   }
   return false;
 }
 
-type DefaultJsonParser = (
-  request: FastifyRequest,
-  body: string,
-  done: (error: Error | null, body?: unknown) => void,
-) => void;
+class PoisonedKey extends Error {}
 
-/**
- * The gateway's only body parser: Fastify's own JSON parser (which refuses `__proto__` and
- * `constructor.prototype` keys), with its errors turned into the API's error codes.
- */
-export const jsonBodyParser =
-  (defaultParser: DefaultJsonParser): FastifyBodyParser<Buffer> =>
-  (request, body, done) => {
-    if (body.length === 0) {
-      done(
-        ApiError.of('invalid_json', { message: 'The request body is empty; send a JSON object.' }),
-      );
-      return;
-    }
-    defaultParser(request, body.toString('utf8'), (error, parsed) => {
-      if (error) {
-        done(ApiError.of('invalid_json'));
-      } else if (nestsDeeperThan(parsed, MAX_JSON_DEPTH)) {
-        done(
-          ApiError.of('invalid_json', {
-            message: `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`,
-          }),
-        );
-      } else {
-        done(null, parsed);
-      }
+// As Fastify's own parser does with onProtoPoisoning/onConstructorPoisoning 'error': such keys
+// are harmless in JSON.parse's output but not once merged into an object by later code.
+function refusePrototypeKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__') throw new PoisonedKey();
+  if (
+    key === 'constructor' &&
+    typeof value === 'object' &&
+    value !== null &&
+    'prototype' in value
+  ) {
+    throw new PoisonedKey();
+  }
+  return value;
+}
+
+/** The body as a JSON value, or the API error that refuses it. */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') {
+    throw ApiError.of('invalid_json', {
+      message: 'The request body is empty; send a JSON object.',
     });
-  };
+  }
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw ApiError.of('invalid_json', {
+      message: `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`,
+    });
+  }
+  try {
+    return JSON.parse(text, refusePrototypeKeys) as unknown;
+  } catch (error) {
+    throw ApiError.of('invalid_json', {
+      message:
+        error instanceof PoisonedKey
+          ? 'The request body has a forbidden key (__proto__ or constructor.prototype).'
+          : 'The request body is not valid JSON.',
+    });
+  }
+}
+
+/** The gateway's only body parser (Fastify's parser callback), for application/json. */
+export function parseJsonRequest(
+  _request: FastifyRequest,
+  body: Buffer,
+  done: (error: Error | null, body?: unknown) => void,
+): void {
+  try {
+    done(null, parseJsonBody(body.toString('utf8')));
+  } catch (error) {
+    done(error instanceof Error ? error : new Error(String(error)));
+  }
+}

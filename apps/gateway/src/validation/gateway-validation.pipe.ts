@@ -1,5 +1,6 @@
 import { Injectable, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import { ApiError } from '../errors/api-error';
+import { unstorableTextAt } from './storable-text';
 import { validationError } from './validation-errors';
 
 const isPlainObject = (value: unknown): boolean =>
@@ -27,6 +28,15 @@ export class GatewayValidationPipe extends ValidationPipe {
     // A JSON array, string or null would otherwise reach class-transformer as if it were an object.
     if (metadata.type === 'body' && metadata.metatype !== undefined && !isPlainObject(value)) {
       throw ApiError.of('invalid_body');
+    }
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const path = unstorableTextAt(value);
+      if (path !== undefined) {
+        throw ApiError.of('parameter_invalid', {
+          message: `${path} contains a NUL character or an unpaired surrogate.`,
+          param: path,
+        });
+      }
     }
     return super.transform(value, metadata) as Promise<unknown>;
   }

@@ -10,11 +10,7 @@ export interface MetadataProblem {
 }
 
 // Limits count characters as a reader does: code points, not UTF-16 units.
-function lengthOf(text: string): number {
-  let count = 0;
-  for (const _codePoint of text) count++;
-  return count;
-}
+const lengthOf = (text: string): number => Array.from(text).length;
 
 /** The first way `value` breaks DESIGN.md's metadata rules, or undefined when it keeps them. */
 export function metadataProblem(value: unknown): MetadataProblem | undefined {

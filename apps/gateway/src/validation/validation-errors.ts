@@ -45,7 +45,9 @@ export function validationError(errors: ValidationError[]): ApiError {
       param: problem?.key === undefined ? path : `${path}.${problem.key}`,
     });
   }
-  const message = Object.values(constraints)[0] ?? `${path} is invalid.`;
+  // Decorators run bottom-up: the last constraint is the first listed on the property, which
+  // the DTOs make the type check ("must be a string" before "must be a valid email address").
+  const message = Object.values(constraints).at(-1) ?? `${path} is invalid.`;
   return ApiError.of('parameter_invalid', {
     message: sentence(message),
     param: path,

@@ -126,11 +126,10 @@ export class HttpSender {
       });
 
       request.once('response', (response) => {
-        const retryAfter = response.headers['retry-after'];
         finish({
           kind: 'response',
           status: response.statusCode ?? 0,
-          retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+          retryAfter: response.headers['retry-after'],
           durationMs: elapsed(),
         });
         let drained = 0;

@@ -30,7 +30,11 @@ export function judgeAttempt(result: SendResult, now: Date): AttemptVerdict {
         };
       }
       if (status >= 300 && status < 400) {
-        return { outcome: 'failed', error: `HTTP ${status}: redirects are not followed`, gone: false };
+        return {
+          outcome: 'failed',
+          error: `HTTP ${status}: redirects are not followed`,
+          gone: false,
+        };
       }
       return { outcome: 'failed', error: `HTTP ${status}`, gone: status === 410 };
     }
@@ -97,7 +101,10 @@ export type DeliveryOutcome =
   | { status: 'failed'; disableEndpoint: boolean };
 
 /** The delivery's state after an attempt judged `verdict`. */
-export function decideAfterAttempt(verdict: AttemptVerdict, context: AttemptContext): DeliveryOutcome {
+export function decideAfterAttempt(
+  verdict: AttemptVerdict,
+  context: AttemptContext,
+): DeliveryOutcome {
   switch (verdict.outcome) {
     case 'succeeded':
       return { status: 'succeeded' };

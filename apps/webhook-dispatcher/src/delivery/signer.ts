@@ -28,7 +28,8 @@ export function signatureHeaders(
   body: string,
   secrets: readonly string[],
 ): SignatureHeaders {
-  if (secrets.length === 0) throw new Error('an endpoint without a signing secret cannot be sent to');
+  if (secrets.length === 0)
+    throw new Error('an endpoint without a signing secret cannot be sent to');
   return {
     'webhook-id': messageId,
     'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),

@@ -28,7 +28,11 @@ export class AddressNotAllowedError extends Error {
     readonly address: string,
     readonly range: string,
   ) {
-    super(`${hostname} resolves to ${address}, ${describeRange(range)}, which is not allowed`);
+    super(
+      hostname === address
+        ? `${address} is ${describeRange(range)}, which is not allowed`
+        : `${hostname} resolves to ${address}, ${describeRange(range)}, which is not allowed`,
+    );
   }
 }
 

@@ -3,13 +3,20 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { PinoLogger } from 'nestjs-pino';
-import { DataSource } from 'typeorm';
-import { EventTopics, PublicEventTypes, type PublicEvent } from '@finfusion/contracts';
 import { EventConsumer, type ConsumedRecord } from '@finfusion/kafka';
 import { Readiness } from '@finfusion/runtime';
 import { DispatcherConfig } from '../config';
+import { DeliveryWorker } from '../delivery/delivery.worker';
+import { EventRecorder } from './event-recorder';
+
+/** Where intake reads: the event topics, as the dispatcher's consumer group. */
+export class IntakeSource {
+  constructor(
+    readonly topics: string[],
+    readonly groupId: string,
+  ) {}
+}
 
 /** Takes in every public event from the event topics; delivery works from what is recorded here. */
 @Injectable()
@@ -20,14 +27,16 @@ export class EventIntakeService implements OnApplicationBootstrap, OnApplication
     config: DispatcherConfig,
     readiness: Readiness,
     private readonly logger: PinoLogger,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly recorder: EventRecorder,
+    private readonly worker: DeliveryWorker,
+    source: IntakeSource,
   ) {
     this.logger.setContext('EventIntake');
     this.consumer = new EventConsumer({
       brokers: config.KAFKA_BROKERS,
       clientId: 'webhook-dispatcher',
-      groupId: 'webhook-dispatcher',
-      topics: Object.values(EventTopics),
+      groupId: source.groupId,
+      topics: source.topics,
       logger: this.logger.logger,
       handle: (record) => this.receive(record),
     });
@@ -43,28 +52,11 @@ export class EventIntakeService implements OnApplicationBootstrap, OnApplication
   }
 
   private async receive(record: ConsumedRecord): Promise<void> {
-    const event = parseEnvelope(record.value);
-    await this.dataSource.query(
-      `INSERT INTO webhooks.received_events (event_id, topic, event_type, merchant_id, envelope)
-       VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (event_id) DO NOTHING`,
-      [event.id, record.topic, event.type, event.merchant_id, record.value],
-    );
+    const { event, deliveries } = await this.recorder.record(record);
+    if (deliveries > 0) this.worker.wake();
     this.logger.debug(
-      { event_id: event.id, type: event.type, merchant_id: event.merchant_id },
+      { event_id: event.id, type: event.type, merchant_id: event.merchant_id, deliveries },
       'event received',
     );
   }
-}
-
-function parseEnvelope(value: string | null): PublicEvent {
-  const parsed: unknown = JSON.parse(value ?? 'null');
-  const event = parsed as Partial<PublicEvent> | null;
-  if (
-    typeof event?.id !== 'string' ||
-    typeof event.merchant_id !== 'string' ||
-    !PublicEventTypes.includes(event.type as PublicEvent['type'])
-  ) {
-    throw new Error('record is not a public event envelope');
-  }
-  return event as PublicEvent;
 }

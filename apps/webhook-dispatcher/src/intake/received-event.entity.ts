@@ -18,6 +18,10 @@ export class ReceivedEventEntity {
   @Column({ type: 'jsonb' })
   envelope!: Record<string, unknown>;
 
+  /** The record's value as received: the webhook body, signed byte for byte. */
+  @Column({ type: 'text' })
+  body!: string;
+
   @Column({ name: 'received_at', type: 'timestamptz', precision: 3, default: () => 'now()' })
   receivedAt!: Date;
 }

@@ -75,6 +75,11 @@ export class WebhookDelivery1764200000000 implements MigrationInterface {
       `CREATE INDEX deliveries_endpoint_pending ON ${s}.deliveries (endpoint_id)
          WHERE status = 'pending'`,
     );
+    // Few rows hold a lease at any time: the claim counts them per endpoint through this index.
+    await runner.query(
+      `CREATE INDEX deliveries_leased ON ${s}.deliveries (endpoint_id)
+         WHERE lease_until IS NOT NULL`,
+    );
     await runner.query(
       `CREATE INDEX deliveries_endpoint_created ON ${s}.deliveries
          (endpoint_id, created_at DESC, id DESC)`,

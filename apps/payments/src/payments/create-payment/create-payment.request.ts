@@ -1,5 +1,6 @@
 import {
   checkCardNumber,
+  containsCardNumber,
   cvcLengthOf,
   idPattern,
   isCurrencyCode,
@@ -13,6 +14,7 @@ import {
   type CardNumberCheck,
   type ErrorReply,
   type Metadata,
+  type PaymentRequestErrorCode,
 } from '@finfusion/contracts';
 import type { Money } from '../domain/payment.events';
 import { PaymentErrors } from '../payment.errors';
@@ -41,9 +43,9 @@ class Invalid extends Error {
   }
 }
 
-const invalid = (...args: Parameters<typeof PaymentErrors.invalidParam>): never => {
-  throw new Invalid(PaymentErrors.invalidParam(...args));
-};
+function invalid(param: string, code: PaymentRequestErrorCode, message: string): never {
+  throw new Invalid(PaymentErrors.invalidParam(param, code, message));
+}
 
 type Fields = Record<string, unknown>;
 
@@ -52,25 +54,31 @@ const isObject = (value: unknown): value is Fields =>
 
 function objectAt(parent: Fields, key: string, path: string): Fields {
   const value = parent[key];
-  if (value === undefined || value === null)
+  if (value === undefined || value === null) {
     invalid(path, 'parameter_missing', `${path} is required.`);
+  }
   if (!isObject(value)) invalid(path, 'parameter_invalid', `${path} must be an object.`);
-  return value as Fields;
+  return value;
 }
+
+// A field name is echoed in `param` only when it looks like one: a card number typed as a key
+// (or a metadata key) must not come back in the error.
+const SHOWABLE_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/;
+const showable = (key: string): boolean => SHOWABLE_KEY.test(key) && !/\d{6}/.test(key);
 
 function onlyKnown(fields: Fields, known: readonly string[], prefix: string): void {
   const unknown = Object.keys(fields).find((key) => !known.includes(key));
   if (unknown !== undefined) {
-    const path = prefix === '' ? unknown : `${prefix}.${unknown}`;
-    // Named only when short and harmless: a mistyped card field must not be echoed back.
-    invalid(path.length <= 60 ? path : prefix || 'body', 'parameter_unknown', 'Unknown parameter.');
+    const path = showable(unknown) ? (prefix === '' ? unknown : `${prefix}.${unknown}`) : prefix;
+    invalid(path === '' ? 'body' : path, 'parameter_unknown', 'Unknown parameter.');
   }
 }
 
 function required(fields: Fields, key: string, path: string): unknown {
   const value = fields[key];
-  if (value === undefined || value === null)
+  if (value === undefined || value === null) {
     invalid(path, 'parameter_missing', `${path} is required.`);
+  }
   return value;
 }
 
@@ -92,10 +100,10 @@ function parseAmount(body: Fields): Money {
       "amount.value must be an integer in the currency's minor unit.",
     );
   }
-  if ((value as number) < MIN_AMOUNT) {
+  if (value < MIN_AMOUNT) {
     invalid('amount.value', 'amount_too_small', `amount.value must be at least ${MIN_AMOUNT}.`);
   }
-  if ((value as number) > MAX_AMOUNT) {
+  if (value > MAX_AMOUNT) {
     invalid('amount.value', 'amount_too_large', `amount.value must be at most ${MAX_AMOUNT}.`);
   }
   const currency = required(amount, 'currency', 'amount.currency');
@@ -106,7 +114,7 @@ function parseAmount(body: Fields): Money {
       'amount.currency must be an ISO 4217 code in upper case, such as USD.',
     );
   }
-  return { value: value as number, currency: currency as string };
+  return { value, currency };
 }
 
 function parseCard(body: Fields): CreatePaymentRequest['card'] {
@@ -126,10 +134,11 @@ function parseCard(body: Fields): CreatePaymentRequest['card'] {
       'The card number must be a string of digits.',
     );
   }
-  const check = checkCardNumber(number as string);
-  if (!check.valid)
+  const check = checkCardNumber(number);
+  if (!check.valid) {
     invalid('payment_method.card.number', 'invalid_number', NUMBER_PROBLEMS[check.reason]);
-  const { brand, last4 } = check as Extract<CardNumberCheck, { valid: true }>;
+  }
+  const { brand, last4 } = check;
 
   const expMonth = required(card, 'exp_month', 'payment_method.card.exp_month');
   if (!isValidExpMonth(expMonth)) {
@@ -156,10 +165,10 @@ function parseCard(body: Fields): CreatePaymentRequest['card'] {
     );
   }
   return {
-    number: number as string,
-    cvc: cvc as string,
-    expMonth: expMonth as number,
-    expYear: expYear as number,
+    number,
+    cvc,
+    expMonth,
+    expYear,
     brand,
     last4,
   };
@@ -169,9 +178,10 @@ function parseCard(body: Fields): CreatePaymentRequest['card'] {
 function parseMetadata(body: Fields): Metadata {
   const metadata = body.metadata;
   if (metadata === undefined || metadata === null) return {};
-  if (!isObject(metadata))
+  if (!isObject(metadata)) {
     invalid('metadata', 'invalid_metadata', 'metadata must be an object of strings.');
-  const entries = Object.entries(metadata as Fields);
+  }
+  const entries = Object.entries(metadata);
   if (entries.length > MetadataLimits.maxKeys) {
     invalid(
       'metadata',
@@ -180,6 +190,7 @@ function parseMetadata(body: Fields): Metadata {
     );
   }
   for (const [key, value] of entries) {
+    const param = showable(key) ? `metadata.${key}` : 'metadata';
     if (key.length === 0 || key.length > MetadataLimits.maxKeyLength) {
       invalid(
         'metadata',
@@ -188,14 +199,18 @@ function parseMetadata(body: Fields): Metadata {
       );
     }
     if (typeof value !== 'string') {
-      invalid(`metadata.${key}`, 'invalid_metadata', 'metadata values must be strings.');
+      invalid(param, 'invalid_metadata', 'metadata values must be strings.');
     }
-    if ((value as string).length > MetadataLimits.maxValueLength) {
+    if (value.length > MetadataLimits.maxValueLength) {
       invalid(
-        `metadata.${key}`,
+        param,
         'invalid_metadata',
         `metadata values can be at most ${MetadataLimits.maxValueLength} characters.`,
       );
+    }
+    // Metadata is stored and published: a card number in it would defeat everything else here.
+    if (containsCardNumber(key) || containsCardNumber(value)) {
+      invalid('metadata', 'invalid_metadata', 'metadata must not contain card numbers.');
     }
   }
   return Object.fromEntries(entries) as Metadata;
@@ -204,11 +219,11 @@ function parseMetadata(body: Fields): Metadata {
 function parseCustomer(body: Fields): string | null {
   const customer = body.customer;
   if (customer === undefined || customer === null) return null;
-  if (typeof customer !== 'string')
+  if (typeof customer !== 'string') {
     invalid('customer', 'parameter_invalid', 'customer must be a customer id.');
-  if (!idPattern('cust').test(customer as string))
-    throw new Invalid(PaymentErrors.unknownCustomer(customer as string));
-  return customer as string;
+  }
+  if (!idPattern('cust').test(customer)) throw new Invalid(PaymentErrors.unknownCustomer(customer));
+  return customer;
 }
 
 /**
@@ -217,17 +232,17 @@ function parseCustomer(body: Fields): string | null {
  */
 export function parseCreatePayment(payload: unknown): Parsed<CreatePaymentRequest> {
   try {
-    if (!isObject(payload))
+    if (!isObject(payload)) {
       invalid('body', 'parameter_invalid', 'The request body must be an object.');
-    const body = payload as Fields;
-    onlyKnown(body, ['amount', 'payment_method', 'metadata', 'customer'], '');
+    }
+    onlyKnown(payload, ['amount', 'payment_method', 'metadata', 'customer'], '');
     return {
       ok: true,
       value: {
-        amount: parseAmount(body),
-        card: parseCard(body),
-        customerId: parseCustomer(body),
-        metadata: parseMetadata(body),
+        amount: parseAmount(payload),
+        card: parseCard(payload),
+        customerId: parseCustomer(payload),
+        metadata: parseMetadata(payload),
       },
     };
   } catch (error) {

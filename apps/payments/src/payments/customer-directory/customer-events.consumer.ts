@@ -1,16 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, type Consumer, type KafkaMessage } from 'kafkajs';
-import { dlqTopicOf, EventTopics } from '@finfusion/contracts';
-import {
-  ConsumerReadiness,
-  kafkaClientConfig,
-  kafkaLogCreator,
-  KeyedPublisher,
-  type StructuredLogger,
-} from '@finfusion/kafka';
+import { EventTopics } from '@finfusion/contracts';
+import { EventConsumer, type ConsumedRecord, type StructuredLogger } from '@finfusion/kafka';
 import type { CustomerDirectory, CustomerFact } from './customer-directory';
-
-export const CUSTOMER_EVENTS_GROUP = 'payments-customers';
 
 const CUSTOMER_EVENT_TYPES = ['customer.created', 'customer.updated', 'customer.deleted'];
 
@@ -18,10 +8,10 @@ const CUSTOMER_EVENT_TYPES = ['customer.created', 'customer.updated', 'customer.
  * Reads what payments needs from a customer event, tolerating fields it does not know (the
  * customers team may add some). Returns a reason when the record is not a customer event.
  */
-export function toCustomerFact(value: Buffer | null): CustomerFact | { unreadable: string } {
+export function toCustomerFact(value: string | null): CustomerFact | { unreadable: string } {
   let event: unknown;
   try {
-    event = JSON.parse(value?.toString('utf8') ?? '');
+    event = JSON.parse(value ?? '');
   } catch {
     return { unreadable: 'the value is not JSON' };
   }
@@ -38,6 +28,7 @@ export function toCustomerFact(value: Buffer | null): CustomerFact | { unreadabl
   if (
     typeof customerId !== 'string' ||
     typeof e.merchant_id !== 'string' ||
+    typeof e.sequence !== 'number' ||
     !Number.isInteger(e.sequence)
   ) {
     return { unreadable: 'missing data.object.id, merchant_id or sequence' };
@@ -46,39 +37,42 @@ export function toCustomerFact(value: Buffer | null): CustomerFact | { unreadabl
     customerId,
     merchantId: e.merchant_id,
     deleted: e.type === 'customer.deleted',
-    sequence: e.sequence as number,
+    sequence: e.sequence,
   };
 }
 
 export interface CustomerEventsConsumerOptions {
   brokers: string[];
-  groupId?: string;
+  groupId: string;
   directory: CustomerDirectory;
   logger: StructuredLogger;
-  /** Attempts at storing one record before it is parked on the DLQ. */
   maxAttempts?: number;
   retryDelayMs?: number;
 }
 
 /**
- * Feeds the customer directory from customers.customer.events. A record that cannot be read, or
- * that still fails after a few attempts, is parked on the topic's DLQ with the reason, so it
- * never blocks its partition (DESIGN.md, "Kafka").
+ * Feeds the customer directory from customers.customer.events. A record that cannot be read or
+ * stored is retried a few times, then parked on the topic's DLQ by the shared EventConsumer, so
+ * it never blocks its partition (DESIGN.md, "Kafka").
  */
 export class CustomerEventsConsumer {
-  readonly readiness = new ConsumerReadiness('kafka-customer-events');
-  private readonly consumer: Consumer;
-  private readonly dlq: KeyedPublisher;
-  private readonly groupId: string;
+  private readonly consumer: EventConsumer;
 
   constructor(private readonly options: CustomerEventsConsumerOptions) {
-    this.groupId = options.groupId ?? CUSTOMER_EVENTS_GROUP;
-    const clientId = `payments-${this.groupId}`;
-    this.consumer = new Kafka({
-      ...kafkaClientConfig({ brokers: options.brokers, clientId }),
-      logCreator: kafkaLogCreator(options.logger),
-    }).consumer({ groupId: this.groupId, allowAutoTopicCreation: false });
-    this.dlq = new KeyedPublisher({ brokers: options.brokers, clientId }, options.logger);
+    this.consumer = new EventConsumer({
+      brokers: options.brokers,
+      clientId: 'payments-customer-directory',
+      groupId: options.groupId,
+      topics: [EventTopics.customers],
+      logger: options.logger,
+      handle: (record) => this.handle(record),
+      ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
+      ...(options.retryDelayMs !== undefined && { retryDelayMs: options.retryDelayMs }),
+    });
+  }
+
+  get readiness(): EventConsumer['readiness'] {
+    return this.consumer.readiness;
   }
 
   // Nest calls these on the provider: consume once the app (and its migrations) are up.
@@ -90,66 +84,17 @@ export class CustomerEventsConsumer {
     await this.stop();
   }
 
-  async start(): Promise<void> {
-    await this.dlq.connect();
-    await this.consumer.connect();
-    // From the beginning: a new deployment learns every customer the topic still holds.
-    await this.consumer.subscribe({ topic: EventTopics.customers, fromBeginning: true });
-    this.readiness.watch(this.consumer);
-    await this.consumer.run({
-      eachMessage: ({ partition, message }) => this.handle(partition, message),
-    });
+  start(): Promise<void> {
+    return this.consumer.start();
   }
 
-  async stop(): Promise<void> {
-    await this.consumer.disconnect();
-    await this.dlq.disconnect();
+  stop(): Promise<void> {
+    return this.consumer.stop();
   }
 
-  private async handle(partition: number, message: KafkaMessage): Promise<void> {
-    const fact = toCustomerFact(message.value);
-    if ('unreadable' in fact) {
-      await this.park(partition, message, fact.unreadable);
-      return;
-    }
-    const maxAttempts = this.options.maxAttempts ?? 5;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.options.directory.record(fact);
-        return;
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        if (attempt >= maxAttempts) {
-          await this.park(partition, message, reason);
-          return;
-        }
-        this.options.logger.warn(
-          { customer_id: fact.customerId, attempt, err: { message: reason } },
-          'customer event not stored; retrying',
-        );
-        await sleep((this.options.retryDelayMs ?? 200) * 2 ** (attempt - 1));
-      }
-    }
-  }
-
-  private async park(partition: number, message: KafkaMessage, reason: string): Promise<void> {
-    const topic = EventTopics.customers;
-    this.options.logger.error(
-      { topic, partition, offset: message.offset, reason },
-      'customer event parked on the DLQ',
-    );
-    await this.dlq.publish(dlqTopicOf(topic), [
-      {
-        key: message.key?.toString('utf8') ?? '',
-        value: message.value?.toString('utf8') ?? '',
-        headers: {
-          'dlq-reason': reason,
-          'dlq-consumer-group': this.groupId,
-          'dlq-source-topic': topic,
-          'dlq-source-partition': String(partition),
-          'dlq-source-offset': message.offset,
-        },
-      },
-    ]);
+  private async handle(record: ConsumedRecord): Promise<void> {
+    const fact = toCustomerFact(record.value);
+    if ('unreadable' in fact) throw new Error(`unreadable customer event: ${fact.unreadable}`);
+    await this.options.directory.record(fact);
   }
 }

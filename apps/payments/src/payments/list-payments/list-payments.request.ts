@@ -77,7 +77,10 @@ export function parseListPayments(
       if (created[bound] === undefined) continue;
       const at = instant(created[bound]);
       if (at === null) {
-        return bad(`created.${bound}`, 'Use an ISO 8601 date-time with a zone, such as 2026-03-15T00:00:00Z.');
+        return bad(
+          `created.${bound}`,
+          'Use an ISO 8601 date-time with a zone, such as 2026-03-15T00:00:00Z.',
+        );
       }
       filter[bound === 'gte' ? 'createdGte' : 'createdLte'] = at;
     }

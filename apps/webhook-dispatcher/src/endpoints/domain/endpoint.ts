@@ -67,12 +67,12 @@ export const subscribesTo = (
 
 /** Keys given replace those keys; a key set to "" is removed; other keys stay. */
 export function mergeMetadata(current: Metadata, patch: Metadata): Metadata {
-  const merged: Metadata = { ...current };
+  const merged = new Map(Object.entries(current));
   for (const [key, value] of Object.entries(patch)) {
-    if (value === '') delete merged[key];
-    else merged[key] = value;
+    if (value === '') merged.delete(key);
+    else merged.set(key, value);
   }
-  return merged;
+  return Object.fromEntries(merged);
 }
 
 export function createEndpoint(command: CreateEndpoint, now: Date): EndpointState {

@@ -1,0 +1,34 @@
+import { ConfigError, loadConfig } from '@finfusion/config';
+import { GatewayConfig } from './config';
+
+describe('GatewayConfig', () => {
+  it('has the documented defaults', () => {
+    expect(loadConfig(GatewayConfig, {})).toMatchObject({
+      PORT: 3000,
+      REQUEST_TIMEOUT_MS: 10_000,
+      BODY_LIMIT_BYTES: 65_536,
+      RATE_LIMIT_REQUESTS: 100,
+      RATE_LIMIT_WINDOW_MS: 1000,
+      IDEMPOTENCY_TTL_HOURS: 24,
+    });
+  });
+
+  it('reads numbers from the environment', () => {
+    const config = loadConfig(GatewayConfig, {
+      REQUEST_TIMEOUT_MS: '5000',
+      RATE_LIMIT_REQUESTS: '40',
+      BODY_LIMIT_BYTES: '1048576',
+    });
+    expect(config.REQUEST_TIMEOUT_MS).toBe(5000);
+    expect(config.RATE_LIMIT_REQUESTS).toBe(40);
+    expect(config.BODY_LIMIT_BYTES).toBe(1_048_576);
+  });
+
+  it('stops at boot on a bad value, naming the variable', () => {
+    const attempt = () =>
+      loadConfig(GatewayConfig, { REQUEST_TIMEOUT_MS: 'soon', IDEMPOTENCY_TTL_HOURS: '0' });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/REQUEST_TIMEOUT_MS/);
+    expect(attempt).toThrow(/IDEMPOTENCY_TTL_HOURS/);
+  });
+});

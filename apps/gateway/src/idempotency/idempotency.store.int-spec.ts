@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { openGatewayTestDb, type GatewayTestDb } from '../testing/gateway-db.fixture';
+import { requestHash } from './canonical-json';
+import { IdempotencyStore, type IdempotentRequest } from './idempotency.store';
+
+const STALE_AFTER_MS = 15_000;
+
+describe('IdempotencyStore', () => {
+  let db: GatewayTestDb;
+  let store: IdempotencyStore;
+
+  beforeAll(async () => {
+    db = await openGatewayTestDb();
+    store = new IdempotencyStore(db.dataSource, { ttlHours: 24, staleAfterMs: STALE_AFTER_MS });
+  });
+
+  afterAll(async () => {
+    await db.close();
+  });
+
+  const requestFor = async (
+    overrides: Partial<IdempotentRequest> = {},
+  ): Promise<IdempotentRequest> => ({
+    merchantId: (await db.newMerchant()).merchantId,
+    key: randomUUID(),
+    method: 'POST',
+    path: '/v2/customers',
+    requestHash: requestHash({ email: 'a@example.com' }),
+    ...overrides,
+  });
+
+  const age = (request: IdempotentRequest, column: 'locked_at' | 'expires_at', seconds: number) =>
+    db.dataSource.query(
+      `UPDATE "${db.schema}".idempotency_keys SET ${column} = now() - make_interval(secs => $3)
+        WHERE merchant_id = $1 AND key = $2`,
+      [request.merchantId, request.key, seconds],
+    );
+
+  const claimed = async (request: IdempotentRequest): Promise<string> => {
+    const outcome = await store.claim(request);
+    if (outcome.kind !== 'claimed') throw new Error(`expected a claim, got ${outcome.kind}`);
+    return outcome.lockId;
+  };
+
+  it('lets the first request with a key proceed', async () => {
+    const outcome = await store.claim(await requestFor());
+    expect(outcome.kind).toBe('claimed');
+  });
+
+  it('lets exactly one of several concurrent first requests with one key proceed', async () => {
+    const request = await requestFor();
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => store.claim(request)));
+    const kinds = outcomes.map((outcome) => outcome.kind).sort();
+    expect(kinds.filter((kind) => kind === 'claimed')).toHaveLength(1);
+    expect(kinds.filter((kind) => kind === 'in_progress')).toHaveLength(7);
+  });
+
+  it('answers in_progress to a retry while the first request runs', async () => {
+    const request = await requestFor();
+    await claimed(request);
+    expect(await store.claim(request)).toEqual({ kind: 'in_progress' });
+  });
+
+  it('replays the first response, byte for byte, once it is completed', async () => {
+    const request = await requestFor();
+    const lockId = await claimed(request);
+    const body = '{"id":"cust_1","object":"customer","metadata":{"b":"1","a":"2"}}';
+    expect(await store.complete(request, lockId, 200, body)).toBe(true);
+    expect(await store.claim(request)).toEqual({ kind: 'completed', status: 200, body });
+  });
+
+  it('refuses the key for another body, path or method', async () => {
+    const request = await requestFor();
+    const lockId = await claimed(request);
+    await store.complete(request, lockId, 200, '{}');
+    for (const other of [
+      { requestHash: requestHash({ email: 'b@example.com' }) },
+      { path: '/v2/payments' },
+      { method: 'PUT' },
+    ]) {
+      expect(await store.claim({ ...request, ...other })).toEqual({ kind: 'mismatch' });
+    }
+  });
+
+  it('scopes keys to the merchant', async () => {
+    const request = await requestFor();
+    await claimed(request);
+    const other = await requestFor({ key: request.key });
+    expect(other.merchantId).not.toBe(request.merchantId);
+    expect((await store.claim(other)).kind).toBe('claimed');
+  });
+
+  it('forgets a released key, so a retry runs afresh', async () => {
+    const request = await requestFor();
+    await store.release(request, await claimed(request));
+    expect((await store.claim(request)).kind).toBe('claimed');
+  });
+
+  it('lets the same request take over a stale in_progress record', async () => {
+    const request = await requestFor();
+    const firstLock = await claimed(request);
+    await age(request, 'locked_at', STALE_AFTER_MS / 1000 + 1);
+    const secondLock = await claimed(request);
+    expect(secondLock).not.toBe(firstLock);
+    // The first request, if it ever finishes, no longer owns the record.
+    expect(await store.complete(request, firstLock, 200, '{"late":true}')).toBe(false);
+    await store.release(request, firstLock);
+    expect(await store.claim(request)).toEqual({ kind: 'in_progress' });
+  });
+
+  it('does not let another request take over a stale record', async () => {
+    const request = await requestFor();
+    await claimed(request);
+    await age(request, 'locked_at', STALE_AFTER_MS / 1000 + 1);
+    const other = { ...request, requestHash: requestHash({ email: 'b@example.com' }) };
+    expect(await store.claim(other)).toEqual({ kind: 'mismatch' });
+  });
+
+  it('never takes over a completed record before it expires', async () => {
+    const request = await requestFor();
+    await store.complete(request, await claimed(request), 200, '{"first":true}');
+    await age(request, 'locked_at', 3600);
+    expect(await store.claim(request)).toMatchObject({ kind: 'completed', body: '{"first":true}' });
+  });
+
+  it('treats an expired record as a new key, and sweeps expired records', async () => {
+    const expired = await requestFor();
+    await store.complete(expired, await claimed(expired), 200, '{}');
+    await age(expired, 'expires_at', 1);
+    const live = await requestFor();
+    await store.complete(live, await claimed(live), 200, '{}');
+
+    const other = { ...expired, requestHash: requestHash({ email: 'new@example.com' }) };
+    expect((await store.claim(other)).kind).toBe('claimed');
+    await age(expired, 'expires_at', 1);
+
+    expect(await store.deleteExpired()).toBeGreaterThanOrEqual(1);
+    const rows = await db.dataSource.query<{ key: string }[]>(
+      `SELECT key FROM "${db.schema}".idempotency_keys WHERE key = ANY($1)`,
+      [[expired.key, live.key]],
+    );
+    expect(rows.map((row) => row.key)).toEqual([live.key]);
+  });
+});

@@ -1,0 +1,28 @@
+import { ConfigError, loadConfig } from '@finfusion/config';
+import { DEVELOPMENT_FINGERPRINT_KEY, PaymentsConfig } from './config';
+
+describe('PaymentsConfig', () => {
+  it('starts in development with nothing set', () => {
+    const config = loadConfig(PaymentsConfig, {});
+    expect(config.PORT).toBe(3001);
+    expect(config.CARD_FINGERPRINT_KEY).toBe(DEVELOPMENT_FINGERPRINT_KEY);
+    expect(config.RELAY_POLL_MS).toBe(100);
+  });
+
+  it('refuses to start in production without a fingerprint key of its own', () => {
+    const attempt = () => loadConfig(PaymentsConfig, { NODE_ENV: 'production' });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/CARD_FINGERPRINT_KEY: must be set when NODE_ENV=production/);
+  });
+
+  it('accepts a production key of at least 32 characters, and refuses a short one', () => {
+    const key = 'k'.repeat(32);
+    expect(
+      loadConfig(PaymentsConfig, { NODE_ENV: 'production', CARD_FINGERPRINT_KEY: key })
+        .CARD_FINGERPRINT_KEY,
+    ).toBe(key);
+    expect(() => loadConfig(PaymentsConfig, { CARD_FINGERPRINT_KEY: 'short' })).toThrow(
+      /CARD_FINGERPRINT_KEY/,
+    );
+  });
+});

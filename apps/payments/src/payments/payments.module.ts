@@ -1,0 +1,72 @@
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { EventStore } from '@finfusion/event-store';
+import { Readiness } from '@finfusion/runtime';
+import { Clock } from '../clock';
+import { PaymentsConfig } from '../config';
+import { structured } from '../logging';
+import { Acquirer } from './acquirer/acquirer';
+import { TestAcquirer } from './acquirer/test-acquirer';
+import { CardFingerprints } from './card-fingerprints';
+import { CreatePaymentHandler } from './create-payment/create-payment.handler';
+import { IdempotencyKeys } from './create-payment/idempotency-keys';
+import { CustomerDirectory } from './customer-directory/customer-directory';
+import { CustomerEventsConsumer } from './customer-directory/customer-events.consumer';
+import { GetPaymentEventsHandler } from './get-payment-events/get-payment-events.handler';
+import { GetPaymentHandler } from './get-payment/get-payment.handler';
+import { ListPaymentsHandler } from './list-payments/list-payments.handler';
+import { PaymentStore } from './payment.store';
+import { DailyReportHandler } from './projections/daily-summary/daily-report.handler';
+import { DailySummaryProjection } from './projections/daily-summary/daily-summary.projection';
+import { PaymentReadModel } from './projections/payment-read-model/payment-read-model';
+import { PaymentEventsRelay } from './publishing/payment-events.relay';
+
+/**
+ * The payments feature: request handlers, the event-sourced store with its synchronous read model,
+ * the asynchronous daily summary, the relay to Kafka and the customer directory.
+ */
+@Module({})
+export class PaymentsModule {
+  static register(config: PaymentsConfig, schema: string): DynamicModule {
+    return {
+      module: PaymentsModule,
+      controllers: [
+        CreatePaymentHandler,
+        GetPaymentHandler,
+        ListPaymentsHandler,
+        GetPaymentEventsHandler,
+        DailyReportHandler,
+      ],
+      providers: [
+        { provide: PaymentsConfig, useValue: config },
+        { provide: EventStore, useValue: new EventStore(schema) },
+        // The only acquirer so far: DESIGN.md's deterministic test acquirer.
+        { provide: Acquirer, useClass: TestAcquirer },
+        Clock,
+        CardFingerprints,
+        PaymentReadModel,
+        PaymentStore,
+        IdempotencyKeys,
+        CustomerDirectory,
+        {
+          provide: CustomerEventsConsumer,
+          inject: [CustomerDirectory, Readiness],
+          useFactory: (directory: CustomerDirectory, readiness: Readiness) => {
+            const consumer = new CustomerEventsConsumer({
+              brokers: config.KAFKA_BROKERS,
+              groupId: config.CUSTOMER_EVENTS_GROUP_ID,
+              directory,
+              logger: structured(new Logger(CustomerEventsConsumer.name)),
+            });
+            readiness.register({
+              name: 'kafka-customer-events',
+              check: () => consumer.readiness.check().ok,
+            });
+            return consumer;
+          },
+        },
+        PaymentEventsRelay,
+        DailySummaryProjection,
+      ],
+    };
+  }
+}

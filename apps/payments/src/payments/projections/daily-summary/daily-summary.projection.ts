@@ -1,0 +1,192 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { DailySummary, PaymentStatus } from '@finfusion/contracts';
+import {
+  checkpointOf,
+  EventStore,
+  LogSubscription,
+  START_OF_LOG,
+  type StoredEvent,
+} from '@finfusion/event-store';
+import { PaymentsConfig } from '../../../config';
+import { structured } from '../../../logging';
+import { tableOf } from '../../../tables';
+import { evolve, fold } from '../../domain/payment';
+import { toPaymentEvent } from '../../domain/payment.events';
+import { mergeChanges, summaryChanges, type SummaryChange } from './daily-summary';
+
+/** The checkpoint name of the projection. */
+export const DAILY_SUMMARY = 'payments-daily-summary';
+
+const REBUILD_BATCH = 500;
+
+/**
+ * The per-merchant daily summary, maintained asynchronously from the log by a LogSubscription:
+ * gap-safe (a late-committing transaction is never skipped), each batch applied in the
+ * transaction that stores its checkpoint, so nothing is counted twice or lost.
+ */
+@Injectable()
+export class DailySummaryProjection implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(DailySummaryProjection.name);
+  private readonly subscription: LogSubscription;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly store: EventStore,
+    config: PaymentsConfig,
+  ) {
+    this.subscription = new LogSubscription({
+      name: DAILY_SUMMARY,
+      dataSource,
+      store,
+      logger: structured(this.logger),
+      pollIntervalMs: config.DAILY_SUMMARY_POLL_MS,
+      handle: (events, manager) => applyToDailySummary(manager, this.store, events),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.subscription.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.subscription.stop();
+  }
+
+  /** Applies everything committed so far, then returns; for tests. */
+  catchUp(): Promise<void> {
+    return this.subscription.catchUp();
+  }
+
+  lag(): Promise<number> {
+    return this.subscription.lag();
+  }
+}
+
+/** Moves each event's payment between summary cells, in the caller's transaction. */
+export async function applyToDailySummary(
+  manager: EntityManager,
+  store: EventStore,
+  events: readonly StoredEvent[],
+): Promise<void> {
+  const changes: SummaryChange[] = [];
+  const histories = new Map<string, StoredEvent[]>();
+  for (const event of events) {
+    let history = histories.get(event.streamId);
+    if (!history) {
+      history = await store.readStream(manager, event.streamId);
+      histories.set(event.streamId, history);
+    }
+    const before = fold(
+      history
+        .filter((e) => e.streamVersion < event.streamVersion)
+        .map((e) => toPaymentEvent(e.type, e.schemaVersion, e.data)),
+    );
+    const after = evolve(before, toPaymentEvent(event.type, event.schemaVersion, event.data));
+    changes.push(...summaryChanges(before, after));
+  }
+  await writeChanges(manager, mergeChanges(changes));
+}
+
+async function writeChanges(manager: EntityManager, changes: SummaryChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  const table = tableOf(manager, 'daily_summaries');
+  const columns = [
+    changes.map((c) => c.merchantId),
+    changes.map((c) => c.day),
+    changes.map((c) => c.currency),
+    changes.map((c) => c.status),
+    changes.map((c) => c.count),
+    changes.map((c) => c.volume),
+  ];
+  await manager.query(
+    `INSERT INTO ${table} AS s (merchant_id, day, currency, status, count, volume)
+     SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::int[], $6::bigint[])
+     ON CONFLICT (merchant_id, day, currency, status)
+       DO UPDATE SET count = s.count + EXCLUDED.count, volume = s.volume + EXCLUDED.volume`,
+    columns,
+  );
+  // An emptied cell goes: the table then holds exactly the non-empty cells, however the log
+  // was cut into batches, so a rebuild equals the live table row for row.
+  await manager.query(
+    `DELETE FROM ${table}
+      WHERE count = 0
+        AND (merchant_id, day, currency, status) IN
+            (SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::text[]))`,
+    columns.slice(0, 4),
+  );
+}
+
+/**
+ * Recomputes the summary from the whole log in the caller's transaction, and moves the
+ * projection's checkpoint to where the rebuild stopped, so the live projection carries on from
+ * there without counting anything twice. It holds the projection's lock meanwhile.
+ */
+export async function rebuildDailySummary(
+  manager: EntityManager,
+  store: EventStore,
+): Promise<{ events: number }> {
+  // The lock LogSubscription takes per batch (libs/event-store subscription.ts), waited for here.
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtext('log-subscription'), hashtext($1))`, [
+    DAILY_SUMMARY,
+  ]);
+  await manager.query(`DELETE FROM ${tableOf(manager, 'daily_summaries')}`);
+  let checkpoint = START_OF_LOG;
+  let handled = 0;
+  for (;;) {
+    const events = await store.readAllAfter(manager, checkpoint, REBUILD_BATCH);
+    const last = events.at(-1);
+    if (!last) break;
+    await applyToDailySummary(manager, store, events);
+    checkpoint = checkpointOf(last);
+    handled += events.length;
+  }
+  await manager.query(
+    `INSERT INTO ${tableOf(manager, 'checkpoints')} (subscription_id, transaction_id, global_position, updated_at)
+     VALUES ($1, $2::xid8, $3, now())
+     ON CONFLICT (subscription_id) DO UPDATE
+       SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position,
+           updated_at = now()`,
+    [DAILY_SUMMARY, checkpoint.transactionId, checkpoint.globalPosition],
+  );
+  return { events: handled };
+}
+
+interface SummaryRow {
+  day: string;
+  currency: string;
+  status: PaymentStatus;
+  count: number;
+  volume: string;
+}
+
+/** The merchant's non-empty cells between two UTC days, inclusive. */
+export async function readDailySummaries(
+  manager: EntityManager,
+  merchantId: string,
+  from: string,
+  to: string,
+  currency?: string,
+): Promise<DailySummary[]> {
+  const rows = await manager.query<SummaryRow[]>(
+    `SELECT day::text AS day, currency, status, count, volume::text AS volume
+       FROM ${tableOf(manager, 'daily_summaries')}
+      WHERE merchant_id = $1 AND day BETWEEN $2::date AND $3::date
+        AND ($4::text IS NULL OR currency = $4)
+      ORDER BY day, currency, status`,
+    [merchantId, from, to, currency ?? null],
+  );
+  return rows.map((row) => ({
+    object: 'daily_summary',
+    date: row.day,
+    currency: row.currency,
+    status: row.status,
+    count: row.count,
+    volume: Number(row.volume),
+  }));
+}

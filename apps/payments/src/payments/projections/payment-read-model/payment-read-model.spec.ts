@@ -1,0 +1,24 @@
+import { fold } from '../../domain/payment';
+import { created, failed, succeeded } from '../../domain/payment.fixture';
+import { toPaymentResource } from '../../payment.resource';
+import { toResource, toRow } from './payment-read-model';
+
+describe('payment read model rows', () => {
+  it.each([
+    ['pending', [created()]],
+    ['succeeded', [created({ customerId: 'cust_1' }), succeeded()]],
+    ['failed', [created(), failed()]],
+  ])('answers a %s payment exactly as its folded stream does', (_, events) => {
+    const payment = fold(events);
+    if (payment.status === 'none') throw new Error('no payment');
+    expect(toResource(toRow(payment, events.length))).toEqual(toPaymentResource(payment));
+  });
+
+  it('keeps the fingerprint and version in the row, not in the resource', () => {
+    const payment = fold([created()]);
+    if (payment.status === 'none') throw new Error('no payment');
+    const row = toRow(payment, 1);
+    expect(row).toMatchObject({ card_fingerprint: 'f'.repeat(64), version: 1 });
+    expect(JSON.stringify(toResource(row))).not.toContain('f'.repeat(64));
+  });
+});

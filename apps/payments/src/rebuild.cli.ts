@@ -1,0 +1,66 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '@finfusion/config';
+import { EventStore } from '@finfusion/event-store';
+import { dataSourceOptions, exitOnBootFailure } from '@finfusion/runtime';
+import { PAYMENTS_SCHEMA, PaymentsConfig } from './config';
+import { paymentsDatabase } from './database';
+import { rebuildDailySummary } from './payments/projections/daily-summary/daily-summary.projection';
+import { PaymentReadModel } from './payments/projections/payment-read-model/payment-read-model';
+
+const READ_MODELS = ['payments', 'daily-summary'] as const;
+type ReadModel = (typeof READ_MODELS)[number];
+
+const USAGE = `usage: node apps/payments/dist/rebuild.cli.js <${READ_MODELS.join('|')}|all>
+
+Rebuilds a read model of the payments schema from the event log, in one transaction:
+  payments       the payments table that GET and lists read
+  daily-summary  the per-merchant daily summary (its checkpoint moves to the end of the rebuild)
+The service may keep running: writers wait for the rebuild to commit, then carry on.`;
+
+async function rebuild(
+  dataSource: DataSource,
+  store: EventStore,
+  model: ReadModel,
+): Promise<string> {
+  switch (model) {
+    case 'payments': {
+      const { payments } = await dataSource.transaction((manager) =>
+        new PaymentReadModel().rebuild(manager, store),
+      );
+      return `payments: ${payments} payments rebuilt from the log`;
+    }
+    case 'daily-summary': {
+      const { events } = await dataSource.transaction((manager) =>
+        rebuildDailySummary(manager, store),
+      );
+      return `daily-summary: rebuilt from ${events} events`;
+    }
+    default: {
+      const unhandled: never = model;
+      throw new Error(`unknown read model ${String(unhandled)}`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const [target] = process.argv.slice(2);
+  const models = target === 'all' ? [...READ_MODELS] : READ_MODELS.filter((m) => m === target);
+  if (models.length === 0) {
+    console.error(USAGE);
+    process.exit(2);
+  }
+  const config = loadConfig(PaymentsConfig);
+  const dataSource = new DataSource(
+    dataSourceOptions(paymentsDatabase(config.DATABASE_URL, PAYMENTS_SCHEMA, 1)),
+  );
+  await dataSource.initialize();
+  try {
+    const store = new EventStore(PAYMENTS_SCHEMA);
+    for (const model of models) console.log(await rebuild(dataSource, store, model));
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main().catch(exitOnBootFailure);

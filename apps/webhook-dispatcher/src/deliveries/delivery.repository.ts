@@ -1,0 +1,324 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import type {
+  PublicEventType,
+  WebhookDeliveryStatus,
+  WebhookDisabledReason,
+  WebhookEndpointStatus,
+} from '@finfusion/contracts';
+import { queryRows, tableOf } from '../database';
+import { failedTooLong, type DeliveryOutcome } from '../delivery/retry-schedule';
+import { EndpointSecretEntity } from '../endpoints/endpoint-secret.entity';
+import { EndpointEntity } from '../endpoints/endpoint.entity';
+import { ReceivedEventEntity } from '../intake/received-event.entity';
+import { DeliveryAttemptEntity } from './delivery-attempt.entity';
+import { DeliveryEntity } from './delivery.entity';
+import type { AttemptState } from './domain/delivery';
+
+/** A delivery a worker holds the lease of, with what it needs to send it. */
+export interface DeliveryJob {
+  id: string;
+  merchant_id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: PublicEventType;
+  attempts: number;
+  max_attempts: number;
+  lease_token: string;
+  url: string;
+  endpoint_status: WebhookEndpointStatus;
+  endpoint_deleted: boolean;
+  body: string;
+  /** Every secret that signs now, newest first. */
+  secrets: string[];
+}
+
+export interface AttemptRecord {
+  attempt: number;
+  attemptedAt: Date;
+  outcome: 'succeeded' | 'failed';
+  httpStatus: number | null;
+  durationMs: number;
+  error: string | null;
+}
+
+export interface ClaimLimits {
+  /** Deliveries to claim at most. */
+  limit: number;
+  /** Deliveries of one endpoint held at once, these included. */
+  perEndpoint: number;
+  leaseMs: number;
+}
+
+export const ENDPOINT_DISABLED_ERROR = 'the endpoint was disabled before this delivery succeeded';
+
+/**
+ * The deliveries and their attempts. Workers claim due deliveries under a lease; every change a
+ * worker makes later is conditional on still holding that lease (its token), so a worker that
+ * lost its lease (it stalled past the lease) changes nothing.
+ */
+@Injectable()
+export class DeliveryRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  /**
+   * Leases due deliveries to the caller. SKIP LOCKED lets replicas claim side by side without
+   * waiting on each other or taking the same row; the lease (not the row lock, which ends with
+   * this statement) keeps a claimed delivery away from other workers while it is sent. Deliveries
+   * are taken oldest-due first, but no more per endpoint than `perEndpoint` counting those already
+   * in flight, so one slow endpoint's backlog cannot fill every slot.
+   */
+  async claim(limits: ClaimLimits): Promise<DeliveryJob[]> {
+    const deliveries = tableOf(this.manager, DeliveryEntity);
+    const token = randomUUID();
+    const claimed = await queryRows<{ id: string }>(
+      this.manager,
+      `WITH busy AS (
+         SELECT endpoint_id, count(*) AS held FROM ${deliveries}
+         WHERE status = 'pending' AND lease_until > now()
+         GROUP BY endpoint_id
+       ), due AS (
+         SELECT id, endpoint_id, next_attempt_at,
+                row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at, id) AS rank
+         FROM ${deliveries}
+         WHERE status = 'pending' AND next_attempt_at <= now()
+           AND (lease_until IS NULL OR lease_until <= now())
+       ), picked AS (
+         SELECT d.id FROM ${deliveries} d
+         WHERE d.id IN (
+             SELECT due.id FROM due LEFT JOIN busy ON busy.endpoint_id = due.endpoint_id
+             WHERE due.rank + coalesce(busy.held, 0) <= $2
+             ORDER BY due.next_attempt_at, due.id
+             LIMIT $1)
+           AND d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until <= now())
+         FOR UPDATE SKIP LOCKED
+       )
+       UPDATE ${deliveries} d
+       SET lease_until = now() + $3::integer * interval '1 millisecond', lease_token = $4
+       FROM picked WHERE d.id = picked.id
+       RETURNING d.id`,
+      [limits.limit, limits.perEndpoint, limits.leaseMs, token],
+    );
+    if (claimed.length === 0) return [];
+    return queryRows<DeliveryJob>(
+      this.manager,
+      `SELECT d.id, d.merchant_id, d.endpoint_id, d.event_id, d.event_type, d.attempts,
+              d.max_attempts, d.lease_token, e.url, e.status AS endpoint_status,
+              e.deleted_at IS NOT NULL AS endpoint_deleted, r.body,
+              ARRAY(SELECT s.secret FROM ${tableOf(this.manager, EndpointSecretEntity)} s
+                    WHERE s.endpoint_id = e.id AND (s.expires_at IS NULL OR s.expires_at > now())
+                    ORDER BY s.created_at DESC, s.id DESC) AS secrets
+       FROM ${deliveries} d
+       JOIN ${tableOf(this.manager, EndpointEntity)} e ON e.id = d.endpoint_id
+       JOIN ${tableOf(this.manager, ReceivedEventEntity)} r ON r.event_id = d.event_id
+       WHERE d.id = ANY($1) AND d.lease_token = $2
+       ORDER BY d.next_attempt_at`,
+      [claimed.map((row) => row.id), token],
+    );
+  }
+
+  /** Milliseconds until the next scheduled attempt that is not due yet, if any. */
+  async msUntilNextDue(): Promise<number | undefined> {
+    const [row] = await queryRows<{ ms: number | null }>(
+      this.manager,
+      `SELECT (EXTRACT(EPOCH FROM min(next_attempt_at) - now()) * 1000)::integer AS ms
+       FROM ${tableOf(this.manager, DeliveryEntity)}
+       WHERE status = 'pending' AND next_attempt_at > now()`,
+    );
+    return row?.ms ?? undefined;
+  }
+
+  /**
+   * Records an attempt and the delivery's new state, and keeps the endpoint's health: a success
+   * clears its run of failures; a failure starts or extends it, and disables the endpoint after
+   * 410 or once the run is `disableAfterMs` long. Returns false, writing nothing, when the
+   * caller no longer holds the delivery's lease.
+   */
+  async complete(
+    job: DeliveryJob,
+    record: AttemptRecord,
+    outcome: DeliveryOutcome,
+    disableAfterMs: number,
+  ): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const deliveries = tableOf(manager, DeliveryEntity);
+      const held = await queryRows(
+        manager,
+        `SELECT id FROM ${deliveries} WHERE id = $1 AND lease_token = $2 FOR UPDATE`,
+        [job.id, job.lease_token],
+      );
+      if (held.length === 0) return false;
+
+      const endpointActive = await this.recordEndpointHealth(
+        manager,
+        job.endpoint_id,
+        record,
+        outcome.status === 'failed' && outcome.disableEndpoint,
+        disableAfterMs,
+      );
+      let status: WebhookDeliveryStatus = outcome.status;
+      let nextAttemptAt = outcome.status === 'pending' ? outcome.nextAttemptAt : null;
+      let error = record.error;
+      if (status === 'pending' && !endpointActive) {
+        status = 'failed';
+        nextAttemptAt = null;
+        error = `${error ?? 'failed'}; ${ENDPOINT_DISABLED_ERROR}`;
+      }
+
+      await manager.query(
+        `INSERT INTO ${tableOf(manager, DeliveryAttemptEntity)}
+           (delivery_id, attempt, attempted_at, outcome, http_status, duration_ms, error)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          job.id,
+          record.attempt,
+          record.attemptedAt,
+          record.outcome,
+          record.httpStatus,
+          record.durationMs,
+          record.error,
+        ],
+      );
+      await manager.query(
+        `UPDATE ${deliveries}
+         SET status = $2, attempts = $3, next_attempt_at = $4, lease_until = NULL,
+             lease_token = NULL, last_attempted_at = $5, last_http_status = $6,
+             last_duration_ms = $7, last_error = $8, updated_at = now()
+         WHERE id = $1`,
+        [
+          job.id,
+          status,
+          record.attempt,
+          nextAttemptAt,
+          record.attemptedAt,
+          record.httpStatus,
+          record.durationMs,
+          error,
+        ],
+      );
+      return true;
+    });
+  }
+
+  /** Ends a claimed delivery without an attempt: its endpoint is disabled or deleted. */
+  async failUnsent(job: DeliveryJob, reason: string): Promise<void> {
+    await this.manager.query(
+      `UPDATE ${tableOf(this.manager, DeliveryEntity)}
+       SET status = 'failed', next_attempt_at = NULL, lease_until = NULL, lease_token = NULL,
+           last_error = $3, updated_at = now()
+       WHERE id = $1 AND lease_token = $2`,
+      [job.id, job.lease_token, reason],
+    );
+  }
+
+  /**
+   * Fails the endpoint's pending deliveries that no worker holds, once it is disabled or deleted.
+   * Held ones fail when their worker records the attempt and finds the endpoint inactive.
+   */
+  async failPending(manager: EntityManager, endpointId: string, reason: string): Promise<void> {
+    await manager.query(
+      `UPDATE ${tableOf(manager, DeliveryEntity)}
+       SET status = 'failed', next_attempt_at = NULL, lease_until = NULL, lease_token = NULL,
+           last_error = $2, updated_at = now()
+       WHERE endpoint_id = $1 AND status = 'pending'
+         AND (lease_until IS NULL OR lease_until <= now())`,
+      [endpointId, reason],
+    );
+  }
+
+  /** One endpoint's deliveries, for `paginate`. */
+  forEndpoint(
+    merchantId: string,
+    endpointId: string,
+    status?: WebhookDeliveryStatus,
+  ): SelectQueryBuilder<DeliveryEntity> {
+    const query = this.dataSource
+      .getRepository(DeliveryEntity)
+      .createQueryBuilder('delivery')
+      .where('delivery.merchant_id = :merchantId', { merchantId })
+      .andWhere('delivery.endpoint_id = :endpointId', { endpointId });
+    return status === undefined ? query : query.andWhere('delivery.status = :status', { status });
+  }
+
+  attemptsOf(deliveryIds: readonly string[]): Promise<AttemptState[]> {
+    if (deliveryIds.length === 0) return Promise.resolve([]);
+    return this.dataSource
+      .getRepository(DeliveryAttemptEntity)
+      .createQueryBuilder('attempt')
+      .where('attempt.delivery_id IN (:...ids)', { ids: deliveryIds })
+      .orderBy('attempt.delivery_id')
+      .addOrderBy('attempt.attempt')
+      .getMany();
+  }
+
+  find(merchantId: string, endpointId: string, id: string): Promise<DeliveryEntity | null> {
+    return this.manager.findOneBy(DeliveryEntity, {
+      id,
+      merchant_id: merchantId,
+      endpoint_id: endpointId,
+    });
+  }
+
+  /**
+   * Makes a delivery due now. A finished one gets exactly one more attempt; a pending one keeps
+   * its remaining attempts and is simply brought forward. One being sent right now is left alone.
+   */
+  async resend(delivery: DeliveryEntity): Promise<void> {
+    await this.manager.query(
+      `UPDATE ${tableOf(this.manager, DeliveryEntity)}
+       SET max_attempts = CASE WHEN status = 'pending' THEN max_attempts ELSE attempts + 1 END,
+           status = 'pending', next_attempt_at = now(), lease_until = NULL, lease_token = NULL,
+           updated_at = now()
+       WHERE id = $1 AND (lease_until IS NULL OR lease_until <= now())`,
+      [delivery.id],
+    );
+  }
+
+  /** Returns whether the endpoint is still active after this attempt. */
+  private async recordEndpointHealth(
+    manager: EntityManager,
+    endpointId: string,
+    record: AttemptRecord,
+    gone: boolean,
+    disableAfterMs: number,
+  ): Promise<boolean> {
+    const endpoints = tableOf(manager, EndpointEntity);
+    if (record.outcome === 'succeeded') {
+      // A success needs no further attempt, so whether the endpoint is active does not matter.
+      await manager.query(
+        `UPDATE ${endpoints} SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`,
+        [endpointId],
+      );
+      return true;
+    }
+    const [endpoint] = await queryRows<{
+      status: WebhookEndpointStatus;
+      live: boolean;
+      failing_since: Date;
+    }>(
+      manager,
+      `UPDATE ${endpoints} SET failing_since = COALESCE(failing_since, $2) WHERE id = $1
+       RETURNING status, deleted_at IS NULL AS live, failing_since`,
+      [endpointId, record.attemptedAt],
+    );
+    if (endpoint?.status !== 'active' || !endpoint.live) return false;
+    let reason: WebhookDisabledReason | undefined;
+    if (gone) reason = 'endpoint_gone';
+    else if (failedTooLong(endpoint.failing_since, record.attemptedAt, disableAfterMs)) {
+      reason = 'continuous_failures';
+    }
+    if (reason === undefined) return true;
+    await manager.query(
+      `UPDATE ${endpoints} SET status = 'disabled', disabled_reason = $2, updated_at = now()
+       WHERE id = $1`,
+      [endpointId, reason],
+    );
+    await this.failPending(manager, endpointId, ENDPOINT_DISABLED_ERROR);
+    return false;
+  }
+}

@@ -1,0 +1,66 @@
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  ok,
+  RequestTopics,
+  type ListWebhookDeliveriesPayload,
+  type ServiceReply,
+  type ServiceRequest,
+  type WebhookDeliveryList,
+} from '@finfusion/contracts';
+import { MessageController, paginate } from '@finfusion/runtime';
+import {
+  checkId,
+  checkListParams,
+  checkOutcome,
+  checkPayload,
+} from '../../endpoints/domain/endpoint-input';
+import { EndpointRepository } from '../../endpoints/endpoint.repository';
+import { endpointNotFound, invalidRequest } from '../../webhooks.errors';
+import { DeliveryRepository } from '../delivery.repository';
+import { toWebhookDelivery } from '../domain/delivery';
+
+/** The attempt log of one endpoint: its deliveries, newest first, each with every attempt. */
+@MessageController()
+export class ListDeliveriesHandler {
+  constructor(
+    private readonly endpoints: EndpointRepository,
+    private readonly deliveries: DeliveryRepository,
+  ) {}
+
+  @MessagePattern(RequestTopics.webhooks.deliveries)
+  async handle(
+    @Payload() { meta, payload }: ServiceRequest<ListWebhookDeliveriesPayload>,
+  ): Promise<ServiceReply<WebhookDeliveryList>> {
+    const body = checkPayload(payload);
+    if (!body.ok) return invalidRequest(body);
+    const endpointId = checkId(body.value.endpoint_id, 'endpoint_id');
+    if (!endpointId.ok) return invalidRequest(endpointId);
+    const outcome = checkOutcome(body.value.outcome);
+    if (!outcome.ok) return invalidRequest(outcome);
+    const params = checkListParams(body.value);
+    if (!params.ok) return invalidRequest(params);
+
+    const endpoint = await this.endpoints.findLive(
+      this.endpoints.manager,
+      meta.merchantId,
+      endpointId.value,
+    );
+    if (!endpoint) return endpointNotFound(endpointId.value, 'endpoint_id');
+    const page = await paginate(
+      this.deliveries.forEndpoint(meta.merchantId, endpoint.id, outcome.value),
+      params.value,
+      (row) => row,
+    );
+    if ('ok' in page) return page;
+    const attempts = await this.deliveries.attemptsOf(page.data.map((row) => row.id));
+    return ok({
+      ...page,
+      data: page.data.map((row) =>
+        toWebhookDelivery(
+          row,
+          attempts.filter((attempt) => attempt.delivery_id === row.id),
+        ),
+      ),
+    });
+  }
+}

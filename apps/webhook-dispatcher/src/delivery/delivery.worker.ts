@@ -1,0 +1,217 @@
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { DispatcherConfig } from '../config';
+import {
+  DeliveryRepository,
+  ENDPOINT_DISABLED_ERROR,
+  type DeliveryJob,
+} from '../deliveries/delivery.repository';
+import { HttpSender } from './http-sender';
+import { decideAfterAttempt, judgeAttempt } from './retry-schedule';
+import { signatureHeaders } from './signer';
+
+/**
+ * Sends due deliveries. One loop claims as many as there are free slots (WEBHOOK_CONCURRENCY);
+ * each claimed delivery is attempted on its own, so a slow endpoint holds only its own slots,
+ * for at most one timeout each. Several replicas can run this side by side (see `claim`).
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('DeliveryWorker');
+  private readonly inFlight = new Set<Promise<void>>();
+  private aborter = new AbortController();
+  private running = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private woken = false;
+  private wakeUp: (() => void) | undefined;
+
+  constructor(
+    private readonly config: DispatcherConfig,
+    private readonly deliveries: DeliveryRepository,
+    private readonly sender: HttpSender,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.aborter = new AbortController();
+    this.loopDone = this.loop();
+  }
+
+  /** Looks for due deliveries now rather than at the next poll (new deliveries, a resend). */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /**
+   * Stops claiming, gives attempts in flight `graceMs` to finish, then aborts the rest without
+   * recording them: like a crash, they stay leased and any replica resumes them once the lease
+   * runs out.
+   */
+  async stop(graceMs = Math.min(this.config.WEBHOOK_TIMEOUT_MS, 5000)): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake();
+    await this.loopDone;
+    if (this.inFlight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.inFlight]),
+      new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
+    ]);
+    clearTimeout(timer);
+    this.aborter.abort();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      const full = await this.claimBatch();
+      // A full batch suggests more are due: claim again at once if a slot is free.
+      const more = full && this.inFlight.size < this.config.WEBHOOK_CONCURRENCY;
+      if (!this.woken && !more) await this.sleep(await this.pause());
+    }
+  }
+
+  /** Until the next retry falls due, or the poll interval, whichever is sooner. */
+  private async pause(): Promise<number> {
+    const poll = this.config.WEBHOOK_POLL_MS;
+    try {
+      const untilDue = await this.deliveries.msUntilNextDue();
+      return untilDue === undefined ? poll : Math.max(1, Math.min(poll, untilDue));
+    } catch {
+      return poll;
+    }
+  }
+
+  /** Claims deliveries for the free slots and starts them; true when every slot was filled. */
+  private async claimBatch(): Promise<boolean> {
+    this.woken = false;
+    const free = this.config.WEBHOOK_CONCURRENCY - this.inFlight.size;
+    if (free <= 0) return false;
+    try {
+      const jobs = await this.deliveries.claim({
+        limit: free,
+        perEndpoint: this.config.WEBHOOK_ENDPOINT_CONCURRENCY,
+        leaseMs: this.config.WEBHOOK_LEASE_MS,
+      });
+      for (const job of jobs) this.track(this.attempt(job));
+      return jobs.length === free;
+    } catch (error) {
+      this.logger.error({ err: describe(error) }, 'claiming deliveries failed');
+      return false;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    // A wake that came while the pause was being worked out counts.
+    if (this.woken) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => {
+      this.inFlight.delete(work);
+      this.wake();
+    });
+  }
+
+  private async attempt(job: DeliveryJob): Promise<void> {
+    const fields = {
+      delivery_id: job.id,
+      event_id: job.event_id,
+      event_type: job.event_type,
+      endpoint_id: job.endpoint_id,
+      merchant_id: job.merchant_id,
+    };
+    try {
+      if (job.endpoint_deleted || job.endpoint_status !== 'active') {
+        await this.deliveries.failUnsent(job, ENDPOINT_DISABLED_ERROR);
+        return;
+      }
+      if (job.secrets.length === 0) {
+        await this.deliveries.failUnsent(job, 'the endpoint has no signing secret');
+        this.logger.error(fields, 'delivery failed: the endpoint has no signing secret');
+        return;
+      }
+      const attemptedAt = new Date();
+      const headers = signatureHeaders(job.event_id, attemptedAt, job.body, job.secrets);
+      const result = await this.sender.send(
+        { url: job.url, body: job.body, headers: { ...headers } },
+        this.aborter.signal,
+      );
+      if (result.kind === 'aborted') {
+        this.logger.warn(
+          fields,
+          'attempt abandoned: the dispatcher is stopping; the lease will expire',
+        );
+        return;
+      }
+      const now = new Date();
+      const attempt = job.attempts + 1;
+      const verdict = judgeAttempt(result, now);
+      const outcome = decideAfterAttempt(verdict, {
+        attempt,
+        maxAttempts: job.max_attempts,
+        schedule: this.config.WEBHOOK_RETRY_SCHEDULE,
+        now,
+        random: Math.random,
+      });
+      const error = verdict.outcome === 'succeeded' ? null : verdict.error;
+      const httpStatus = result.kind === 'response' ? result.status : null;
+      const recorded = await this.deliveries.complete(
+        job,
+        {
+          attempt,
+          attemptedAt,
+          outcome: verdict.outcome === 'succeeded' ? 'succeeded' : 'failed',
+          httpStatus,
+          durationMs: result.durationMs,
+          error,
+        },
+        outcome,
+        this.config.WEBHOOK_DISABLE_AFTER_FAILING_MS,
+      );
+      const logged = {
+        ...fields,
+        attempt,
+        status: outcome.status,
+        http_status: httpStatus,
+        duration_ms: result.durationMs,
+        ...(error !== null && { error }),
+      };
+      if (!recorded)
+        this.logger.warn(logged, 'attempt not recorded: the lease had passed to another worker');
+      else if (verdict.outcome === 'succeeded') this.logger.log(logged, 'webhook delivered');
+      else this.logger.warn(logged, 'webhook attempt failed');
+    } catch (error) {
+      // Nothing recorded: the lease runs out and the delivery is attempted again.
+      this.logger.error({ ...fields, err: describe(error) }, 'webhook attempt crashed');
+    }
+  }
+}
+
+const describe = (error: unknown): { message: string } =>
+  error instanceof Error ? { message: error.message } : { message: String(error) };

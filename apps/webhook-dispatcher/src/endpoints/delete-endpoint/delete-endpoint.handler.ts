@@ -1,0 +1,45 @@
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  ok,
+  RequestTopics,
+  type DeletedWebhookEndpoint,
+  type DeleteWebhookEndpointPayload,
+  type ServiceReply,
+  type ServiceRequest,
+} from '@finfusion/contracts';
+import { MessageController } from '@finfusion/runtime';
+import { DeliveryRepository } from '../../deliveries/delivery.repository';
+import { endpointNotFound, invalidRequest } from '../../webhooks.errors';
+import { checkId, checkPayload } from '../domain/endpoint-input';
+import { EndpointRepository } from '../endpoint.repository';
+
+/** Deleting keeps the row (deliveries and attempts still refer to it) but hides it for good. */
+@MessageController()
+export class DeleteEndpointHandler {
+  constructor(
+    private readonly endpoints: EndpointRepository,
+    private readonly deliveries: DeliveryRepository,
+  ) {}
+
+  @MessagePattern(RequestTopics.webhooks.delete)
+  async handle(
+    @Payload() { meta, payload }: ServiceRequest<DeleteWebhookEndpointPayload>,
+  ): Promise<ServiceReply<DeletedWebhookEndpoint>> {
+    const body = checkPayload(payload);
+    if (!body.ok) return invalidRequest(body);
+    const id = checkId(body.value.id);
+    if (!id.ok) return invalidRequest(id);
+    return this.endpoints.transaction(async (manager) => {
+      const current = await this.endpoints.findLive(manager, meta.merchantId, id.value, {
+        lock: true,
+      });
+      if (!current) return endpointNotFound(id.value);
+      const now = new Date();
+      current.updated_at = now;
+      current.deleted_at = now;
+      await this.endpoints.save(manager, current);
+      await this.deliveries.failPending(manager, current.id, 'the endpoint was deleted');
+      return ok({ id: current.id, object: 'webhook_endpoint' as const, deleted: true as const });
+    });
+  }
+}

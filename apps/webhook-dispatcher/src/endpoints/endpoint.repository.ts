@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, IsNull, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { queryRows, tableOf } from '../database';
+import type { EndpointState } from './domain/endpoint';
+import { EndpointSecretEntity } from './endpoint-secret.entity';
+import { EndpointEntity } from './endpoint.entity';
+
+/** The endpoints table and the signing secrets beside it. */
+@Injectable()
+export class EndpointRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** An endpoint of this merchant that is not deleted; another merchant's id is simply absent. */
+  findLive(
+    manager: EntityManager,
+    merchantId: string,
+    id: string,
+    options: { lock?: boolean } = {},
+  ): Promise<EndpointEntity | null> {
+    return manager.findOne(EndpointEntity, {
+      where: { id, merchant_id: merchantId, deleted_at: IsNull() },
+      ...(options.lock === true && { lock: { mode: 'pessimistic_write' as const } }),
+    });
+  }
+
+  /** The merchant's live endpoints, for `paginate`. */
+  liveEndpoints(merchantId: string): SelectQueryBuilder<EndpointEntity> {
+    return this.dataSource
+      .getRepository(EndpointEntity)
+      .createQueryBuilder('endpoint')
+      .where('endpoint.merchant_id = :merchantId', { merchantId })
+      .andWhere('endpoint.deleted_at IS NULL');
+  }
+
+  /**
+   * Inserts a new endpoint with its first secret. Returns false, writing nothing, when the
+   * merchant already created an endpoint with the same idempotency key.
+   */
+  async insert(manager: EntityManager, state: EndpointState, secret: string): Promise<boolean> {
+    const inserted = await queryRows(
+      manager,
+      `INSERT INTO ${tableOf(manager, EndpointEntity)}
+         (id, merchant_id, url, events, status, disabled_reason, metadata, failing_since,
+          idempotency_key, created_at, updated_at)
+       VALUES ($1, $2, $3, $4::text[], $5, $6, $7::jsonb, $8, $9, $10, $11)
+       ON CONFLICT (merchant_id, idempotency_key) DO NOTHING
+       RETURNING id`,
+      [
+        state.id,
+        state.merchant_id,
+        state.url,
+        state.events,
+        state.status,
+        state.disabled_reason,
+        JSON.stringify(state.metadata),
+        state.failing_since,
+        state.idempotency_key,
+        state.created_at,
+        state.updated_at,
+      ],
+    );
+    if (inserted.length === 0) return false;
+    await this.addSecret(manager, state.id, secret, state.created_at);
+    return true;
+  }
+
+  createdWithKey(
+    manager: EntityManager,
+    merchantId: string,
+    idempotencyKey: string,
+  ): Promise<EndpointEntity | null> {
+    return manager.findOneBy(EndpointEntity, {
+      merchant_id: merchantId,
+      idempotency_key: idempotencyKey,
+    });
+  }
+
+  /** Writes the mutable columns of an endpoint read (and locked) in the same transaction. */
+  async save(manager: EntityManager, state: EndpointState): Promise<void> {
+    await manager.update(
+      EndpointEntity,
+      { id: state.id },
+      {
+        url: state.url,
+        events: state.events,
+        status: state.status,
+        disabled_reason: state.disabled_reason,
+        metadata: state.metadata,
+        failing_since: state.failing_since,
+        updated_at: state.updated_at,
+        deleted_at: state.deleted_at,
+      },
+    );
+  }
+
+  /** The newest secret that still signs. */
+  async newestSecret(manager: EntityManager, endpointId: string): Promise<string | undefined> {
+    const [row] = await queryRows<{ secret: string }>(
+      manager,
+      `SELECT secret FROM ${tableOf(manager, EndpointSecretEntity)}
+       WHERE endpoint_id = $1 AND (expires_at IS NULL OR expires_at > now())
+       ORDER BY created_at DESC, id DESC LIMIT 1`,
+      [endpointId],
+    );
+    return row?.secret;
+  }
+
+  /**
+   * Adds `secret` as the endpoint's signing secret; the ones signing until now keep signing for
+   * `overlapSeconds` more (0 stops them at once), never longer than they already would.
+   */
+  async rotateSecret(
+    manager: EntityManager,
+    endpointId: string,
+    secret: string,
+    now: Date,
+    overlapSeconds: number,
+  ): Promise<void> {
+    const secrets = tableOf(manager, EndpointSecretEntity);
+    const until = new Date(now.getTime() + overlapSeconds * 1000);
+    await manager.query(`DELETE FROM ${secrets} WHERE endpoint_id = $1 AND expires_at <= $2`, [
+      endpointId,
+      now,
+    ]);
+    await manager.query(
+      `UPDATE ${secrets} SET expires_at = LEAST(COALESCE(expires_at, $2), $2)
+       WHERE endpoint_id = $1`,
+      [endpointId, until],
+    );
+    await this.addSecret(manager, endpointId, secret, now);
+  }
+
+  private async addSecret(
+    manager: EntityManager,
+    endpointId: string,
+    secret: string,
+    now: Date,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO ${tableOf(manager, EndpointSecretEntity)} (endpoint_id, secret, created_at)
+       VALUES ($1, $2, $3)`,
+      [endpointId, secret, now],
+    );
+  }
+}

@@ -1,0 +1,53 @@
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  ok,
+  RequestTopics,
+  type RotateWebhookSecretPayload,
+  type ServiceReply,
+  type ServiceRequest,
+  type WebhookEndpointWithSecret,
+} from '@finfusion/contracts';
+import { MessageController } from '@finfusion/runtime';
+import { DispatcherConfig } from '../../config';
+import { generateSecret } from '../../delivery/signer';
+import { endpointNotFound, invalidRequest } from '../../webhooks.errors';
+import { toWebhookEndpoint } from '../domain/endpoint';
+import { checkId, checkOverlapSeconds, checkPayload } from '../domain/endpoint-input';
+import { EndpointRepository } from '../endpoint.repository';
+
+/**
+ * A new signing secret, shown in this reply only. The previous one keeps signing beside it for
+ * the overlap, so the merchant can deploy the new secret before the old one stops verifying.
+ */
+@MessageController()
+export class RotateSecretHandler {
+  constructor(
+    private readonly config: DispatcherConfig,
+    private readonly endpoints: EndpointRepository,
+  ) {}
+
+  @MessagePattern(RequestTopics.webhooks.rotateSecret)
+  async handle(
+    @Payload() { meta, payload }: ServiceRequest<RotateWebhookSecretPayload>,
+  ): Promise<ServiceReply<WebhookEndpointWithSecret>> {
+    const body = checkPayload(payload);
+    if (!body.ok) return invalidRequest(body);
+    const id = checkId(body.value.id);
+    if (!id.ok) return invalidRequest(id);
+    const overlap = checkOverlapSeconds(
+      body.value.overlap_seconds,
+      this.config.WEBHOOK_SECRET_OVERLAP_SECONDS,
+    );
+    if (!overlap.ok) return invalidRequest(overlap);
+
+    return this.endpoints.transaction(async (manager) => {
+      const endpoint = await this.endpoints.findLive(manager, meta.merchantId, id.value, {
+        lock: true,
+      });
+      if (!endpoint) return endpointNotFound(id.value);
+      const secret = generateSecret();
+      await this.endpoints.rotateSecret(manager, endpoint.id, secret, new Date(), overlap.value);
+      return ok({ ...toWebhookEndpoint(endpoint), secret });
+    });
+  }
+}

@@ -1,0 +1,93 @@
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  ok,
+  RequestTopics,
+  type ServiceReply,
+  type ServiceRequest,
+  type UpdateWebhookEndpointPayload,
+  type WebhookEndpoint,
+} from '@finfusion/contracts';
+import { MessageController } from '@finfusion/runtime';
+import { DeliveryRepository, ENDPOINT_DISABLED_ERROR } from '../../deliveries/delivery.repository';
+import { endpointNotFound, invalidRequest } from '../../webhooks.errors';
+import { toWebhookEndpoint, updateEndpoint, type EndpointPatch } from '../domain/endpoint';
+import {
+  checkEvents,
+  checkId,
+  checkMetadata,
+  checkPayload,
+  checkStatus,
+  type Checked,
+} from '../domain/endpoint-input';
+import { EndpointRepository } from '../endpoint.repository';
+import { EndpointUrlPolicy } from '../endpoint-url.policy';
+
+@MessageController()
+export class UpdateEndpointHandler {
+  constructor(
+    private readonly endpoints: EndpointRepository,
+    private readonly deliveries: DeliveryRepository,
+    private readonly urls: EndpointUrlPolicy,
+  ) {}
+
+  @MessagePattern(RequestTopics.webhooks.update)
+  async handle(
+    @Payload() { meta, payload }: ServiceRequest<UpdateWebhookEndpointPayload>,
+  ): Promise<ServiceReply<WebhookEndpoint>> {
+    const body = checkPayload(payload);
+    if (!body.ok) return invalidRequest(body);
+    const id = checkId(body.value.id);
+    if (!id.ok) return invalidRequest(id);
+    const patch = await this.checkPatch(body.value);
+    if (!patch.ok) return invalidRequest(patch);
+
+    return this.endpoints.transaction(async (manager) => {
+      const current = await this.endpoints.findLive(manager, meta.merchantId, id.value, {
+        lock: true,
+      });
+      if (!current) return endpointNotFound(id.value);
+      const outcome = updateEndpoint(current, patch.value, new Date());
+      switch (outcome.kind) {
+        case 'rejected':
+          return invalidRequest({ ok: false, param: outcome.param, message: outcome.message });
+        case 'unchanged':
+          return ok(toWebhookEndpoint(outcome.state));
+        case 'changed':
+          await this.endpoints.save(manager, outcome.state);
+          if (outcome.disabled) {
+            await this.deliveries.failPending(manager, outcome.state.id, ENDPOINT_DISABLED_ERROR);
+          }
+          return ok(toWebhookEndpoint(outcome.state));
+        default: {
+          const unhandled: never = outcome;
+          throw new Error(`unknown update outcome ${JSON.stringify(unhandled)}`);
+        }
+      }
+    });
+  }
+
+  private async checkPatch(payload: Record<string, unknown>): Promise<Checked<EndpointPatch>> {
+    const patch: EndpointPatch = {};
+    if (payload.events !== undefined) {
+      const events = checkEvents(payload.events);
+      if (!events.ok) return events;
+      patch.events = events.value;
+    }
+    if (payload.status !== undefined) {
+      const status = checkStatus(payload.status);
+      if (!status.ok) return status;
+      patch.status = status.value;
+    }
+    if (payload.metadata !== undefined) {
+      const metadata = checkMetadata(payload.metadata);
+      if (!metadata.ok) return metadata;
+      patch.metadata = metadata.value;
+    }
+    if (payload.url !== undefined) {
+      const url = await this.urls.check(payload.url);
+      if (!url.ok) return url;
+      patch.url = url.value;
+    }
+    return { ok: true, value: patch };
+  }
+}

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { newId, PublicEventTypes, type PublicEvent } from '@finfusion/contracts';
+import type { ConsumedRecord } from '@finfusion/kafka';
+import { DispatcherConfig } from '../config';
+import { queryRows, tableOf } from '../database';
+import { DeliveryEntity } from '../deliveries/delivery.entity';
+import { delayBeforeAttempt } from '../delivery/retry-schedule';
+import { subscribesTo, type EndpointState } from '../endpoints/domain/endpoint';
+import { EndpointEntity } from '../endpoints/endpoint.entity';
+import { ReceivedEventEntity } from './received-event.entity';
+
+/**
+ * Takes in one event record: records the event once, and in the same transaction one delivery
+ * for each active endpoint of its merchant subscribed to its type. A redelivered record finds
+ * the event recorded and adds nothing, so each (event, endpoint) gets one delivery.
+ */
+@Injectable()
+export class EventRecorder {
+  constructor(
+    private readonly config: DispatcherConfig,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** Returns the event and the number of deliveries created (0 for a redelivered event). */
+  async record(record: ConsumedRecord): Promise<{ event: PublicEvent; deliveries: number }> {
+    const event = parseEnvelope(record.value);
+    const deliveries = await this.planDeliveries(event, record);
+    return { event, deliveries };
+  }
+
+  private planDeliveries(event: PublicEvent, record: ConsumedRecord): Promise<number> {
+    const body = record.value ?? '';
+    return this.dataSource.transaction(async (manager) => {
+      const inserted = await queryRows(
+        manager,
+        `INSERT INTO ${tableOf(manager, ReceivedEventEntity)}
+           (event_id, topic, event_type, merchant_id, envelope, body)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+         ON CONFLICT (event_id) DO NOTHING
+         RETURNING event_id`,
+        [event.id, record.topic, event.type, event.merchant_id, body, body],
+      );
+      if (inserted.length === 0) return 0;
+
+      const endpoints = await queryRows<Pick<EndpointState, 'id' | 'events'>>(
+        manager,
+        `SELECT id, events FROM ${tableOf(manager, EndpointEntity)}
+         WHERE merchant_id = $1 AND status = 'active' AND deleted_at IS NULL`,
+        [event.merchant_id],
+      );
+      const subscribed = endpoints.filter((endpoint) => subscribesTo(endpoint.events, event.type));
+      if (subscribed.length === 0) return 0;
+
+      const schedule = this.config.WEBHOOK_RETRY_SCHEDULE;
+      const firstDelayMs = delayBeforeAttempt(schedule, 1, Math.random) ?? 0;
+      const created = await queryRows(
+        manager,
+        `INSERT INTO ${tableOf(manager, DeliveryEntity)}
+           (id, merchant_id, endpoint_id, event_id, event_type, status, attempts, max_attempts,
+            next_attempt_at, created_at, updated_at)
+         SELECT planned.id, $3, planned.endpoint_id, $4, $5, 'pending', 0, $6,
+                now() + $7::integer * interval '1 millisecond', now(), now()
+         FROM unnest($1::text[], $2::text[]) AS planned (id, endpoint_id)
+         ON CONFLICT (event_id, endpoint_id) DO NOTHING
+         RETURNING id`,
+        [
+          subscribed.map(() => newId('whd')),
+          subscribed.map((endpoint) => endpoint.id),
+          event.merchant_id,
+          event.id,
+          event.type,
+          schedule.length,
+          firstDelayMs,
+        ],
+      );
+      return created.length;
+    });
+  }
+}
+
+/** The fields delivery relies on; the body itself is passed on as received. */
+export function parseEnvelope(value: string | null): PublicEvent {
+  const parsed: unknown = JSON.parse(value ?? 'null');
+  const event = parsed as Partial<PublicEvent> | null;
+  if (
+    typeof event?.id !== 'string' ||
+    typeof event.merchant_id !== 'string' ||
+    !PublicEventTypes.includes(event.type as PublicEvent['type'])
+  ) {
+    throw new Error('record is not a public event envelope');
+  }
+  return event as PublicEvent;
+}

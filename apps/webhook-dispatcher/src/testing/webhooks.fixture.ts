@@ -1,0 +1,308 @@
+import { randomBytes } from 'node:crypto';
+import type { LookupAddress } from 'node:dns';
+import http, { type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  EventTopics,
+  newId,
+  type PublicEvent,
+  type PublicEventType,
+  type RequestMeta,
+  type ServiceReply,
+  type ServiceRequest,
+} from '@finfusion/contracts';
+import { loadConfig } from '@finfusion/config';
+import type { ConsumedRecord } from '@finfusion/kafka';
+import { dataSourceOptions, migrate } from '@finfusion/runtime';
+import { testEnv } from '@finfusion/testing';
+import { DispatcherConfig } from '../config';
+import { webhooksDatabase } from '../database';
+import { DeliveryRepository } from '../deliveries/delivery.repository';
+import { ListDeliveriesHandler } from '../deliveries/list-deliveries/list-deliveries.handler';
+import { ResendDeliveryHandler } from '../deliveries/resend-delivery/resend-delivery.handler';
+import { DeliveryWorker } from '../delivery/delivery.worker';
+import { HttpSender } from '../delivery/http-sender';
+import type { HostResolver } from '../delivery/ssrf-guard';
+import { CreateEndpointHandler } from '../endpoints/create-endpoint/create-endpoint.handler';
+import { DeleteEndpointHandler } from '../endpoints/delete-endpoint/delete-endpoint.handler';
+import { EndpointRepository } from '../endpoints/endpoint.repository';
+import { EndpointUrlPolicy } from '../endpoints/endpoint-url.policy';
+import { GetEndpointHandler } from '../endpoints/get-endpoint/get-endpoint.handler';
+import { ListEndpointsHandler } from '../endpoints/list-endpoints/list-endpoints.handler';
+import { RotateSecretHandler } from '../endpoints/rotate-secret/rotate-secret.handler';
+import { UpdateEndpointHandler } from '../endpoints/update-endpoint/update-endpoint.handler';
+import { EventRecorder } from '../intake/event-recorder';
+
+// Nest's default console logger would print every attempt the tests provoke.
+Logger.overrideLogger(false);
+
+/**
+ * A migrated schema of its own per test file: no other file, and no dispatcher of the e2e stack
+ * working on the `webhooks` schema of the same database, ever claims these deliveries.
+ */
+export interface WebhooksTestDb {
+  schema: string;
+  dataSource: DataSource;
+  /** Another connection pool on the same schema, as a second replica would have. */
+  openReplicaDataSource(): Promise<DataSource>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export async function openWebhooksTestDb(): Promise<WebhooksTestDb> {
+  const schema = `webhooks_test_${randomBytes(4).toString('hex')}`;
+  const open = async (): Promise<DataSource> => {
+    const source = new DataSource(
+      dataSourceOptions(webhooksDatabase(testEnv.databaseUrl, schema, 20)),
+    );
+    await source.initialize();
+    return source;
+  };
+  const dataSource = await open();
+  await migrate(dataSource, schema);
+  const replicas: DataSource[] = [];
+  return {
+    schema,
+    dataSource,
+    async openReplicaDataSource() {
+      const replica = await open();
+      replicas.push(replica);
+      return replica;
+    },
+    async query<T>(sql: string, params: unknown[] = []) {
+      const rows: unknown = await dataSource.query(
+        sql.replaceAll('$schema', `"${schema}"`),
+        params,
+      );
+      return rows as T[];
+    },
+    async close() {
+      for (const replica of replicas) await replica.destroy();
+      await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await dataSource.destroy();
+    },
+  };
+}
+
+/** A configuration as a deployment would set it, compressed for tests. */
+export const testConfig = (env: Record<string, string> = {}): DispatcherConfig =>
+  loadConfig(DispatcherConfig, {
+    WEBHOOK_ALLOW_HTTP: 'true',
+    WEBHOOK_ALLOW_LOOPBACK: 'true',
+    WEBHOOK_RETRY_SCHEDULE: '0,30,30,30,30',
+    WEBHOOK_TIMEOUT_MS: '2000',
+    WEBHOOK_LEASE_MS: '5000',
+    WEBHOOK_POLL_MS: '20',
+    ...env,
+  });
+
+/** A resolver answering from a table, as DNS would; unknown names do not resolve. */
+export const fakeResolver =
+  (table: Record<string, string | string[]>): HostResolver =>
+  (hostname) => {
+    const entry = table[hostname];
+    if (entry === undefined) {
+      return Promise.reject(
+        Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }),
+      );
+    }
+    const addresses: LookupAddress[] = (Array.isArray(entry) ? entry : [entry]).map((address) => ({
+      address,
+      family: address.includes(':') ? 6 : 4,
+    }));
+    return Promise.resolve(addresses);
+  };
+
+/** Everything the dispatcher is made of, wired by hand around one data source and config. */
+export interface Dispatcher {
+  config: DispatcherConfig;
+  endpoints: EndpointRepository;
+  deliveries: DeliveryRepository;
+  recorder: EventRecorder;
+  worker: DeliveryWorker;
+  create: CreateEndpointHandler;
+  get: GetEndpointHandler;
+  list: ListEndpointsHandler;
+  update: UpdateEndpointHandler;
+  remove: DeleteEndpointHandler;
+  rotate: RotateSecretHandler;
+  listDeliveries: ListDeliveriesHandler;
+  resend: ResendDeliveryHandler;
+}
+
+export function dispatcherOf(
+  dataSource: DataSource,
+  config: DispatcherConfig,
+  resolve: HostResolver = fakeResolver({}),
+): Dispatcher {
+  const endpoints = new EndpointRepository(dataSource);
+  const deliveries = new DeliveryRepository(dataSource);
+  const urls = new EndpointUrlPolicy(
+    { allowHttp: config.WEBHOOK_ALLOW_HTTP, allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK },
+    resolve,
+  );
+  const sender = new HttpSender({
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    allowHttp: config.WEBHOOK_ALLOW_HTTP,
+    policy: { allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK },
+    resolve,
+  });
+  const worker = new DeliveryWorker(config, deliveries, sender);
+  return {
+    config,
+    endpoints,
+    deliveries,
+    recorder: new EventRecorder(config, dataSource),
+    worker,
+    create: new CreateEndpointHandler(endpoints, urls),
+    get: new GetEndpointHandler(endpoints),
+    list: new ListEndpointsHandler(endpoints),
+    update: new UpdateEndpointHandler(endpoints, deliveries, urls),
+    remove: new DeleteEndpointHandler(endpoints, deliveries),
+    rotate: new RotateSecretHandler(config, endpoints),
+    listDeliveries: new ListDeliveriesHandler(endpoints, deliveries),
+    resend: new ResendDeliveryHandler(endpoints, deliveries, worker),
+  };
+}
+
+export const newMerchantId = (): string => newId('mer');
+
+/** A request as the gateway sends it. */
+export const requestOf = <P>(
+  merchantId: string,
+  payload: P,
+  meta: Partial<RequestMeta> = {},
+): ServiceRequest<P> => {
+  const requestId = newId('req');
+  return { meta: { merchantId, requestId, correlationId: requestId, ...meta }, payload };
+};
+
+export const bodyOf = <B>(reply: ServiceReply<B>): B => {
+  if (!reply.ok) throw new Error(`expected success, got ${JSON.stringify(reply)}`);
+  return reply.body;
+};
+
+/** A public event envelope as the relays publish it, and the Kafka record carrying it. */
+export function eventOf(
+  merchantId: string,
+  type: PublicEventType = 'payment.succeeded',
+): PublicEvent<{ id: string; status: string }> {
+  return {
+    id: newId('evt'),
+    type,
+    schema_version: 1,
+    created_at: new Date().toISOString(),
+    merchant_id: merchantId,
+    data: { object: { id: newId('pay'), status: 'succeeded' } },
+    sequence: 1,
+  };
+}
+
+export const recordOf = (event: PublicEvent, offset = '0'): ConsumedRecord => ({
+  topic: event.type.startsWith('customer.') ? EventTopics.customers : EventTopics.payments,
+  partition: 0,
+  offset,
+  key: event.id,
+  value: JSON.stringify(event),
+  headers: {},
+});
+
+export interface ReceivedRequest {
+  index: number;
+  at: number;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type Responder = (
+  request: ReceivedRequest,
+  response: ServerResponse,
+) => void | Promise<void>;
+
+/** A webhook receiver on 127.0.0.1 that records what it gets and answers as told. */
+export interface Receiver {
+  url: string;
+  port: number;
+  requests: ReceivedRequest[];
+  /** TCP connections accepted, whether or not a request followed. */
+  connections: number;
+  close(): Promise<void>;
+}
+
+export const ok200: Responder = (_request, response) => {
+  response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+};
+
+export async function startReceiver(
+  respond: Responder = ok200,
+  path = '/hooks',
+): Promise<Receiver> {
+  const requests: ReceivedRequest[] = [];
+  let connections = 0;
+  const server = http.createServer((incoming, response) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const request: ReceivedRequest = {
+        index: requests.length,
+        at: Date.now(),
+        method: incoming.method ?? '',
+        url: incoming.url ?? '',
+        headers: flatHeaders(incoming.headers),
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      requests.push(request);
+      void Promise.resolve(respond(request, response)).catch(() => response.destroy());
+    });
+  });
+  server.on('connection', () => {
+    connections++;
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${path}`,
+    port,
+    requests,
+    get connections() {
+      return connections;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+}
+
+const flatHeaders = (headers: IncomingHttpHeaders): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(headers).flatMap(([name, value]) =>
+      value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]],
+    ),
+  );
+
+/** Polls until `probe` returns something truthy, which it returns; fails after `timeoutMs`. */
+export async function waitFor<T>(
+  probe: () => T | Promise<T>,
+  timeoutMs = 10_000,
+  what = 'the condition',
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));

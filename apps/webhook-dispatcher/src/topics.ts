@@ -1,0 +1,17 @@
+import {
+  dlqTopicOf,
+  EventTopics,
+  replyTopicOf,
+  requestTopicsOf,
+  topicPlan,
+  type TopicSpec,
+} from '@finfusion/contracts';
+
+/** The topics this process consumes or produces, with the plan's partition counts. */
+export function dispatcherTopics(): TopicSpec[] {
+  const used = new Set<string>([
+    ...requestTopicsOf('webhooks').flatMap((topic) => [topic, replyTopicOf(topic)]),
+    ...Object.values(EventTopics).flatMap((topic) => [topic, dlqTopicOf(topic)]),
+  ]);
+  return topicPlan().filter((spec) => used.has(spec.topic));
+}

@@ -1,0 +1,70 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { EventTopics } from '@finfusion/contracts';
+import { DispatcherConfig } from './config';
+import { DeliveryRepository } from './deliveries/delivery.repository';
+import { ListDeliveriesHandler } from './deliveries/list-deliveries/list-deliveries.handler';
+import { ResendDeliveryHandler } from './deliveries/resend-delivery/resend-delivery.handler';
+import { DeliveryWorker } from './delivery/delivery.worker';
+import { HttpSender } from './delivery/http-sender';
+import { systemResolver } from './delivery/ssrf-guard';
+import { CreateEndpointHandler } from './endpoints/create-endpoint/create-endpoint.handler';
+import { DeleteEndpointHandler } from './endpoints/delete-endpoint/delete-endpoint.handler';
+import { EndpointRepository } from './endpoints/endpoint.repository';
+import { EndpointUrlPolicy } from './endpoints/endpoint-url.policy';
+import { GetEndpointHandler } from './endpoints/get-endpoint/get-endpoint.handler';
+import { ListEndpointsHandler } from './endpoints/list-endpoints/list-endpoints.handler';
+import { RotateSecretHandler } from './endpoints/rotate-secret/rotate-secret.handler';
+import { UpdateEndpointHandler } from './endpoints/update-endpoint/update-endpoint.handler';
+import { EventIntakeService, IntakeSource } from './intake/event-intake.service';
+import { EventRecorder } from './intake/event-recorder';
+
+/** Endpoints and their request handlers, event intake, and the delivery worker. */
+@Module({})
+export class WebhooksModule {
+  static register(config: DispatcherConfig): DynamicModule {
+    return {
+      module: WebhooksModule,
+      controllers: [
+        CreateEndpointHandler,
+        GetEndpointHandler,
+        ListEndpointsHandler,
+        UpdateEndpointHandler,
+        DeleteEndpointHandler,
+        RotateSecretHandler,
+        ListDeliveriesHandler,
+        ResendDeliveryHandler,
+      ],
+      providers: [
+        { provide: DispatcherConfig, useValue: config },
+        {
+          provide: EndpointUrlPolicy,
+          useValue: new EndpointUrlPolicy(
+            {
+              allowHttp: config.WEBHOOK_ALLOW_HTTP,
+              allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK,
+            },
+            systemResolver,
+          ),
+        },
+        {
+          provide: HttpSender,
+          useValue: new HttpSender({
+            timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+            allowHttp: config.WEBHOOK_ALLOW_HTTP,
+            policy: { allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK },
+            resolve: systemResolver,
+          }),
+        },
+        EndpointRepository,
+        DeliveryRepository,
+        EventRecorder,
+        DeliveryWorker,
+        {
+          provide: IntakeSource,
+          useValue: new IntakeSource(Object.values(EventTopics), config.WEBHOOK_EVENTS_GROUP_ID),
+        },
+        EventIntakeService,
+      ],
+    };
+  }
+}
