@@ -1,7 +1,9 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.cache/**', '.turbo/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '.cache/**', '.turbo/**', '**/*.js', '**/*.mjs'],
+  },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
@@ -26,7 +28,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/libs/**', '../../libs/*'], message: 'Import libs by package name.' }] },
+        {
+          patterns: [
+            { group: ['**/libs/**', '../../libs/*'], message: 'Import libs by package name.' },
+          ],
+        },
       ],
     },
   },
@@ -37,7 +43,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*', 'typeorm', 'kafkajs', 'pg'], message: 'The domain stays free of infrastructure.' },
+            {
+              group: ['@nestjs/*', 'typeorm', 'kafkajs', 'pg'],
+              message: 'The domain stays free of infrastructure.',
+            },
           ],
         },
       ],
@@ -45,7 +54,10 @@ export default tseslint.config(
   },
   {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
-    rules: { '@typescript-eslint/unbound-method': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+    rules: {
+      '@typescript-eslint/unbound-method': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
   },
   {
     files: ['**/*.cli.ts', 'libs/testing/**/*.ts'],

@@ -16,7 +16,9 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { IdempotencySweeper } from './idempotency/idempotency.sweeper';
 import { MerchantDirectory } from './merchants/merchant-directory';
+import { PaymentsModule } from './payments/payments.module';
 import { GatewayValidationPipe } from './validation/gateway-validation.pipe';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 // An in_progress idempotency record older than the request timeout plus this belongs to a
 // request whose process died: a retry may take it over.
@@ -51,6 +53,8 @@ export class AppModule {
           ],
         }),
         CustomersModule,
+        PaymentsModule,
+        WebhooksModule,
       ],
       providers: [
         { provide: GatewayConfig, useValue: config },

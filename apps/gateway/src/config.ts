@@ -1,5 +1,9 @@
-import { IsInt, Max, Min } from 'class-validator';
-import { ServiceConfig } from '@finfusion/config';
+import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import {
+  DEVELOPMENT_CARD_TRANSIT_KEY,
+  NotDefaultInProduction,
+  ServiceConfig,
+} from '@finfusion/config';
 
 /** The Postgres schema the gateway owns: merchants, API keys and idempotency records. */
 export const GATEWAY_SCHEMA = 'gateway';
@@ -41,4 +45,10 @@ export class GatewayConfig extends ServiceConfig {
   @Min(1)
   @Max(200)
   DATABASE_POOL_SIZE: number = 10;
+
+  /** Seals card numbers and CVCs for their trip to the payments service, which has the same key. */
+  @IsString()
+  @MinLength(32)
+  @NotDefaultInProduction(DEVELOPMENT_CARD_TRANSIT_KEY)
+  CARD_TRANSIT_KEY: string = DEVELOPMENT_CARD_TRANSIT_KEY;
 }

@@ -1,16 +1,9 @@
+import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
 import {
-  IsIn,
-  IsInt,
-  IsString,
-  Max,
-  Min,
-  MinLength,
-  Validate,
-  ValidatorConstraint,
-  type ValidationArguments,
-  type ValidatorConstraintInterface,
-} from 'class-validator';
-import { ServiceConfig } from '@finfusion/config';
+  DEVELOPMENT_CARD_TRANSIT_KEY,
+  NotDefaultInProduction,
+  ServiceConfig,
+} from '@finfusion/config';
 
 /** The Postgres schema this service owns: its event log, read models and idempotency keys. */
 export const PAYMENTS_SCHEMA = 'payments';
@@ -21,33 +14,23 @@ export const PAYMENTS_SCHEMA = 'payments';
  */
 export const DEVELOPMENT_FINGERPRINT_KEY = 'development-only-card-fingerprint-key-not-a-secret';
 
-@ValidatorConstraint({ name: 'setInProduction' })
-class SetInProduction implements ValidatorConstraintInterface {
-  validate(value: unknown, args: ValidationArguments): boolean {
-    const { NODE_ENV } = args.object as { NODE_ENV?: string };
-    return NODE_ENV !== 'production' || value !== DEVELOPMENT_FINGERPRINT_KEY;
-  }
-
-  defaultMessage(): string {
-    return 'must be set when NODE_ENV=production (the development default is public)';
-  }
-}
-
 export class PaymentsConfig extends ServiceConfig {
   @IsInt()
   @Min(0)
   @Max(65535)
   PORT: number = 3001;
 
-  /** `production` makes CARD_FINGERPRINT_KEY mandatory. */
-  @IsIn(['development', 'test', 'production'])
-  NODE_ENV: string = 'development';
-
   /** HMAC key of card fingerprints. Changing it changes every new fingerprint: keep it stable. */
   @IsString()
   @MinLength(32)
-  @Validate(SetInProduction)
+  @NotDefaultInProduction(DEVELOPMENT_FINGERPRINT_KEY)
   CARD_FINGERPRINT_KEY: string = DEVELOPMENT_FINGERPRINT_KEY;
+
+  /** Opens the card number and CVC the gateway sealed; the gateway must have the same key. */
+  @IsString()
+  @MinLength(32)
+  @NotDefaultInProduction(DEVELOPMENT_CARD_TRANSIT_KEY)
+  CARD_TRANSIT_KEY: string = DEVELOPMENT_CARD_TRANSIT_KEY;
 
   /** How long the relay to Kafka waits before looking for new events once it has caught up. */
   @IsInt()

@@ -40,6 +40,17 @@ describe('loadConfig', () => {
     expect(attempt).toThrow(/MIGRATIONS_RUN/);
   });
 
+  it('never echoes the value of a secret variable', () => {
+    class SecretConfig {
+      @Min(100)
+      SIGNING_KEY: number = 100;
+    }
+    expect(() => loadConfig(SecretConfig, { SIGNING_KEY: '7' })).toThrow(
+      /SIGNING_KEY: .*value hidden/,
+    );
+    expect(() => loadConfig(SecretConfig, { SIGNING_KEY: '7' })).not.toThrow(/"7"/);
+  });
+
   it('ignores variables the schema does not declare', () => {
     const config = loadConfig(ExampleConfig, { UNRELATED: 'x' });
     expect(config).not.toHaveProperty('UNRELATED');

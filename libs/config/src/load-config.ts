@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { isSecretVariable } from './secrets';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -37,7 +38,12 @@ const describe =
   (error: ValidationError): string => {
     const problems = Object.values(error.constraints ?? {}).join('; ');
     const value = given[error.property];
-    const shown = value === undefined ? 'not set' : `got "${value}"`;
+    const shown =
+      value === undefined
+        ? 'not set'
+        : isSecretVariable(error.property)
+          ? 'value hidden'
+          : `got "${value}"`;
     return `  ${error.property}: ${problems} (${shown})`;
   };
 

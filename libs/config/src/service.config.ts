@@ -12,6 +12,10 @@ import { BooleanFromEnv, ListFromEnv } from './load-config';
 
 /** What every service process needs; each app extends it with its own variables. */
 export class ServiceConfig {
+  /** `production` refuses the public development defaults of secret keys. */
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: string = 'development';
+
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' })
   DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/finfusion';
 

@@ -10,3 +10,4 @@ export * from './currencies';
 export * from './payments';
 export * from './schemas/payment-events.schema';
 export * from './webhooks';
+export * from './card-transit';

@@ -33,10 +33,20 @@ export interface PaymentMethodDetails {
   card: CardDetails;
 }
 
+/**
+ * The card as it crosses Kafka: number and CVC sealed by the gateway (card-transit.ts), the
+ * expiry in the clear.
+ */
+export interface SealedCardDetails {
+  exp_month: number;
+  exp_year: number;
+  sealed: string;
+}
+
 /** payments.create; the Idempotency-Key travels in `RequestMeta.idempotencyKey`. */
 export interface CreatePaymentPayload {
   amount: Money;
-  payment_method: PaymentMethodDetails;
+  payment_method: { type: 'card'; card: SealedCardDetails };
   metadata?: Metadata;
   /** A `cust_` id of one of the same merchant's customers. */
   customer?: string | null;

@@ -62,13 +62,22 @@ export const TopicPartitions = {
 export interface TopicSpec {
   topic: string;
   numPartitions: number;
+  /** Topic-level configuration, kept in line at every provisioning. */
+  config?: Record<string, string>;
 }
+
+/**
+ * Requests and replies are worthless after the gateway's deadline; a short retention also bounds
+ * how long even sealed card data stays on disk.
+ */
+export const REQUEST_RETENTION_MS = 60 * 60 * 1000;
+const shortLived = { 'retention.ms': String(REQUEST_RETENTION_MS) };
 
 /** The whole topic plan: what provisioning creates, with explicit partition counts. */
 export const topicPlan = (): TopicSpec[] => [
   ...allRequestTopics().flatMap((topic) => [
-    { topic, numPartitions: TopicPartitions.request },
-    { topic: replyTopicOf(topic), numPartitions: TopicPartitions.reply },
+    { topic, numPartitions: TopicPartitions.request, config: shortLived },
+    { topic: replyTopicOf(topic), numPartitions: TopicPartitions.reply, config: shortLived },
   ]),
   ...Object.values(EventTopics).flatMap((topic) => [
     { topic, numPartitions: TopicPartitions.events },

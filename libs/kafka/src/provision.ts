@@ -1,4 +1,4 @@
-import { Kafka, type Admin } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, type Admin } from 'kafkajs';
 import type { TopicSpec } from '@finfusion/contracts';
 import { kafkaClientConfig } from './kafka-options';
 
@@ -24,16 +24,21 @@ export async function provisionTopics(
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map(({ topic, numPartitions }) => ({
+        topics: missing.map(({ topic, numPartitions, config }) => ({
           topic,
           numPartitions,
           replicationFactor,
+          configEntries: entries(config),
         })),
       });
     }
     const grown = await growPartitions(
       admin,
       specs.filter((spec) => existing.has(spec.topic)),
+    );
+    await alignConfig(
+      admin,
+      specs.filter((spec) => existing.has(spec.topic) && spec.config !== undefined),
     );
     return { created: missing.map((spec) => spec.topic), grown };
   } finally {
@@ -52,4 +57,20 @@ async function growPartitions(admin: Admin, specs: TopicSpec[]): Promise<string[
     });
   }
   return short.map((spec) => spec.topic);
+}
+
+const entries = (config: Record<string, string> | undefined) =>
+  Object.entries(config ?? {}).map(([name, value]) => ({ name, value }));
+
+/** Topics created by an older plan get the current settings (e.g. a shorter retention). */
+async function alignConfig(admin: Admin, specs: TopicSpec[]): Promise<void> {
+  if (specs.length === 0) return;
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: specs.map((spec) => ({
+      type: ConfigResourceTypes.TOPIC,
+      name: spec.topic,
+      configEntries: entries(spec.config),
+    })),
+  });
 }

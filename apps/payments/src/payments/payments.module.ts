@@ -7,6 +7,7 @@ import { structured } from '../logging';
 import { Acquirer } from './acquirer/acquirer';
 import { TestAcquirer } from './acquirer/test-acquirer';
 import { CardFingerprints } from './card-fingerprints';
+import { CardTransit } from './create-payment/card-transit';
 import { CreatePaymentHandler } from './create-payment/create-payment.handler';
 import { IdempotencyKeys } from './create-payment/idempotency-keys';
 import { CustomerDirectory } from './customer-directory/customer-directory';
@@ -43,6 +44,7 @@ export class PaymentsModule {
         { provide: Acquirer, useClass: TestAcquirer },
         Clock,
         CardFingerprints,
+        CardTransit,
         PaymentReadModel,
         PaymentStore,
         IdempotencyKeys,

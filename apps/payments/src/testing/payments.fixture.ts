@@ -1,5 +1,14 @@
 import { randomInt } from 'node:crypto';
-import { newId, passesLuhn, type CreatePaymentPayload } from '@finfusion/contracts';
+import {
+  cardTransitKey,
+  newId,
+  passesLuhn,
+  sealCardSecrets,
+  type CreatePaymentPayload,
+  type PaymentMethodDetails,
+  type ServiceRequest,
+} from '@finfusion/contracts';
+import { CardTransit } from '../payments/create-payment/card-transit';
 import { Clock } from '../clock';
 import { type Acquirer } from '../payments/acquirer/acquirer';
 import { TestAcquirer } from '../payments/acquirer/test-acquirer';
@@ -34,18 +43,25 @@ export function paymentsService(
   const readModel = new PaymentReadModel();
   const payments = new PaymentStore(db.dataSource, db.store, readModel);
   const customers = new CustomerDirectory(db.dataSource, db.config);
+  const handler = new CreatePaymentHandler(
+    payments,
+    new IdempotencyKeys(db.dataSource),
+    customers,
+    options.acquirer ?? new TestAcquirer(),
+    new CardFingerprints(db.config),
+    options.clock ?? new Clock(),
+    new CardTransit(db.config),
+  );
+  const transitKey = cardTransitKey(db.config.CARD_TRANSIT_KEY);
   return {
     readModel,
     payments,
     customers,
-    create: new CreatePaymentHandler(
-      payments,
-      new IdempotencyKeys(db.dataSource),
-      customers,
-      options.acquirer ?? new TestAcquirer(),
-      new CardFingerprints(db.config),
-      options.clock ?? new Clock(),
-    ),
+    // Tests send the card as merchants do; it is sealed here as the gateway seals it.
+    create: {
+      handle: (request: ServiceRequest<unknown>) =>
+        handler.handle({ ...request, payload: sealAsGateway(request, transitKey) }),
+    },
     get: new GetPaymentHandler(db.dataSource, readModel),
     list: new ListPaymentsHandler(db.dataSource, readModel),
     events: new GetPaymentEventsHandler(db.dataSource, db.store),
@@ -63,9 +79,25 @@ export function uniqueCardNumber(prefix = '4', length = 16): string {
   throw new Error('unreachable: one check digit always fits');
 }
 
+/** Seals a plain card's string number and CVC; anything else is passed on as it is. */
+function sealAsGateway({ meta, payload }: ServiceRequest<unknown>, key: Buffer): unknown {
+  const body = payload as { payment_method?: { card?: Record<string, unknown> } } | null;
+  const card = body?.payment_method?.card;
+  if (typeof card !== 'object' || typeof card.number !== 'string' || typeof card.cvc !== 'string') {
+    return payload;
+  }
+  const { number, cvc, ...clear } = card;
+  const sealed = sealCardSecrets({ number, cvc }, key, meta.merchantId);
+  return { ...body, payment_method: { ...body?.payment_method, card: { ...clear, sealed } } };
+}
+
+type PlainCreatePayment = Omit<CreatePaymentPayload, 'payment_method'> & {
+  payment_method: PaymentMethodDetails;
+};
+
 export const createPayload = (
-  overrides: Partial<CreatePaymentPayload> & { number?: string; cvc?: string } = {},
-): CreatePaymentPayload => {
+  overrides: Partial<PlainCreatePayment> & { number?: string; cvc?: string } = {},
+): PlainCreatePayment => {
   const { number = '4242424242424242', cvc = '123', ...rest } = overrides;
   return {
     amount: { value: 1000, currency: 'USD' },

@@ -22,6 +22,7 @@ import { PaymentErrors } from '../payment.errors';
 import { toPaymentResource } from '../payment.resource';
 import { eventMetadata, NEW_STREAM, PaymentStore, type LoadedPayment } from '../payment.store';
 import { parseCreatePayment, type CreatePaymentRequest } from './create-payment.request';
+import { CardTransit } from './card-transit';
 import { IdempotencyKeys } from './idempotency-keys';
 
 /** Appends of an outcome that lost a race are re-read and retried this many times in all. */
@@ -43,13 +44,16 @@ export class CreatePaymentHandler {
     private readonly acquirer: Acquirer,
     private readonly fingerprints: CardFingerprints,
     private readonly clock: Clock,
+    private readonly cardTransit: CardTransit,
   ) {}
 
   @MessagePattern(RequestTopics.payments.create)
   async handle(
     @Payload() { meta, payload }: ServiceRequest<unknown>,
   ): Promise<ServiceReply<PaymentResource>> {
-    const parsed = parseCreatePayment(payload);
+    const opened = this.cardTransit.open(payload, meta.merchantId);
+    if (!opened.ok) return opened.reply;
+    const parsed = parseCreatePayment(opened.value);
     if (!parsed.ok) return parsed.reply;
     const request = parsed.value;
     const fingerprint = this.fingerprints.of(request.card.number);
