@@ -13,7 +13,9 @@
 //
 // Environment: DATABASE_URL names the Postgres server (its database is replaced by
 // finfusion_test, dropped and recreated each run); TEST_KAFKA_BROKERS uses existing brokers
-// instead of starting one on 19092. Works without a terminal (CI=true, no stdin).
+// instead of starting one on 19092. Two checkouts can test at once when one of them moves
+// everything with TEST_DATABASE, TEST_KAFKA_PORT and TEST_PORT_BASE (services on BASE..BASE+3).
+// Works without a terminal (CI=true, no stdin).
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -39,8 +41,9 @@ import {
   withDatabase,
 } from './common.mjs';
 
-const TEST_DATABASE = 'finfusion_test';
-const TEST_KAFKA_PORT = 19092;
+const TEST_DATABASE = process.env.TEST_DATABASE || 'finfusion_test';
+const TEST_KAFKA_PORT = Number(process.env.TEST_KAFKA_PORT || 19092);
+const TEST_PORT_BASE = Number(process.env.TEST_PORT_BASE || 13000);
 const resultsFile = path.join(root, '.cache', 'jest-results.json');
 
 const args = process.argv.slice(2);
@@ -108,10 +111,11 @@ async function main() {
         ...process.env,
         DATABASE_URL: databaseUrl,
         KAFKA_BROKERS: brokers,
-        GATEWAY_URL: 'http://127.0.0.1:13000',
-        PAYMENTS_URL: 'http://127.0.0.1:13001',
-        CUSTOMERS_URL: 'http://127.0.0.1:13002',
-        WEBHOOK_DISPATCHER_URL: 'http://127.0.0.1:13003',
+        TEST_PORT_BASE: String(TEST_PORT_BASE),
+        GATEWAY_URL: `http://127.0.0.1:${TEST_PORT_BASE}`,
+        PAYMENTS_URL: `http://127.0.0.1:${TEST_PORT_BASE + 1}`,
+        CUSTOMERS_URL: `http://127.0.0.1:${TEST_PORT_BASE + 2}`,
+        WEBHOOK_DISPATCHER_URL: `http://127.0.0.1:${TEST_PORT_BASE + 3}`,
       },
     },
   );

@@ -7,12 +7,16 @@ export type ServiceName = (typeof serviceNames)[number];
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const testLogDir = path.join(repoRoot, '.cache', 'test-logs');
 
-/** Test ports sit 10000 above the development ones, so both stacks can run side by side. */
+/**
+ * Test ports sit 10000 above the development ones, so both stacks can run side by side;
+ * TEST_PORT_BASE moves them (two checkouts testing at once).
+ */
+const portBase = Number(process.env.TEST_PORT_BASE ?? 13000);
 export const testPorts: Readonly<Record<ServiceName, number>> = {
-  gateway: 13000,
-  payments: 13001,
-  customers: 13002,
-  'webhook-dispatcher': 13003,
+  gateway: portBase,
+  payments: portBase + 1,
+  customers: portBase + 2,
+  'webhook-dispatcher': portBase + 3,
 };
 
 /** The variable the global setup publishes each service's base URL in, for the test workers. */
