@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { EventTopics, type Payment, type SuccessReply } from '@finfusion/contracts';
+import { cardTransitKey, EventTopics, type Payment, type SuccessReply } from '@finfusion/contracts';
 import { Readiness } from '@finfusion/runtime';
 import { appModule } from './app.module';
 import { CreatePaymentHandler } from './payments/create-payment/create-payment.handler';
@@ -12,7 +12,7 @@ import {
   type TestDatabase,
 } from './testing/database.fixture';
 import { provisionPaymentsTopics, TopicReader } from './testing/kafka.fixture';
-import { createPayload, newMerchant } from './testing/payments.fixture';
+import { createPayload, newMerchant, sealAsGateway } from './testing/payments.fixture';
 
 // The whole module graph as main.ts builds it (without the Kafka request server), over a schema
 // of its own: Nest's wiring, the relay, the daily summary and the customer consumer all start.
@@ -38,9 +38,11 @@ afterAll(async () => {
 describe('the payments application', () => {
   it('creates a payment, publishes it, summarises it, reports ready, and stops cleanly', async () => {
     const merchant = newMerchant();
-    const reply = await app
-      .get(CreatePaymentHandler)
-      .handle({ meta: requestMeta(merchant), payload: createPayload() });
+    const request = { meta: requestMeta(merchant), payload: createPayload() };
+    const reply = await app.get(CreatePaymentHandler).handle({
+      ...request,
+      payload: sealAsGateway(request, cardTransitKey(db.config.CARD_TRANSIT_KEY)),
+    });
     const payment = (reply as SuccessReply<Payment>).body;
     expect(payment.status).toBe('succeeded');
 

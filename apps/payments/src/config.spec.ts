@@ -15,12 +15,21 @@ describe('PaymentsConfig', () => {
     expect(attempt).toThrow(/CARD_FINGERPRINT_KEY: must be set when NODE_ENV=production/);
   });
 
-  it('accepts a production key of at least 32 characters, and refuses a short one', () => {
+  it('refuses to start in production without a card transit key of its own', () => {
+    const attempt = () =>
+      loadConfig(PaymentsConfig, { NODE_ENV: 'production', CARD_FINGERPRINT_KEY: 'k'.repeat(32) });
+    expect(attempt).toThrow(/CARD_TRANSIT_KEY: must be set when NODE_ENV=production/);
+  });
+
+  it('accepts production keys of at least 32 characters, and refuses a short one', () => {
     const key = 'k'.repeat(32);
-    expect(
-      loadConfig(PaymentsConfig, { NODE_ENV: 'production', CARD_FINGERPRINT_KEY: key })
-        .CARD_FINGERPRINT_KEY,
-    ).toBe(key);
+    const config = loadConfig(PaymentsConfig, {
+      NODE_ENV: 'production',
+      CARD_FINGERPRINT_KEY: key,
+      CARD_TRANSIT_KEY: 't'.repeat(32),
+    });
+    expect(config.CARD_FINGERPRINT_KEY).toBe(key);
+    expect(config.CARD_TRANSIT_KEY).toBe('t'.repeat(32));
     expect(() => loadConfig(PaymentsConfig, { CARD_FINGERPRINT_KEY: 'short' })).toThrow(
       /CARD_FINGERPRINT_KEY/,
     );

@@ -32,7 +32,8 @@ export class TopicReader {
     });
     const admin = kafka.admin();
     await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(topic);
+    // Right after provisioning, a partition may not have its leader yet: ask again until it does.
+    const offsets = await eventually(() => admin.fetchTopicOffsets(topic).catch(() => undefined));
     await admin.disconnect();
     const consumer = kafka.consumer({ groupId: `payments-int-test-${randomUUID()}` });
     const reader = new TopicReader(consumer);

@@ -80,7 +80,7 @@ export function uniqueCardNumber(prefix = '4', length = 16): string {
 }
 
 /** Seals a plain card's string number and CVC; anything else is passed on as it is. */
-function sealAsGateway({ meta, payload }: ServiceRequest<unknown>, key: Buffer): unknown {
+export function sealAsGateway({ meta, payload }: ServiceRequest<unknown>, key: Buffer): unknown {
   const body = payload as { payment_method?: { card?: Record<string, unknown> } } | null;
   const card = body?.payment_method?.card;
   if (typeof card !== 'object' || typeof card.number !== 'string' || typeof card.cvc !== 'string') {
