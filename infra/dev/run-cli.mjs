@@ -3,6 +3,7 @@
 //   npm run merchants -- create "Acme" --json   node apps/gateway/dist/merchants.cli.js …
 //   npm run migrate                             node apps/<app>/dist/migrate.cli.js, every app
 //   npm run topics                              node libs/kafka/dist/provision.cli.js
+//   npm run rebuild -- all                      node apps/payments/dist/rebuild.cli.js all
 //
 // Usage: node infra/dev/run-cli.mjs <workspace|all|kafka> <file> [args…]. `all` runs the file
 // of every app that has it, in the order customers, payments, webhook-dispatcher, gateway, and

@@ -11,3 +11,4 @@ export * from './payments';
 export * from './schemas/payment-events.schema';
 export * from './webhooks';
 export * from './card-transit';
+export * from './storable-text';

@@ -16,6 +16,7 @@ import { Observable, of, tap } from 'rxjs';
 import {
   deadlinePassed,
   fail,
+  unstorableTextAt,
   type ErrorReply,
   type ServiceReply,
   type ServiceRequest,
@@ -42,6 +43,14 @@ export class MessageContextInterceptor implements NestInterceptor {
         return of(deadlinePassed());
       });
     }
+    const unstorable = unstorableTextAt(data.payload);
+    if (unstorable !== undefined) {
+      // The gateway refuses these first; a service never lets one reach its database either.
+      return runWithRequestContext(data.meta, () => {
+        this.logger.warn({ topic, param: unstorable }, 'request refused: unstorable text');
+        return of(unstorableText(unstorable));
+      });
+    }
     return new Observable((subscriber) =>
       runWithRequestContext(data.meta, () =>
         next
@@ -58,6 +67,14 @@ export class MessageContextInterceptor implements NestInterceptor {
     );
   }
 }
+
+const unstorableText = (param: string): ErrorReply =>
+  fail(400, {
+    type: 'invalid_request_error',
+    code: 'parameter_invalid',
+    param,
+    message: 'Text may not contain NUL characters or unpaired UTF-16 surrogates.',
+  });
 
 /** Any error a handler throws becomes an `api_error` reply; the gateway never waits in vain. */
 @Catch()

@@ -1,6 +1,6 @@
 import { Injectable, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
+import { unstorableTextAt } from '@finfusion/contracts';
 import { ApiError } from '../errors/api-error';
-import { unstorableTextAt } from './storable-text';
 import { validationError } from './validation-errors';
 
 const isPlainObject = (value: unknown): boolean =>

@@ -9,7 +9,6 @@ import {
 } from '../payments';
 import { metadataSchema } from './customer-events.schema';
 import { envelopeSchema, idSchema, timestampSchema, type JsonSchema } from './envelope.schema';
-import { publicEventSchemas } from './validate';
 
 export const moneySchema: JsonSchema = {
   type: 'object',
@@ -131,7 +130,3 @@ export const paymentEventSchemas: Readonly<Record<PaymentEventType, JsonSchema>>
   'payment.succeeded': paymentSucceededSchema,
   'payment.failed': paymentFailedSchema,
 };
-
-// validate.ts keeps the registry that validatePublicEvent compiles on first use; adding to it here
-// lets the two files be written separately. The index loads this module, so this runs first.
-Object.assign(publicEventSchemas, paymentEventSchemas);

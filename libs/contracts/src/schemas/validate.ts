@@ -7,12 +7,14 @@ import {
   customerUpdatedSchema,
 } from './customer-events.schema';
 import type { JsonSchema } from './envelope.schema';
+import { paymentEventSchemas } from './payment-events.schema';
 
-/** The JSON Schema of each public event type that has one; payments adds its types here. */
-export const publicEventSchemas: Partial<Record<PublicEventType, JsonSchema>> = {
+/** The JSON Schema of every public event type. */
+export const publicEventSchemas: Readonly<Record<PublicEventType, JsonSchema>> = {
   'customer.created': customerCreatedSchema,
   'customer.updated': customerUpdatedSchema,
   'customer.deleted': customerDeletedSchema,
+  ...paymentEventSchemas,
 };
 
 let validators: Map<string, ValidateFunction> | undefined;
