@@ -1,5 +1,6 @@
 import { loadConfig } from '@finfusion/config';
 import { CustomersConfig } from './config';
+import { undocumentedVariables } from '@finfusion/testing';
 
 describe('CustomersConfig', () => {
   it('defaults to port 3002 and a 100 ms relay poll', () => {
@@ -9,5 +10,9 @@ describe('CustomersConfig', () => {
 
   it('names a bad relay setting', () => {
     expect(() => loadConfig(CustomersConfig, { RELAY_POLL_MS: 'soon' })).toThrow(/RELAY_POLL_MS/);
+  });
+
+  it('has every variable in the README', () => {
+    expect(undocumentedVariables(new CustomersConfig())).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '@finfusion/config';
 import { GatewayConfig } from './config';
+import { undocumentedVariables } from '@finfusion/testing';
 
 describe('GatewayConfig', () => {
   it('has the documented defaults', () => {
@@ -30,5 +31,9 @@ describe('GatewayConfig', () => {
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/REQUEST_TIMEOUT_MS/);
     expect(attempt).toThrow(/IDEMPOTENCY_TTL_HOURS/);
+  });
+
+  it('has every variable in the README', () => {
+    expect(undocumentedVariables(new GatewayConfig())).toEqual([]);
   });
 });

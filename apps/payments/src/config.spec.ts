@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '@finfusion/config';
 import { DEVELOPMENT_FINGERPRINT_KEY, PaymentsConfig } from './config';
+import { undocumentedVariables } from '@finfusion/testing';
 
 describe('PaymentsConfig', () => {
   it('starts in development with nothing set', () => {
@@ -33,5 +34,9 @@ describe('PaymentsConfig', () => {
     expect(() => loadConfig(PaymentsConfig, { CARD_FINGERPRINT_KEY: 'short' })).toThrow(
       /CARD_FINGERPRINT_KEY/,
     );
+  });
+
+  it('has every variable in the README', () => {
+    expect(undocumentedVariables(new PaymentsConfig())).toEqual([]);
   });
 });

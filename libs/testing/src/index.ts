@@ -13,3 +13,4 @@ export {
   type StartOptions,
   type StopOptions,
 } from './services';
+export { undocumentedVariables } from './readme';
