@@ -24,9 +24,10 @@ export type WebhookResponder = (
   response: ServerResponse,
 ) => void | Promise<void>;
 
+/** Answers every request at once with `status`. */
 export const answer =
-  (status: number, headers: Record<string, string> = {}): WebhookResponder =>
-  (_request, response) => {
+  (status: number, headers: Record<string, string> = {}) =>
+  (_request: ReceivedWebhook, response: ServerResponse): void => {
     response.writeHead(status, { 'content-type': 'text/plain', ...headers }).end(String(status));
   };
 
