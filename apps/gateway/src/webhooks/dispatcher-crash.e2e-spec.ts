@@ -93,7 +93,7 @@ describe('a dispatcher killed while deliveries are in flight', () => {
       60_000,
       500,
     );
-    expect(new Set(deliveries.map((delivery) => delivery.event_id))).toEqual(
+    expect(new Set(deliveries!.map((delivery) => delivery.event_id))).toEqual(
       new Set(acknowledged.keys()),
     );
   }, 240_000);
