@@ -2,6 +2,7 @@
 export { serviceNames, serviceUrl, testEnv, testPorts, type ServiceName } from './env';
 export { api, type ApiClient, type ApiResponse } from './api';
 export { collectEvents, type CollectedEvent, type EventCollector } from './events';
+export { publishRecords, type PublishedRecord } from './publish';
 export { createMerchant, type TestMerchant } from './merchants';
 export { query } from './db';
 export { waitUntil } from './wait';
@@ -14,3 +15,10 @@ export {
   type StopOptions,
 } from './services';
 export { undocumentedVariables } from './readme';
+export {
+  answer,
+  startWebhookReceiver,
+  type ReceivedWebhook,
+  type WebhookReceiver,
+  type WebhookResponder,
+} from './webhook-receiver';

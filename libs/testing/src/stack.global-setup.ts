@@ -61,6 +61,10 @@ export function stackEnv(app: ServiceName): Record<string, string> {
         WEBHOOK_ALLOW_HTTP: 'true',
         // Compressed from minutes to milliseconds, so retry tests finish in seconds.
         WEBHOOK_RETRY_SCHEDULE: '0,200,400,800,1600',
+        // A slow receiver times out in 2 s; a killed dispatcher's leases run out 3 s after claim.
+        WEBHOOK_TIMEOUT_MS: '2000',
+        WEBHOOK_LEASE_MS: '3000',
+        WEBHOOK_POLL_MS: '200',
       };
     default: {
       const unknown: never = app;

@@ -6,6 +6,7 @@ type Resource = keyof typeof IdPrefixes;
 
 const resourceNames: Partial<Record<Resource, string>> = {
   webhookEndpoint: 'webhook endpoint',
+  webhookDelivery: 'webhook delivery',
   paymentMethod: 'payment method',
 };
 

@@ -2,6 +2,17 @@ import type { ValidationError } from 'class-validator';
 import { ApiError } from '../errors/api-error';
 import { IS_METADATA, metadataProblem } from './is-metadata.validator';
 
+/**
+ * What a custom validator may put in its `context` to name the part of the value at fault: its
+ * `locate` returns the key or index under the property (`events.1`), and the message.
+ */
+export interface ProblemLocator {
+  locate(value: unknown): { key?: string; message: string } | undefined;
+}
+
+const isLocator = (context: unknown): context is ProblemLocator =>
+  typeof (context as Partial<ProblemLocator> | undefined)?.locate === 'function';
+
 interface Failure {
   path: string;
   error: ValidationError;
@@ -44,6 +55,16 @@ export function validationError(errors: ValidationError[]): ApiError {
       message: problem?.message ?? constraints[IS_METADATA],
       param: problem?.key === undefined ? path : `${path}.${problem.key}`,
     });
+  }
+  for (const [name, context] of Object.entries(error.contexts ?? {})) {
+    const problem =
+      name in constraints && isLocator(context) ? context.locate(error.value) : undefined;
+    if (problem !== undefined) {
+      return ApiError.of('parameter_invalid', {
+        message: problem.message,
+        param: problem.key === undefined ? path : `${path}.${problem.key}`,
+      });
+    }
   }
   // Decorators run bottom-up: the last constraint is the first listed on the property, which
   // the DTOs make the type check ("must be a string" before "must be a valid email address").

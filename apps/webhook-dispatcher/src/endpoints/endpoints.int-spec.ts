@@ -138,7 +138,7 @@ describe('webhooks.update', () => {
       await dispatcher.update.handle(
         requestOf(merchantId, { id, events: ['refund.created'] } as never),
       ),
-    ).toMatchObject({ ok: false, status: 400, error: { param: 'events' } });
+    ).toMatchObject({ ok: false, status: 400, error: { param: 'events.0' } });
     expect(
       await dispatcher.update.handle(requestOf(merchantId, { id, status: 'paused' } as never)),
     ).toMatchObject({ ok: false, status: 400, error: { param: 'status' } });

@@ -93,12 +93,12 @@ describe('webhooks.create', () => {
     });
   });
 
-  it('refuses an unknown event type, naming events', async () => {
+  it('refuses an unknown event type, naming it by its index in events', async () => {
     expect(
       refusalOf(
         await create({ url: 'https://example.com/webhooks', events: ['payment.exploded'] }),
       ),
-    ).toMatchObject({ status: 400, code: 'parameter_invalid', param: 'events' });
+    ).toMatchObject({ status: 400, code: 'parameter_invalid', param: 'events.0' });
   });
 
   it.each([

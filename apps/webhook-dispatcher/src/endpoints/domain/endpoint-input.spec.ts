@@ -61,15 +61,16 @@ describe('checkEvents', () => {
     expect(checkEvents(['*'])).toEqual({ ok: true, value: ['*'] });
   });
 
-  it('refuses an unknown event type, naming events and the type', () => {
+  it('refuses an unknown event type, naming it and its index as the gateway does', () => {
     expect(checkEvents(['payment.succeeded', 'payment.refunded'])).toMatchObject({
       ok: false,
-      param: 'events',
+      param: 'events.1',
       message: expect.stringContaining('"payment.refunded"') as string,
     });
+    expect(checkEvents([1])).toMatchObject({ ok: false, param: 'events.0' });
   });
 
-  it.each([[[]], ['payment.succeeded'], [[1]], [undefined], [['*', 'payment.failed']]])(
+  it.each([[[]], ['payment.succeeded'], [undefined], [['*', 'payment.failed']]])(
     'refuses %p',
     (value) => {
       expect(checkEvents(value)).toMatchObject({ ok: false, param: 'events' });
@@ -85,15 +86,26 @@ describe('checkMetadata', () => {
     });
   });
 
+  it('counts characters, not UTF-16 units, as the gateway does', () => {
+    const metadata = { ['é'.repeat(40)]: '😀'.repeat(500), ['😀'.repeat(40)]: 'v' };
+    expect(checkMetadata(metadata)).toEqual({ ok: true, value: metadata });
+  });
+
   it.each([
-    [{ n: 1 }],
     [['a']],
     ['text'],
-    [{ ['k'.repeat(41)]: 'v' }],
-    [{ k: 'v'.repeat(501) }],
     [Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v']))],
-  ])('refuses %p', (value) => {
+  ])('refuses %p as a whole', (value) => {
     expect(checkMetadata(value)).toMatchObject({ ok: false, param: 'metadata' });
+  });
+
+  it.each([
+    [{ n: 1 }, 'metadata.n'],
+    [{ ['k'.repeat(41)]: 'v' }, `metadata.${'k'.repeat(41)}`],
+    [{ k: 'v'.repeat(501) }, 'metadata.k'],
+    [{ k: '😀'.repeat(501) }, 'metadata.k'],
+  ])('refuses %p, naming the key', (value, param) => {
+    expect(checkMetadata(value)).toMatchObject({ ok: false, param });
   });
 });
 

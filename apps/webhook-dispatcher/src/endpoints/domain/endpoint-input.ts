@@ -78,10 +78,11 @@ export function checkEvents(value: unknown): Checked<WebhookEventSelector[]> {
   }
   const known: readonly string[] = PublicEventTypes;
   const selected: WebhookEventSelector[] = [];
-  for (const item of value) {
+  const items: readonly unknown[] = value;
+  for (const [index, item] of items.entries()) {
     if (typeof item !== 'string' || (item !== WEBHOOK_ALL_EVENTS && !known.includes(item))) {
       return refuse(
-        'events',
+        `events.${index}`,
         `Unknown event type ${JSON.stringify(item)}. Use ${PublicEventTypes.join(', ')}, or '*'.`,
       );
     }
@@ -94,6 +95,9 @@ export function checkEvents(value: unknown): Checked<WebhookEventSelector[]> {
   return accept(selected);
 }
 
+// Limits count characters as the gateway and the event schemas do: code points, not UTF-16 units.
+const lengthOf = (text: string): number => Array.from(text).length;
+
 export function checkMetadata(value: unknown): Checked<Metadata> {
   if (!isRecord(value)) return refuse('metadata', 'metadata must be an object of strings.');
   const entries = Object.entries(value);
@@ -101,15 +105,15 @@ export function checkMetadata(value: unknown): Checked<Metadata> {
     return refuse('metadata', `metadata can have at most ${MetadataLimits.maxKeys} keys.`);
   }
   for (const [key, item] of entries) {
-    if (key.length === 0 || key.length > MetadataLimits.maxKeyLength) {
+    if (key.length === 0 || lengthOf(key) > MetadataLimits.maxKeyLength) {
       return refuse(
-        'metadata',
+        `metadata.${key}`,
         `metadata keys must be 1 to ${MetadataLimits.maxKeyLength} characters.`,
       );
     }
-    if (typeof item !== 'string' || item.length > MetadataLimits.maxValueLength) {
+    if (typeof item !== 'string' || lengthOf(item) > MetadataLimits.maxValueLength) {
       return refuse(
-        'metadata',
+        `metadata.${key}`,
         `metadata values must be strings of at most ${MetadataLimits.maxValueLength} characters.`,
       );
     }

@@ -1,0 +1,217 @@
+import 'reflect-metadata';
+import type { Type } from '@nestjs/common';
+import { WebhookLimits } from '@finfusion/contracts';
+import { ApiError } from '../errors/api-error';
+import { GatewayValidationPipe } from '../validation/gateway-validation.pipe';
+import {
+  CreateWebhookRequest,
+  ListWebhookDeliveriesQuery,
+  RotateWebhookSecretRequest,
+  UpdateWebhookRequest,
+} from './webhook.requests';
+
+const pipe = new GatewayValidationPipe();
+
+async function outcomeOf(
+  metatype: Type<unknown>,
+  value: unknown,
+  type: 'body' | 'query' = 'body',
+): Promise<{ ok: true; value: unknown } | { ok: false; error: ApiError['body'] }> {
+  try {
+    return { ok: true, value: await pipe.transform(value, { type, metatype }) };
+  } catch (error) {
+    if (error instanceof ApiError) return { ok: false, error: error.body };
+    throw error;
+  }
+}
+
+const refusal = async (metatype: Type<unknown>, value: unknown, type?: 'body' | 'query') => {
+  const outcome = await outcomeOf(metatype, value, type);
+  if (outcome.ok) throw new Error(`expected a refusal of ${JSON.stringify(value)}`);
+  return outcome.error;
+};
+
+const valid = { url: 'https://example.com/webhooks', events: ['payment.succeeded'] };
+
+describe('CreateWebhookRequest', () => {
+  it('accepts the API reference’s example', async () => {
+    const outcome = await outcomeOf(CreateWebhookRequest, {
+      url: 'https://example.com/webhooks',
+      events: ['payment.succeeded', 'payment.failed'],
+      metadata: { environment: 'production' },
+    });
+    expect(outcome).toMatchObject({ ok: true, value: expect.any(CreateWebhookRequest) as object });
+  });
+
+  it('accepts every public event type, and * alone', async () => {
+    for (const events of [
+      ['payment.created', 'payment.succeeded', 'payment.failed'],
+      ['customer.created', 'customer.updated', 'customer.deleted'],
+      ['*'],
+    ]) {
+      expect(await outcomeOf(CreateWebhookRequest, { ...valid, events })).toMatchObject({
+        ok: true,
+      });
+    }
+  });
+
+  it('accepts http, whose policy is the dispatcher’s, and a URL of the longest length', async () => {
+    expect(
+      await outcomeOf(CreateWebhookRequest, { ...valid, url: 'http://example.com/hooks' }),
+    ).toMatchObject({ ok: true });
+    const base = 'https://example.com/';
+    const longest = base + 'a'.repeat(WebhookLimits.maxUrlLength - base.length);
+    expect(await outcomeOf(CreateWebhookRequest, { ...valid, url: longest })).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it.each<[string, unknown, string, string]>([
+    ['a missing url', { events: ['*'] }, 'parameter_missing', 'url'],
+    ['a url that is not a string', { ...valid, url: 42 }, 'parameter_invalid', 'url'],
+    ['a url that is not a URL', { ...valid, url: 'not a url' }, 'parameter_invalid', 'url'],
+    ['a relative url', { ...valid, url: '/hooks' }, 'parameter_invalid', 'url'],
+    ['an ftp url', { ...valid, url: 'ftp://example.com/hooks' }, 'parameter_invalid', 'url'],
+    ['a javascript: url', { ...valid, url: 'javascript:alert(1)' }, 'parameter_invalid', 'url'],
+    [
+      'a url with credentials',
+      { ...valid, url: 'https://user:secret@example.com/hooks' },
+      'parameter_invalid',
+      'url',
+    ],
+    [
+      'a url over 2048 characters',
+      { ...valid, url: `https://example.com/${'a'.repeat(WebhookLimits.maxUrlLength)}` },
+      'parameter_invalid',
+      'url',
+    ],
+    ['missing events', { url: valid.url }, 'parameter_missing', 'events'],
+    ['empty events', { ...valid, events: [] }, 'parameter_invalid', 'events'],
+    ['events that are not a list', { ...valid, events: '*' }, 'parameter_invalid', 'events'],
+    [
+      'an unknown event type, named by its index',
+      { ...valid, events: ['payment.succeeded', 'refund.created'] },
+      'parameter_invalid',
+      'events.1',
+    ],
+    [
+      'an event type that is not a string',
+      { ...valid, events: [7] },
+      'parameter_invalid',
+      'events.0',
+    ],
+    [
+      '* beside another type',
+      { ...valid, events: ['payment.failed', '*'] },
+      'parameter_invalid',
+      'events.1',
+    ],
+    [
+      'more entries than there are event types',
+      { ...valid, events: Array.from({ length: 8 }, () => 'payment.failed') },
+      'parameter_invalid',
+      'events',
+    ],
+    ['null metadata', { ...valid, metadata: null }, 'parameter_invalid', 'metadata'],
+    [
+      'a metadata value that is not a string',
+      { ...valid, metadata: { team: 1 } },
+      'parameter_invalid',
+      'metadata.team',
+    ],
+    ['an unknown field', { ...valid, secret: 'whsec_x' }, 'parameter_unknown', 'secret'],
+  ])('refuses %s, naming the field', async (_case, body, code, param) => {
+    expect(await refusal(CreateWebhookRequest, body)).toMatchObject({
+      type: 'invalid_request_error',
+      code,
+      param,
+    });
+  });
+
+  it('says which event types exist when one is unknown', async () => {
+    const error = await refusal(CreateWebhookRequest, { ...valid, events: ['refund.created'] });
+    expect(error.message).toContain('"refund.created"');
+    expect(error.message).toContain("'payment.succeeded'");
+  });
+});
+
+describe('UpdateWebhookRequest', () => {
+  it('accepts an empty patch and each field alone', async () => {
+    for (const body of [
+      {},
+      { url: 'https://example.com/v2' },
+      { events: ['customer.created'] },
+      { status: 'disabled' },
+      { status: 'active' },
+      { metadata: { team: '' } },
+    ]) {
+      expect(await outcomeOf(UpdateWebhookRequest, body)).toMatchObject({ ok: true });
+    }
+  });
+
+  it.each<[string, unknown, string]>([
+    ['an unknown status', { status: 'paused' }, 'status'],
+    ['a null status', { status: null }, 'status'],
+    ['a null url', { url: null }, 'url'],
+    ['a bad url', { url: 'example.com' }, 'url'],
+    ['empty events', { events: [] }, 'events'],
+    ['an unknown event type', { events: ['*', 'x'] }, 'events.1'],
+    ['a read-only field', { secret: 'whsec_x' }, 'secret'],
+    ['disabled_reason', { disabled_reason: 'requested' }, 'disabled_reason'],
+  ])('refuses %s', async (_case, body, param) => {
+    expect(await refusal(UpdateWebhookRequest, body)).toMatchObject({ param });
+  });
+});
+
+describe('RotateWebhookSecretRequest', () => {
+  it('accepts no overlap, 0 and the longest overlap', async () => {
+    for (const body of [
+      {},
+      { overlap_seconds: 0 },
+      { overlap_seconds: WebhookLimits.maxOverlapSeconds },
+    ]) {
+      expect(await outcomeOf(RotateWebhookSecretRequest, body)).toMatchObject({ ok: true });
+    }
+  });
+
+  it.each<[string, unknown]>([
+    ['a negative overlap', -1],
+    ['an overlap over a week', WebhookLimits.maxOverlapSeconds + 1],
+    ['a fractional overlap', 1.5],
+    ['an overlap given as a string', '60'],
+    ['a null overlap', null],
+  ])('refuses %s', async (_case, overlap) => {
+    expect(await refusal(RotateWebhookSecretRequest, { overlap_seconds: overlap })).toMatchObject({
+      code: 'parameter_invalid',
+      param: 'overlap_seconds',
+    });
+  });
+});
+
+describe('ListWebhookDeliveriesQuery', () => {
+  it('turns limit into a number and keeps the outcome', async () => {
+    const outcome = await outcomeOf(
+      ListWebhookDeliveriesQuery,
+      { limit: '25', outcome: 'failed', starting_after: 'whd_abc' },
+      'query',
+    );
+    expect(outcome).toEqual({
+      ok: true,
+      value: Object.assign(new ListWebhookDeliveriesQuery(), {
+        limit: 25,
+        outcome: 'failed',
+        starting_after: 'whd_abc',
+      }),
+    });
+  });
+
+  it.each<[string, Record<string, string>, string]>([
+    ['an unknown outcome', { outcome: 'delivered' }, 'outcome'],
+    ['a limit over 100', { limit: '101' }, 'limit'],
+    ['a limit that is not a number', { limit: 'ten' }, 'limit'],
+    ['both cursors', { starting_after: 'whd_a', ending_before: 'whd_b' }, 'ending_before'],
+    ['an unknown parameter', { status: 'failed' }, 'status'],
+  ])('refuses %s', async (_case, query, param) => {
+    expect(await refusal(ListWebhookDeliveriesQuery, query, 'query')).toMatchObject({ param });
+  });
+});
