@@ -1,5 +1,6 @@
 import { loadConfig } from '@finfusion/config';
 import { DispatcherConfig } from './config';
+import { undocumentedVariables } from '@finfusion/testing';
 
 describe('DispatcherConfig', () => {
   it('defaults to production-safe delivery settings', () => {
@@ -46,5 +47,9 @@ describe('DispatcherConfig', () => {
     });
     expect(config.WEBHOOK_ALLOW_HTTP).toBe(true);
     expect(config.WEBHOOK_ALLOW_LOOPBACK).toBe(true);
+  });
+
+  it('has every variable in the README', () => {
+    expect(undocumentedVariables(new DispatcherConfig())).toEqual([]);
   });
 });

@@ -27,7 +27,7 @@ export interface ServiceDefinition {
 }
 
 /**
- * Starts one service process: topics, migrations, Kafka consumers, then HTTP. Readiness turns
+ * Starts one service process: topics, migrations, lifecycle hooks, Kafka consumers, then HTTP. Readiness turns
  * true only once the database answers and every consumer has joined its group.
  */
 export async function runService(definition: ServiceDefinition): Promise<INestApplication> {
@@ -62,6 +62,10 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
       }),
       { inheritAppConfig: true },
     );
+    // Lifecycle hooks first: work that needs only Postgres (relays, projections, the webhook
+    // worker) starts at once, not after the request group's join, which waits out a crashed
+    // predecessor's Kafka session (about 30 s).
+    await app.init();
     await app.startAllMicroservices();
     const [, consumer] = server.unwrap<[unknown, Consumer]>();
     const joined = new ConsumerReadiness(`${definition.name}-requests`).watch(consumer, true);
