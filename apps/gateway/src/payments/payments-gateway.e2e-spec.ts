@@ -467,7 +467,27 @@ describe('payments through the gateway', () => {
       }
     });
 
-    it('answers a retry while the first request runs with 409, and creates one payment', async () => {
+    it('answers a retry while the first request runs with 409, then replays the outcome', async () => {
+      // A customer the service does not know keeps the first request waiting for it
+      // (CUSTOMER_LOOKUP_WAIT_MS, 3 s) before it answers 400: the retry surely finds it running.
+      const key = randomUUID();
+      const body = paymentBody({}, { customer: 'cust_notYetKnown000000000000' });
+      const first = alice.post('/v2/payments', body, withKey(key));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expectApiError(await alice.post('/v2/payments', body, withKey(key)), 409, {
+        type: 'idempotency_error',
+        code: 'idempotency_key_in_use',
+        param: 'Idempotency-Key',
+      });
+      const outcome = await first;
+      expectApiError(outcome, 400, { code: 'resource_missing', param: 'customer' });
+      const replay = await alice.post('/v2/payments', body, withKey(key));
+      expect(replay.status).toBe(400);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.text).toBe(outcome.text);
+    });
+
+    it('creates one payment for concurrent requests with one key', async () => {
       const client = api((await createMerchant()).apiKey);
       const key = randomUUID();
       const responses = await Promise.all(
@@ -475,7 +495,6 @@ describe('payments through the gateway', () => {
       );
       const statuses = responses.map((r) => r.status);
       expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
-      expect(statuses).toContain(409);
       for (const conflict of responses.filter((r) => r.status === 409)) {
         expectApiError(conflict, 409, {
           type: 'idempotency_error',
