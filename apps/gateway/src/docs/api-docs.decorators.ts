@@ -29,6 +29,7 @@ const retryAfterHeader: HeadersObject = {
 const errorDescriptions: Record<number, string> = {
   400: 'Invalid request: malformed JSON, a missing, unknown or invalid parameter (named in `param`), or an Idempotency-Key reused for another request.',
   401: 'No API key, or an invalid, unknown or revoked one.',
+  402: 'The payment was created and failed (card_error); the error carries the failed payment.',
   404: 'No such resource for this merchant (resources of other merchants are not revealed).',
   409: 'A request with this Idempotency-Key is still in progress.',
   413: 'The request body is larger than the limit.',
@@ -79,3 +80,11 @@ export const ApiIdempotentPost = (): MethodDecorator & ClassDecorator =>
     }),
     ApiErrors(400, 409, 413, 415),
   );
+
+/** One error response with a schema of its own (a 402 that carries the failed payment). */
+export const ApiErrorResponse = (
+  status: number,
+  type: Type<unknown>,
+  description: string = errorDescriptions[status] ?? 'Error.',
+): MethodDecorator & ClassDecorator =>
+  ApiResponse({ status, description, type, headers: requestIdHeader });

@@ -55,6 +55,64 @@ describe('API documentation', () => {
     }
   });
 
+  it('documents every payments and reports route', () => {
+    for (const [path, method] of [
+      ['/v2/payments', 'post'],
+      ['/v2/payments', 'get'],
+      ['/v2/payments/{id}', 'get'],
+      ['/v2/payments/{id}/events', 'get'],
+      ['/v2/reports/daily', 'get'],
+    ] as const) {
+      expect(operation(path, method).responses['200']).toBeDefined();
+    }
+    expect(operation('/v2/payments/{id}', 'get').responses['404']).toBeDefined();
+    expect(operation('/v2/payments/{id}/events', 'get').responses['404']).toBeDefined();
+    expect(operation('/v2/reports/daily', 'get').tags).toEqual(['Reports']);
+  });
+
+  it('documents the payment request, the 402 with the failed payment, and its other errors', () => {
+    const create = operation('/v2/payments', 'post');
+    for (const status of ['400', '402', '409', '413', '415', '429']) {
+      expect({ status, documented: create.responses[status] !== undefined }).toEqual({
+        status,
+        documented: true,
+      });
+    }
+    expect(
+      (create.responses['402'] as ResponseObject).content?.['application/json']?.schema,
+    ).toEqual({
+      $ref: '#/components/schemas/CardErrorResponse',
+    });
+    const schemas = document.components?.schemas ?? {};
+    expect(JSON.stringify(schemas.CardErrorObject)).toContain(
+      '#/components/schemas/PaymentResponse',
+    );
+    expect(JSON.stringify(schemas.CreatePaymentRequest)).toContain('payment_method');
+    expect(JSON.stringify(schemas.CardRequest)).toContain('4242424242424242');
+    expect(schemas.PaymentEventListResponse).toBeDefined();
+    expect(schemas.DailyReportResponse).toBeDefined();
+    expect(Object.keys((create.responses['200'] as ResponseObject).headers ?? {})).toContain(
+      'Idempotent-Replayed',
+    );
+  });
+
+  it('documents the list filters under their query names, created[gte] and created[lte] included', () => {
+    const names = (path: string) =>
+      (operation(path, 'get').parameters ?? []).map((p) => ('name' in p ? p.name : p.$ref));
+    expect(names('/v2/payments')).toEqual(
+      expect.arrayContaining([
+        'limit',
+        'starting_after',
+        'ending_before',
+        'status',
+        'customer',
+        'created[gte]',
+        'created[lte]',
+      ]),
+    );
+    expect(names('/v2/reports/daily')).toEqual(expect.arrayContaining(['from', 'to', 'currency']));
+  });
+
   it('declares the bearer scheme and requires it on every API route', () => {
     expect(document.components?.securitySchemes?.api_key).toMatchObject({
       type: 'http',

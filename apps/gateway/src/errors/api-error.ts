@@ -43,6 +43,48 @@ export const GatewayErrors = {
     type: 'invalid_request_error',
     message: 'A parameter is invalid.',
   },
+  // 400 of POST /v2/payments, the same codes the payments service answers with
+  // (PaymentRequestErrorCodes in libs/contracts): the gateway checks first, with the same rules.
+  amount_too_small: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'The amount is below the minimum of one minor unit.',
+  },
+  amount_too_large: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'The amount is above the maximum.',
+  },
+  invalid_currency: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'The currency is not a supported ISO 4217 code.',
+  },
+  invalid_number: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'The card number is not a valid card number.',
+  },
+  invalid_expiry_month: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: "The card's expiration month is invalid.",
+  },
+  invalid_expiry_year: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: "The card's expiration year is invalid.",
+  },
+  invalid_cvc: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: "The card's security code is invalid.",
+  },
+  invalid_metadata: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'The metadata is invalid.',
+  },
   // 401
   api_key_missing: {
     status: 401,

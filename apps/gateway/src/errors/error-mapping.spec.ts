@@ -76,6 +76,14 @@ describe('toApiError', () => {
     expect(error.body.message).toBe('No route for GET /v2/nothing.');
   });
 
+  it('does not repeat a card number typed into a path', () => {
+    for (const url of ['/v2/payment/4242424242424242', '/v2/x/4242%204242%204242%204242?a=1']) {
+      const error = toApiError(new NotFoundException(), { ...request, url });
+      expect(error.body.message).not.toMatch(/4242.?4242/);
+      expect(error.body.message).toContain('…');
+    }
+  });
+
   it('answers a known path with another method 405 with an Allow header', () => {
     const error = toApiError(new NotFoundException(), {
       method: 'PUT',

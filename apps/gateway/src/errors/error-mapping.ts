@@ -45,8 +45,12 @@ export function toApiError(exception: unknown, request: RequestFacts): ApiError 
   return ApiError.of('internal_error');
 }
 
+// Six or more digits in a row, grouped or not (spaces percent-encoded in a URL): a path may
+// carry a mistyped card number, which is not repeated back.
+const DIGIT_RUNS = /\d(?:(?:[ -]|%20)?\d){5,}/g;
+
 function routeError({ method, url, allowedMethods }: RequestFacts): ApiError {
-  const path = truncate(url.split('?', 1)[0] ?? url);
+  const path = truncate((url.split('?', 1)[0] ?? url).replace(DIGIT_RUNS, '…'));
   if (allowedMethods.length > 0 && !allowedMethods.includes(method)) {
     return ApiError.of('method_not_allowed', {
       message: `${method} is not allowed on ${path}; allowed: ${allowedMethods.join(', ')}.`,

@@ -20,6 +20,21 @@ describe('isServiceReply', () => {
     ).toBe(true);
   });
 
+  it('accepts a card error that carries the failed payment', () => {
+    expect(
+      isServiceReply({
+        ok: false,
+        status: 402,
+        error: {
+          type: 'card_error',
+          code: 'expired_card',
+          message: 'Your card has expired.',
+          payment: { id: 'pay_1', object: 'payment', status: 'failed' },
+        },
+      }),
+    ).toBe(true);
+  });
+
   it.each([
     ['null', null],
     ['a string', 'ok'],
@@ -45,6 +60,14 @@ describe('isServiceReply', () => {
     [
       'a param that is no string',
       { ok: false, status: 400, error: { type: 'api_error', code: 'x', message: 'x', param: 1 } },
+    ],
+    [
+      'a payment that is no object',
+      {
+        ok: false,
+        status: 402,
+        error: { type: 'card_error', code: 'card_declined', message: 'x', payment: 'pay_1' },
+      },
     ],
   ])('refuses %s', (_case, reply) => {
     expect(isServiceReply(reply)).toBe(false);

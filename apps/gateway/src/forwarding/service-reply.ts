@@ -18,7 +18,9 @@ const isErrorBody = (value: unknown): value is ApiErrorBody =>
   typeof value.code === 'string' &&
   typeof value.message === 'string' &&
   (value.param === undefined || typeof value.param === 'string') &&
-  (value.decline_code === undefined || typeof value.decline_code === 'string');
+  (value.decline_code === undefined || typeof value.decline_code === 'string') &&
+  // A 402 carries the failed payment, which the client reads: an object, as GET returns it.
+  (value.payment === undefined || isRecord(value.payment));
 
 /**
  * Whether a reply off the wire has the contract's shape; anything else is a service bug. A success

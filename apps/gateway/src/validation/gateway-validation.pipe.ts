@@ -1,6 +1,7 @@
 import { Injectable, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import { unstorableTextAt } from '@finfusion/contracts';
 import { ApiError } from '../errors/api-error';
+import { echoablePath } from './card-safe-text';
 import { validationError } from './validation-errors';
 
 const isPlainObject = (value: unknown): boolean =>
@@ -32,9 +33,10 @@ export class GatewayValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' || metadata.type === 'query') {
       const path = unstorableTextAt(value);
       if (path !== undefined) {
+        const shown = echoablePath(path);
         throw ApiError.of('parameter_invalid', {
-          message: `${path} contains a NUL character or an unpaired surrogate.`,
-          param: path,
+          message: `${shown ?? 'A parameter'} contains a NUL character or an unpaired surrogate.`,
+          param: shown,
         });
       }
     }

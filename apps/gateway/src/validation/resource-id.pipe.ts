@@ -1,6 +1,7 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import { IdPrefixes, idPattern } from '@finfusion/contracts';
 import { ApiError } from '../errors/api-error';
+import { mayHoldCardDigits } from './card-safe-text';
 
 type Resource = keyof typeof IdPrefixes;
 
@@ -27,9 +28,11 @@ export class ResourceIdPipe implements PipeTransform<string, string> {
 
   transform(value: string): string {
     if (this.pattern.test(value)) return value;
+    const name = resourceNames[this.resource] ?? this.resource;
     const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
     throw ApiError.of('resource_missing', {
-      message: `No such ${resourceNames[this.resource] ?? this.resource}: '${shown}'`,
+      // A card number typed where an id belongs is not repeated back.
+      message: mayHoldCardDigits(value) ? `No such ${name}.` : `No such ${name}: '${shown}'`,
       param: this.param,
     });
   }

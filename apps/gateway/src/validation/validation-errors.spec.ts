@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
 import {
+  IsDefined,
   IsEmail,
   IsInt,
   IsOptional,
@@ -10,6 +11,7 @@ import {
   ValidateNested,
   validateSync,
 } from 'class-validator';
+import { answeredAs } from './field-error-context';
 import { IsMetadata } from './is-metadata.validator';
 import { validationError } from './validation-errors';
 
@@ -17,6 +19,21 @@ class Amount {
   @IsInt()
   @Min(1)
   value!: number;
+}
+
+class Card {
+  @IsDefined()
+  @IsString()
+  holder!: string;
+
+  @IsOptional()
+  @IsInt()
+  @Max(12, { message: 'month must be at most 12', ...answeredAs({ code: 'invalid_expiry_month' }) })
+  month?: number;
+
+  @IsOptional()
+  @IsMetadata(answeredAs({ code: 'invalid_metadata', subPath: () => 'inner' }))
+  notes?: Record<string, string>;
 }
 
 class Example {
@@ -38,6 +55,11 @@ class Example {
   @ValidateNested()
   @Type(() => Amount)
   amount?: Amount;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => Card)
+  card?: Card;
 }
 
 const errorFor = (body: object) => {
@@ -98,5 +120,52 @@ describe('validationError', () => {
     expect(errorFor({ email: 'a@example.com', metadata: ['a'] }).body).toMatchObject({
       param: 'metadata',
     });
+  });
+
+  it('answers a field with the code its context names, still as a 400', () => {
+    const error = errorFor({ email: 'a@example.com', card: { holder: 'J', month: 13 } });
+    expect(error.status).toBe(400);
+    expect(error.body).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'invalid_expiry_month',
+      param: 'card.month',
+      message: 'month must be at most 12.',
+    });
+  });
+
+  it('keeps the type check first when it fails with a coded check', () => {
+    expect(
+      errorFor({ email: 'a@example.com', card: { holder: 'J', month: 'x' } }).body,
+    ).toMatchObject({ code: 'parameter_invalid', param: 'card.month' });
+  });
+
+  it('treats null as missing for a field marked @IsDefined, and only there', () => {
+    expect(errorFor({ email: 'a@example.com', card: { holder: null } }).body).toMatchObject({
+      code: 'parameter_missing',
+      param: 'card.holder',
+    });
+    expect(errorFor({ email: null }).body).toMatchObject({
+      code: 'parameter_invalid',
+      param: 'email',
+    });
+  });
+
+  it('never names an unknown key that may be a card number', () => {
+    const nested = errorFor({
+      email: 'a@example.com',
+      card: { holder: 'J', '4242424242424242': 1 },
+    });
+    expect(nested.body).toMatchObject({ code: 'parameter_unknown', param: 'card' });
+    expect(JSON.stringify(nested.body)).not.toContain('424242');
+    const top = errorFor({ email: 'a@example.com', '4242 4242 4242 4242': '123' });
+    expect(top.body.code).toBe('parameter_unknown');
+    expect(top.body.param).toBeUndefined();
+    expect(JSON.stringify(top.body)).not.toContain('4242');
+  });
+
+  it('never names a metadata key that may be a card number', () => {
+    const error = errorFor({ email: 'a@example.com', metadata: { '4242424242424242': 5 } });
+    expect(error.body).toMatchObject({ code: 'parameter_invalid', param: 'metadata' });
+    expect(JSON.stringify(error.body)).not.toContain('424242');
   });
 });

@@ -1,5 +1,7 @@
 import type { ValidationError } from 'class-validator';
 import { ApiError } from '../errors/api-error';
+import { echoablePath, mayHoldCardDigits } from './card-safe-text';
+import type { FieldErrorContext } from './field-error-context';
 import { IS_METADATA, metadataProblem } from './is-metadata.validator';
 
 /**
@@ -38,12 +40,24 @@ export function validationError(errors: ValidationError[]): ApiError {
   const { path, error } = failure;
   const constraints = error.constraints ?? {};
   if ('whitelistValidation' in constraints) {
+    const shown = echoablePath(path);
+    if (shown !== path) {
+      // The unknown key itself may be a card number: name where it is, never the key.
+      return ApiError.of('parameter_unknown', {
+        message:
+          shown === undefined
+            ? 'Received an unknown parameter.'
+            : `Received an unknown parameter in ${shown}.`,
+        param: shown,
+      });
+    }
     return ApiError.of('parameter_unknown', {
       message: `Received unknown parameter: ${path}.`,
       param: path,
     });
   }
-  if (error.value === undefined) {
+  // A required field (@IsDefined) sent as null is as missing as an absent one.
+  if (error.value === undefined || (error.value === null && 'isDefined' in constraints)) {
     return ApiError.of('parameter_missing', {
       message: `Missing required parameter: ${path}.`,
       param: path,
@@ -51,6 +65,12 @@ export function validationError(errors: ValidationError[]): ApiError {
   }
   if (IS_METADATA in constraints) {
     const problem = metadataProblem(error.value);
+    if (problem?.key !== undefined && mayHoldCardDigits(problem.key)) {
+      return ApiError.of('parameter_invalid', {
+        message: `${path} has an invalid key or value.`,
+        param: path,
+      });
+    }
     return ApiError.of('parameter_invalid', {
       message: problem?.message ?? constraints[IS_METADATA],
       param: problem?.key === undefined ? path : `${path}.${problem.key}`,
@@ -68,11 +88,20 @@ export function validationError(errors: ValidationError[]): ApiError {
   }
   // Decorators run bottom-up: the last constraint is the first listed on the property, which
   // the DTOs make the type check ("must be a string" before "must be a valid email address").
-  const message = Object.values(constraints).at(-1) ?? `${path} is invalid.`;
-  return ApiError.of('parameter_invalid', {
+  const constraint = Object.keys(constraints).at(-1);
+  const message =
+    (constraint === undefined ? undefined : constraints[constraint]) ?? `${path} is invalid.`;
+  const context =
+    constraint === undefined
+      ? undefined
+      : (error.contexts?.[constraint] as FieldErrorContext | undefined);
+  const subPath = context?.subPath?.(error.value);
+  const answer = ApiError.of(context?.code ?? 'parameter_invalid', {
     message: sentence(message),
-    param: path,
+    param: echoablePath(subPath === undefined ? path : `${path}.${subPath}`) ?? path,
   });
+  // Whatever code a field's context names, a request that does not validate is a 400.
+  return answer.status === 400 ? answer : new ApiError(400, answer.body);
 }
 
 const sentence = (text: string): string => (text.endsWith('.') ? text : `${text}.`);
