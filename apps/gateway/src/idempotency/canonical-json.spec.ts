@@ -1,4 +1,7 @@
-import { canonicalJson, requestHash } from './canonical-json';
+import { createHash } from 'node:crypto';
+import { canonicalJson, requestHash, requestHashKey } from './canonical-json';
+
+const key = requestHashKey('a-test-key-of-at-least-32-characters');
 
 describe('canonicalJson', () => {
   it('sorts object keys at every level', () => {
@@ -31,20 +34,27 @@ describe('requestHash', () => {
     const second = JSON.parse(
       '{ "metadata": {"y":"2","x":"1"}, "email": "a@example.com" }',
     ) as unknown;
-    expect(requestHash(first)).toBe(requestHash(second));
+    expect(requestHash(first, key)).toBe(requestHash(second, key));
   });
 
   it('differs when a value differs', () => {
-    expect(requestHash({ email: 'a@example.com' })).not.toBe(
-      requestHash({ email: 'b@example.com' }),
+    expect(requestHash({ email: 'a@example.com' }, key)).not.toBe(
+      requestHash({ email: 'b@example.com' }, key),
     );
   });
 
   it('tells a string from a number', () => {
-    expect(requestHash({ amount: 1 })).not.toBe(requestHash({ amount: '1' }));
+    expect(requestHash({ amount: 1 }, key)).not.toBe(requestHash({ amount: '1' }, key));
   });
 
-  it('is a SHA-256 hex digest', () => {
-    expect(requestHash({})).toMatch(/^[0-9a-f]{64}$/);
+  it('is a keyed SHA-256 hex digest: nobody without the key can recompute it', () => {
+    const card = { number: '4242424242424242', cvc: '123' };
+    expect(requestHash(card, key)).toMatch(/^[0-9a-f]{64}$/);
+    expect(requestHash(card, key)).not.toBe(
+      createHash('sha256').update(canonicalJson(card)).digest('hex'),
+    );
+    expect(requestHash(card, key)).not.toBe(
+      requestHash(card, requestHashKey('another-key-of-at-least-32-characters')),
+    );
   });
 });

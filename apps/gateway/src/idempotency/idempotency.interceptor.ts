@@ -10,7 +10,8 @@ import { catchError, defer, from, mergeMap, type Observable } from 'rxjs';
 import { ApiError, errorEnvelope } from '../errors/api-error';
 import { ReplayedResponse } from '../errors/replayed-response';
 import { requestStateOf } from '../http/request-state';
-import { requestHash } from './canonical-json';
+import { GatewayConfig } from '../config';
+import { requestHash, requestHashKey } from './canonical-json';
 import { IdempotencyStore, type IdempotentRequest } from './idempotency.store';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -41,7 +42,14 @@ export const keepsOutcome = (error: ApiError): boolean =>
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly logger = new Logger('Idempotency');
 
-  constructor(private readonly store: IdempotencyStore) {}
+  private readonly hashKey: Buffer;
+
+  constructor(
+    private readonly store: IdempotencyStore,
+    config: GatewayConfig,
+  ) {
+    this.hashKey = requestHashKey(config.CARD_TRANSIT_KEY);
+  }
 
   intercept(context: ExecutionContext, next: CallHandler<unknown>): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
@@ -60,7 +68,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         key,
         method: request.method,
         path: request.url,
-        requestHash: requestHash(request.body),
+        requestHash: requestHash(request.body, this.hashKey),
       };
       const outcome = await this.store.claim(record);
       switch (outcome.kind) {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { openGatewayTestDb, type GatewayTestDb } from '../testing/gateway-db.fixture';
-import { requestHash } from './canonical-json';
+import { requestHash, requestHashKey } from './canonical-json';
+
+const hashKey = requestHashKey('a-test-key-of-at-least-32-characters');
 import { IdempotencyStore, type IdempotentRequest } from './idempotency.store';
 
 const STALE_AFTER_MS = 15_000;
@@ -25,7 +27,7 @@ describe('IdempotencyStore', () => {
     key: randomUUID(),
     method: 'POST',
     path: '/v2/customers',
-    requestHash: requestHash({ email: 'a@example.com' }),
+    requestHash: requestHash({ email: 'a@example.com' }, hashKey),
     ...overrides,
   });
 
@@ -74,7 +76,7 @@ describe('IdempotencyStore', () => {
     const lockId = await claimed(request);
     await store.complete(request, lockId, 200, '{}');
     for (const other of [
-      { requestHash: requestHash({ email: 'b@example.com' }) },
+      { requestHash: requestHash({ email: 'b@example.com' }, hashKey) },
       { path: '/v2/payments' },
       { method: 'PUT' },
     ]) {
@@ -112,7 +114,7 @@ describe('IdempotencyStore', () => {
     const request = await requestFor();
     await claimed(request);
     await age(request, 'locked_at', STALE_AFTER_MS / 1000 + 1);
-    const other = { ...request, requestHash: requestHash({ email: 'b@example.com' }) };
+    const other = { ...request, requestHash: requestHash({ email: 'b@example.com' }, hashKey) };
     expect(await store.claim(other)).toEqual({ kind: 'mismatch' });
   });
 
@@ -130,7 +132,7 @@ describe('IdempotencyStore', () => {
     const live = await requestFor();
     await store.complete(live, await claimed(live), 200, '{}');
 
-    const other = { ...expired, requestHash: requestHash({ email: 'new@example.com' }) };
+    const other = { ...expired, requestHash: requestHash({ email: 'new@example.com' }, hashKey) };
     expect((await store.claim(other)).kind).toBe('claimed');
     await age(expired, 'expires_at', 1);
 

@@ -1,5 +1,5 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
-import { MetadataLimits } from '@finfusion/contracts';
+import { MetadataLimits, characterCount } from '@finfusion/contracts';
 
 export const IS_METADATA = 'isMetadata';
 
@@ -10,7 +10,6 @@ export interface MetadataProblem {
 }
 
 // Limits count characters as a reader does: code points, not UTF-16 units.
-const lengthOf = (text: string): number => Array.from(text).length;
 
 /** The first way `value` breaks DESIGN.md's metadata rules, or undefined when it keeps them. */
 export function metadataProblem(value: unknown): MetadataProblem | undefined {
@@ -22,7 +21,7 @@ export function metadataProblem(value: unknown): MetadataProblem | undefined {
     return { message: `metadata can have at most ${MetadataLimits.maxKeys} keys.` };
   }
   for (const [key, entry] of entries) {
-    if (key.length === 0 || lengthOf(key) > MetadataLimits.maxKeyLength) {
+    if (key.length === 0 || characterCount(key) > MetadataLimits.maxKeyLength) {
       return {
         key,
         message: `metadata keys must be 1 to ${MetadataLimits.maxKeyLength} characters long.`,
@@ -31,7 +30,7 @@ export function metadataProblem(value: unknown): MetadataProblem | undefined {
     if (typeof entry !== 'string') {
       return { key, message: `metadata.${key} must be a string.` };
     }
-    if (lengthOf(entry) > MetadataLimits.maxValueLength) {
+    if (characterCount(entry) > MetadataLimits.maxValueLength) {
       return {
         key,
         message: `metadata.${key} must be at most ${MetadataLimits.maxValueLength} characters long.`,

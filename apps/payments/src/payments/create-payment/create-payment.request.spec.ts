@@ -70,6 +70,11 @@ describe('parseCreatePayment', () => {
     expect(parseCreatePayment(body((b) => (b.payment_method.card.exp_year = 2024))).ok).toBe(true);
   });
 
+  it('counts metadata in characters, as the gateway does: 500 emoji fit', () => {
+    const metadata = { ['🔑'.repeat(40)]: '🎉'.repeat(500) };
+    expect(parseCreatePayment(body((b) => (b.metadata = metadata))).ok).toBe(true);
+  });
+
   // One line per rule, so the table reads as the list of rules it is.
   // prettier-ignore
   it.each<[string, (b: Body) => void, string, string]>([

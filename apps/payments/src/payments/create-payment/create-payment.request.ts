@@ -1,4 +1,5 @@
 import {
+  characterCount,
   checkCardNumber,
   containsCardNumber,
   cvcLengthOf,
@@ -191,7 +192,7 @@ function parseMetadata(body: Fields): Metadata {
   }
   for (const [key, value] of entries) {
     const param = showable(key) ? `metadata.${key}` : 'metadata';
-    if (key.length === 0 || key.length > MetadataLimits.maxKeyLength) {
+    if (key.length === 0 || characterCount(key) > MetadataLimits.maxKeyLength) {
       invalid(
         'metadata',
         'invalid_metadata',
@@ -201,7 +202,7 @@ function parseMetadata(body: Fields): Metadata {
     if (typeof value !== 'string') {
       invalid(param, 'invalid_metadata', 'metadata values must be strings.');
     }
-    if (value.length > MetadataLimits.maxValueLength) {
+    if (characterCount(value) > MetadataLimits.maxValueLength) {
       invalid(
         param,
         'invalid_metadata',

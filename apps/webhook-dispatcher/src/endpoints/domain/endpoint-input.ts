@@ -10,6 +10,7 @@ import {
   type WebhookDeliveryStatus,
   type WebhookEndpointStatus,
   type WebhookEventSelector,
+  characterCount,
 } from '@finfusion/contracts';
 
 // The gateway validates every body with its DTOs; these checks repeat that defensively, because a
@@ -96,7 +97,6 @@ export function checkEvents(value: unknown): Checked<WebhookEventSelector[]> {
 }
 
 // Limits count characters as the gateway and the event schemas do: code points, not UTF-16 units.
-const lengthOf = (text: string): number => Array.from(text).length;
 
 export function checkMetadata(value: unknown): Checked<Metadata> {
   if (!isRecord(value)) return refuse('metadata', 'metadata must be an object of strings.');
@@ -105,13 +105,13 @@ export function checkMetadata(value: unknown): Checked<Metadata> {
     return refuse('metadata', `metadata can have at most ${MetadataLimits.maxKeys} keys.`);
   }
   for (const [key, item] of entries) {
-    if (key.length === 0 || lengthOf(key) > MetadataLimits.maxKeyLength) {
+    if (key.length === 0 || characterCount(key) > MetadataLimits.maxKeyLength) {
       return refuse(
         `metadata.${key}`,
         `metadata keys must be 1 to ${MetadataLimits.maxKeyLength} characters.`,
       );
     }
-    if (typeof item !== 'string' || lengthOf(item) > MetadataLimits.maxValueLength) {
+    if (typeof item !== 'string' || characterCount(item) > MetadataLimits.maxValueLength) {
       return refuse(
         `metadata.${key}`,
         `metadata values must be strings of at most ${MetadataLimits.maxValueLength} characters.`,
