@@ -29,6 +29,7 @@ import {
 } from '@finfusion/testing';
 import { expectApiError } from '../testing/http-expectations.fixture';
 import { paced } from '../testing/paced-client.fixture';
+import { paymentBody, paymentOf } from '../testing/payments.fixture';
 import {
   aboutObject,
   ATTEMPT_TIMEOUT_MS,
@@ -166,6 +167,43 @@ describe('events of customers made through the gateway', () => {
     expect(inbox.requests.filter(aboutObject(customer.id))).toHaveLength(1);
     expect(stranger.inbox.requests).toHaveLength(0);
     expect(await deliveriesOf(client, endpoint.id)).toHaveLength(1);
+  });
+});
+
+describe('payments made through the gateway', () => {
+  it('send their events, signed, to the merchant endpoint: created, then the outcome', async () => {
+    const {
+      merchant: owner,
+      client,
+      inbox,
+      endpoint,
+    } = await subscribed(['payment.created', 'payment.succeeded', 'payment.failed']);
+    const succeeded = paymentOf(await client.post('/v2/payments', paymentBody()));
+    const failed = paymentOf(
+      await client.post('/v2/payments', paymentBody({ number: '4000000000000002' })),
+    );
+    expect([succeeded.status, failed.status]).toEqual(['succeeded', 'failed']);
+
+    for (const [payment, outcome] of [
+      [succeeded, 'payment.succeeded'],
+      [failed, 'payment.failed'],
+    ] as const) {
+      const requests = await inbox.waitForRequests(2, { where: aboutObject(payment.id) });
+      const events = requests
+        .map((request) => verified(request, endpoint.secret))
+        .sort((a, b) => a.sequence - b.sequence);
+      expect(events.map((event) => [event.type, event.sequence])).toEqual([
+        ['payment.created', 1],
+        [outcome, 2],
+      ]);
+      for (const event of events) {
+        expect(event.merchant_id).toBe(owner.merchantId);
+        expect(validatePublicEvent(event)).toEqual([]);
+      }
+      expect(events[1]!.data.object).toEqual(
+        bodyOf(await client.get(`/v2/payments/${payment.id}`)),
+      );
+    }
   });
 });
 
