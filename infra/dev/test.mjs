@@ -1,8 +1,9 @@
 // `npm test`, and CI (.ci/run): the one command that checks everything (STYLE.md habit 12).
 //
-// Steps: install dependencies if needed, prettier --check, eslint (zero warnings), turbo typecheck
-// + build, a test broker on 127.0.0.1:19092, a fresh `finfusion_test` database, then every jest
-// tier (unit, int, e2e; the e2e global setup starts the built services on ports 13000-13003).
+// Steps: install dependencies if needed, prettier --check, turbo typecheck + build, eslint (zero
+// warnings; it reads the libs' built types), a test broker on 127.0.0.1:19092, a fresh
+// `finfusion_test` database, then every jest tier (unit, int, e2e; the e2e global setup starts the
+// built services on ports 13000-13003).
 // The very last line of output is `N passed, M failed[, K skipped]`.
 //
 //   npm test                                  everything
@@ -76,8 +77,9 @@ async function main() {
     await turboBuild(log);
   } else {
     await check('format', ['prettier', '--check', '.'], 'run `npm run format` to fix');
-    await check('lint', ['eslint', '.', '--max-warnings', '0'], 'see the problems above');
+    // Lint reads the libs' types from their build output (dist), so it comes after the build.
     await turboBuild(log, { tasks: ['typecheck', 'build'] });
+    await check('lint', ['eslint', '.', '--max-warnings', '0'], 'see the problems above');
   }
   checkInterrupted();
 

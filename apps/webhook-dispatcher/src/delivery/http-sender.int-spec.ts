@@ -105,7 +105,7 @@ describe('HttpSender and the SSRF guard', () => {
     expect(result).toMatchObject({ kind: 'response', status: 200 });
     expect(receiver.requests[0]).toMatchObject({
       method: 'POST',
-      url: '/hooks',
+      path: '/hooks',
       body: '{"id":"evt_1"}',
       headers: {
         host: `hooks.example.com:${receiver.port}`,

@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { LookupAddress } from 'node:dns';
-import http, { type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
@@ -16,7 +14,7 @@ import {
 import { loadConfig } from '@finfusion/config';
 import type { ConsumedRecord } from '@finfusion/kafka';
 import { dataSourceOptions, migrate } from '@finfusion/runtime';
-import { testEnv } from '@finfusion/testing';
+import { answer, testEnv } from '@finfusion/testing';
 import { DispatcherConfig } from '../config';
 import { webhooksDatabase } from '../database';
 import { DeliveryRepository } from '../deliveries/delivery.repository';
@@ -209,84 +207,15 @@ export const recordOf = (event: PublicEvent, offset = '0'): ConsumedRecord => ({
   headers: {},
 });
 
-export interface ReceivedRequest {
-  index: number;
-  at: number;
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
+// The receiver of the end-to-end tests, under the names these tests use.
+export {
+  startWebhookReceiver as startReceiver,
+  type ReceivedWebhook as ReceivedRequest,
+  type WebhookReceiver as Receiver,
+  type WebhookResponder as Responder,
+} from '@finfusion/testing';
 
-export type Responder = (
-  request: ReceivedRequest,
-  response: ServerResponse,
-) => void | Promise<void>;
-
-/** A webhook receiver on 127.0.0.1 that records what it gets and answers as told. */
-export interface Receiver {
-  url: string;
-  port: number;
-  requests: ReceivedRequest[];
-  /** TCP connections accepted, whether or not a request followed. */
-  connections: number;
-  close(): Promise<void>;
-}
-
-export const ok200: Responder = (_request, response) => {
-  response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-};
-
-export async function startReceiver(
-  respond: Responder = ok200,
-  path = '/hooks',
-): Promise<Receiver> {
-  const requests: ReceivedRequest[] = [];
-  let connections = 0;
-  const server = http.createServer((incoming, response) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
-      const request: ReceivedRequest = {
-        index: requests.length,
-        at: Date.now(),
-        method: incoming.method ?? '',
-        url: incoming.url ?? '',
-        headers: flatHeaders(incoming.headers),
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      requests.push(request);
-      void Promise.resolve(respond(request, response)).catch(() => response.destroy());
-    });
-  });
-  server.on('connection', () => {
-    connections++;
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}${path}`,
-    port,
-    requests,
-    get connections() {
-      return connections;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
-  };
-}
-
-const flatHeaders = (headers: IncomingHttpHeaders): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(headers).flatMap(([name, value]) =>
-      value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]],
-    ),
-  );
+export const ok200 = answer(200);
 
 /** Polls until `probe` returns something truthy, which it returns; fails after `timeoutMs`. */
 export async function waitFor<T>(
