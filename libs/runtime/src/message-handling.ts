@@ -12,6 +12,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import type { KafkaContext } from '@nestjs/microservices';
+import { Histogram } from 'prom-client';
 import { Observable, of, tap } from 'rxjs';
 import {
   deadlinePassed,
@@ -22,6 +23,13 @@ import {
   type ServiceRequest,
 } from '@finfusion/contracts';
 import { runWithRequestContext } from './request-context';
+
+const handlingDuration = new Histogram({
+  name: 'kafka_request_duration_seconds',
+  help: 'Time to handle a request from a request topic, by topic and reply status.',
+  labelNames: ['topic', 'status'],
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+});
 
 const isServiceRequest = (data: unknown): data is ServiceRequest<unknown> =>
   typeof data === 'object' && data !== null && 'meta' in data && typeof data.meta === 'object';
@@ -59,6 +67,10 @@ export class MessageContextInterceptor implements NestInterceptor {
             tap((reply) => {
               const status = (reply as ServiceReply<unknown> | undefined)?.status;
               const durationMs = Math.round(performance.now() - started);
+              handlingDuration.observe(
+                { topic, status: String(status ?? 'none') },
+                (performance.now() - started) / 1000,
+              );
               this.logger.log({ topic, status, duration_ms: durationMs }, 'request handled');
             }),
           )

@@ -1,9 +1,17 @@
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
+import { Histogram } from 'prom-client';
 import { requestStateOf, startRequestState } from './request-state';
 import type { RouteTable } from './route-table';
 
 export const REQUEST_ID_HEADER = 'Request-Id';
+
+const requestDuration = new Histogram({
+  name: 'http_request_duration_seconds',
+  help: 'Time to answer an HTTP request, by route pattern, method and status.',
+  labelNames: ['route', 'method', 'status'],
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+});
 
 /**
  * Fastify hooks that see every request, including those Nest never routes (unknown routes,
@@ -36,6 +44,11 @@ export function installHttpHooks(fastify: FastifyInstance, routes: RouteTable): 
       correlation_id: state.correlationId,
       merchant_id: state.merchantId ?? null,
     };
+    // The route pattern, never the URL: ids would make one series per resource.
+    requestDuration.observe(
+      { route: route ?? 'unmatched', method: request.method, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
     if (reply.statusCode >= 500) logger.error(line);
     else if (route?.startsWith('/health/')) logger.debug(line);
     else logger.log(line);

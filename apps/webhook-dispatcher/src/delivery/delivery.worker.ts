@@ -4,6 +4,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { Counter, Histogram } from 'prom-client';
 import { DispatcherConfig } from '../config';
 import {
   DeliveryRepository,
@@ -13,6 +14,18 @@ import {
 import { HttpSender } from './http-sender';
 import { decideAfterAttempt, judgeAttempt } from './retry-schedule';
 import { signatureHeaders } from './signer';
+
+const attempts = new Counter({
+  name: 'webhook_attempts_total',
+  help: 'Webhook delivery attempts, by result: succeeded, retry (will be tried again) or failed.',
+  labelNames: ['result'],
+});
+
+const attemptDuration = new Histogram({
+  name: 'webhook_attempt_duration_seconds',
+  help: 'Time from sending a webhook to its response status, or to the error that ended it.',
+  buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+});
 
 /**
  * Sends due deliveries. One loop claims as many as there are free slots (WEBHOOK_CONCURRENCY);
@@ -194,6 +207,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         outcome,
         this.config.WEBHOOK_DISABLE_AFTER_FAILING_MS,
       );
+      attempts.inc({ result: verdict.outcome });
+      attemptDuration.observe(result.durationMs / 1000);
       const logged = {
         ...fields,
         attempt,
