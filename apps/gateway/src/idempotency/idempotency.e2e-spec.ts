@@ -66,7 +66,9 @@ describe('Idempotency-Key on POST', () => {
     );
   });
 
-  it('answers a retry while the first request runs with 409, and creates one customer', async () => {
+  // Whether a retry meets the first request still running depends on timing here; the payments
+  // e2e holds a first request open on purpose and proves the 409 deterministically.
+  it('creates one customer for concurrent requests with one key: the others replay it or get 409', async () => {
     const key = randomUUID();
     const email = `race-${key}@example.com`;
     const responses = await Promise.all(
@@ -75,7 +77,6 @@ describe('Idempotency-Key on POST', () => {
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
     expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
-    expect(statuses).toContain(409);
     for (const conflict of responses.filter((r) => r.status === 409)) {
       expectApiError(conflict, 409, { type: 'idempotency_error', code: 'idempotency_key_in_use' });
     }
