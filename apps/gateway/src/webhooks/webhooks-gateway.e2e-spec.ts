@@ -142,15 +142,13 @@ describe('POST /v2/webhooks', () => {
   ])(
     'has the dispatcher refuse %s at registration, as a 400 naming url',
     async (_case, url, words) => {
-      const started = Date.now();
       const error = expectApiError(await alice.post('/v2/webhooks', { url, events: ['*'] }), 400, {
         type: 'invalid_request_error',
         code: 'url_not_allowed',
         param: 'url',
       });
+      // Decided on the address alone; the next test proves no connection is tried.
       expect(error.message).toContain(words);
-      // Decided on the address alone: no connection was tried (it would have waited to time out).
-      expect(Date.now() - started).toBeLessThan(1500);
     },
   );
 
