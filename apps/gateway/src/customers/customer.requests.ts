@@ -1,20 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Metadata } from '@finfusion/contracts';
-import { IsMetadata } from '../validation/is-metadata.validator';
+import {
+  IsMetadata,
+  METADATA_MERGE_NOTE,
+  metadataApiSchema,
+} from '../validation/is-metadata.validator';
 import { ListQuery } from '../validation/list-query.dto';
 import { IsOptionalNotNull } from '../validation/validators';
 
 export const MAX_EMAIL_LENGTH = 254;
 export const MAX_NAME_LENGTH = 256;
 
-const metadataSchema = {
-  type: 'object',
-  additionalProperties: { type: 'string', maxLength: 500 },
-  maxProperties: 50,
-  description: 'Up to 50 keys of at most 40 characters, string values of at most 500.',
-  example: { company: 'Acme Inc' },
-} as const;
+const metadataSchema = metadataApiSchema({ company: 'Acme Inc' });
 
 export class CreateCustomerRequest {
   @ApiProperty({ format: 'email', maxLength: MAX_EMAIL_LENGTH, example: 'customer@example.com' })
@@ -62,8 +60,7 @@ export class UpdateCustomerRequest {
   name?: string | null;
 
   @ApiPropertyOptional({
-    ...metadataSchema,
-    description: `${metadataSchema.description} Keys given replace those keys; a key set to "" is removed.`,
+    ...metadataApiSchema({ company: 'Acme Inc' }, METADATA_MERGE_NOTE),
   })
   @IsOptionalNotNull()
   @IsMetadata()

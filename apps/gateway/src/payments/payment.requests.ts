@@ -18,13 +18,13 @@ import {
   DAILY_REPORT_MAX_DAYS,
   idPattern,
   MAX_AMOUNT,
-  MetadataLimits,
   MIN_AMOUNT,
   PaymentStatuses,
   type Metadata,
   type PaymentStatus,
 } from '@finfusion/contracts';
 import { answeredAs } from '../validation/field-error-context';
+import { metadataApiSchema } from '../validation/is-metadata.validator';
 import { ListQuery } from '../validation/list-query.dto';
 import { NotWith } from '../validation/validators';
 import {
@@ -128,10 +128,6 @@ export class PaymentMethodRequest {
   card!: CardRequest;
 }
 
-const metadataDescription =
-  `Up to ${MetadataLimits.maxKeys} keys of at most ${MetadataLimits.maxKeyLength} characters, ` +
-  `string values of at most ${MetadataLimits.maxValueLength}; no card numbers.`;
-
 export class CreatePaymentRequest {
   @ApiProperty({ type: AmountRequest })
   @IsDefined()
@@ -162,12 +158,8 @@ export class CreatePaymentRequest {
   customer?: string | null;
 
   @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: { type: 'string', maxLength: MetadataLimits.maxValueLength },
-    maxProperties: MetadataLimits.maxKeys,
+    ...metadataApiSchema({ order_id: 'order_123' }, ' No card numbers.'),
     nullable: true,
-    description: metadataDescription,
-    example: { order_id: 'order_123' },
   })
   @IsOptional()
   @IsPaymentMetadata()

@@ -10,7 +10,11 @@ import {
   type WebhookEndpointStatus,
   type WebhookEventSelector,
 } from '@finfusion/contracts';
-import { IsMetadata } from '../validation/is-metadata.validator';
+import {
+  IsMetadata,
+  METADATA_MERGE_NOTE,
+  metadataApiSchema,
+} from '../validation/is-metadata.validator';
 import { ListQuery } from '../validation/list-query.dto';
 import { IsOptionalNotNull } from '../validation/validators';
 import { IsWebhookEvents, IsWebhookUrl } from './webhook.validators';
@@ -35,13 +39,7 @@ const eventsSchema: ApiPropertyOptions = {
   example: ['payment.succeeded', 'payment.failed'],
 };
 
-const metadataSchema = {
-  type: 'object',
-  additionalProperties: { type: 'string', maxLength: 500 },
-  maxProperties: 50,
-  description: 'Up to 50 keys of at most 40 characters, string values of at most 500.',
-  example: { environment: 'production' },
-} as const;
+const metadataSchema = metadataApiSchema({ environment: 'production' });
 
 export class CreateWebhookRequest {
   @ApiProperty(urlSchema)
@@ -86,8 +84,7 @@ export class UpdateWebhookRequest {
   status?: WebhookEndpointStatus;
 
   @ApiPropertyOptional({
-    ...metadataSchema,
-    description: `${metadataSchema.description} Keys given replace those keys; a key set to "" is removed.`,
+    ...metadataApiSchema({ environment: 'production' }, METADATA_MERGE_NOTE),
   })
   @IsOptionalNotNull()
   @IsMetadata()
