@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import type { ConsumedRecord } from '@finfusion/kafka';
 import { testEnv, waitUntil } from '@finfusion/testing';
 
-export interface TopicRecord {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
-  value: string | null;
-  headers: Record<string, string>;
-}
+/** A record as the services' own consumers see it: raw text of key, value and headers. */
+export type TopicRecord = ConsumedRecord;
 
 /**
  * Every record the broker still holds on the topics `select` picks, read from the beginning up
