@@ -40,11 +40,23 @@ export class ServiceConfig {
   @IsBoolean()
   MIGRATIONS_RUN: boolean = true;
 
-  /** Request partitions consumed at once by this process (see libs/contracts TopicPartitions). */
+  /** Kafka requests a service replica handles at once (its share of the database pool waits). */
   @IsInt()
   @Min(1)
-  @Max(64)
-  KAFKA_CONCURRENCY: number = 6;
+  @Max(1024)
+  KAFKA_MAX_IN_FLIGHT: number = 64;
+
+  /** How long a Kafka record waits for others to share its produce request; 0: the same tick. */
+  @IsInt()
+  @Min(0)
+  @Max(20)
+  KAFKA_LINGER_MS: number = 0;
+
+  /** Request and reply offsets are committed this often (at least once: replies go out first). */
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  KAFKA_COMMIT_INTERVAL_MS: number = 1000;
 
   @IsInt()
   @Min(1000)

@@ -73,11 +73,23 @@ export interface TopicSpec {
 export const REQUEST_RETENTION_MS = 60 * 60 * 1000;
 const shortLived = { 'retention.ms': String(REQUEST_RETENTION_MS) };
 
+/**
+ * The largest record a reply topic takes. The largest legal list page is 100 customers or
+ * payments, each with 50 metadata values of 500 characters (reachable through updates, past the
+ * request body limit), every character escaped as JSON `\uXXXX`: about 17 MB before compression.
+ * The transport gzips large replies, so real pages stay far below this.
+ */
+export const MAX_REPLY_BYTES = 32 * 1024 * 1024;
+
 /** The whole topic plan: what provisioning creates, with explicit partition counts. */
 export const topicPlan = (): TopicSpec[] => [
   ...allRequestTopics().flatMap((topic) => [
     { topic, numPartitions: TopicPartitions.request, config: shortLived },
-    { topic: replyTopicOf(topic), numPartitions: TopicPartitions.reply, config: shortLived },
+    {
+      topic: replyTopicOf(topic),
+      numPartitions: TopicPartitions.reply,
+      config: { ...shortLived, 'max.message.bytes': String(MAX_REPLY_BYTES) },
+    },
   ]),
   ...Object.values(EventTopics).flatMap((topic) => [
     { topic, numPartitions: TopicPartitions.events },

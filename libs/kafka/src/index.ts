@@ -4,3 +4,7 @@ export * from './publisher';
 export * from './consumer-readiness';
 export * from './kafka-logger';
 export * from './event-consumer';
+export * from './transport/batching-kafka.server';
+export * from './transport/batching-kafka.client';
+export * from './transport/micro-batch-producer';
+export * from './transport/transport-options';

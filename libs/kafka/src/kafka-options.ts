@@ -1,9 +1,21 @@
-import { Transport, type KafkaOptions } from '@nestjs/microservices';
 import { Partitioners, type KafkaConfig } from 'kafkajs';
+import { MAX_REPLY_BYTES } from '@finfusion/contracts';
+import { BatchingKafkaClient } from './transport/batching-kafka.client';
+import { BatchingKafkaServer } from './transport/batching-kafka.server';
+import type { MicroBatchOptions } from './transport/micro-batch-producer';
 
 export interface KafkaSettings {
   brokers: string[];
   clientId: string;
+}
+
+/** How a process batches its request/reply traffic (ServiceConfig's KAFKA_* variables). */
+export interface RequestReplySettings {
+  /** Requests a service replica handles at once. */
+  maxInFlight: number;
+  /** How long a produced record waits for others to share its request; 0: the same tick. */
+  lingerMs: number;
+  commitIntervalMs: number;
 }
 
 export const kafkaClientConfig = ({ brokers, clientId }: KafkaSettings): KafkaConfig => ({
@@ -14,50 +26,75 @@ export const kafkaClientConfig = ({ brokers, clientId }: KafkaSettings): KafkaCo
 });
 
 /**
- * The Nest Kafka transport of a request/reply service. Nest handles one message per partition at
- * a time, so `concurrency` partitions are consumed at once (DESIGN.md, "Kafka").
+ * Requests and replies are acknowledged by the partition leader alone: a lost one costs the
+ * caller a timeout and a retry with its idempotency key, never a fact (facts live in Postgres,
+ * and events leave through the relays with acks from every in-sync replica).
+ */
+const requestReplyBatch = (lingerMs: number): MicroBatchOptions => ({
+  lingerMs,
+  acks: 1,
+  maxBatchBytes: 512 * 1024,
+  compressFromBytes: 64 * 1024,
+});
+
+const consumerBase = (groupId: string) => ({
+  groupId,
+  allowAutoTopicCreation: false,
+  sessionTimeout: 30_000,
+  heartbeatInterval: 3_000,
+  // A fetch returns as soon as one record is there (minBytes 1): latency first. An idle fetch
+  // waits a second, so an idle consumer costs one request a second and shutdown about as long.
+  minBytes: 1,
+  maxWaitTimeInMs: 1_000,
+});
+
+const producerBase = {
+  allowAutoTopicCreation: false,
+  createPartitioner: Partitioners.DefaultPartitioner,
+};
+
+/**
+ * A service's request/reply server for `app.connectMicroservice`: the apps' `@MessagePattern`
+ * handlers, served by the batching transport (DESIGN: Kafka).
  */
 export const serverTransport = (
-  settings: KafkaSettings & { groupId: string; concurrency: number },
-): KafkaOptions => ({
-  transport: Transport.KAFKA,
-  options: {
-    client: kafkaClientConfig(settings),
-    consumer: {
-      groupId: settings.groupId,
-      allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
-      // Bounds how long a disconnect waits for an idle fetch, so shutdown takes about a second.
-      maxWaitTimeInMs: 1_000,
+  settings: KafkaSettings & RequestReplySettings & { groupId: string },
+): { strategy: BatchingKafkaServer } => ({
+  strategy: new BatchingKafkaServer(
+    {
+      client: kafkaClientConfig(settings),
+      consumer: consumerBase(settings.groupId),
+      // Batches of every partition are taken at once; the in-flight limit bounds the work.
+      run: { partitionsConsumedConcurrently: 16 },
+      subscribe: { fromBeginning: false },
+      producer: producerBase,
+      postfixId: '',
     },
-    run: { partitionsConsumedConcurrently: settings.concurrency },
-    subscribe: { fromBeginning: false },
-    producer: {
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+    {
+      maxInFlight: settings.maxInFlight,
+      commitIntervalMs: settings.commitIntervalMs,
+      commitEveryMessages: 1_000,
+      replies: requestReplyBatch(settings.lingerMs),
     },
-    postfixId: '',
-  },
+  ),
 });
 
 /** The gateway's side: requests out, replies in on this replica's own reply partitions. */
 export const clientTransport = (
-  settings: KafkaSettings & { groupId: string },
-): KafkaOptions['options'] => ({
-  client: kafkaClientConfig(settings),
-  consumer: {
-    groupId: settings.groupId,
-    allowAutoTopicCreation: false,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3_000,
-    maxWaitTimeInMs: 1_000,
-  },
-  run: { partitionsConsumedConcurrently: 8 },
-  subscribe: { fromBeginning: false },
-  producer: {
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  },
-  postfixId: '',
-});
+  settings: KafkaSettings & Omit<RequestReplySettings, 'maxInFlight'> & { groupId: string },
+): BatchingKafkaClient =>
+  new BatchingKafkaClient(
+    {
+      client: kafkaClientConfig(settings),
+      consumer: {
+        ...consumerBase(settings.groupId),
+        maxBytes: 2 * MAX_REPLY_BYTES,
+        maxBytesPerPartition: MAX_REPLY_BYTES,
+      },
+      run: { partitionsConsumedConcurrently: 16 },
+      subscribe: { fromBeginning: false },
+      producer: producerBase,
+      postfixId: '',
+    },
+    { requests: requestReplyBatch(settings.lingerMs), commitIntervalMs: settings.commitIntervalMs },
+  );

@@ -19,7 +19,7 @@ export interface ServiceDefinition {
   schema: string;
   /** Topics this process produces to or consumes from; created if missing. */
   topics: TopicSpec[];
-  /** Serve the service's request topics through Nest's Kafka transport. */
+  /** Serve the service's request topics through the batching Kafka transport of libs/kafka. */
   kafkaServer: boolean;
   /** Extra set-up on the application before it listens (documentation, hooks…). */
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
@@ -58,7 +58,9 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
         brokers: config.KAFKA_BROKERS,
         clientId: definition.name,
         groupId: definition.name,
-        concurrency: config.KAFKA_CONCURRENCY,
+        maxInFlight: config.KAFKA_MAX_IN_FLIGHT,
+        lingerMs: config.KAFKA_LINGER_MS,
+        commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
       }),
       { inheritAppConfig: true },
     );

@@ -1,5 +1,4 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { ClientKafka } from '@nestjs/microservices';
 import { EmptyError, firstValueFrom, throwError, timeout } from 'rxjs';
 import {
   allRequestTopics,
@@ -7,7 +6,7 @@ import {
   type RequestMeta,
   type ServiceRequest,
 } from '@finfusion/contracts';
-import { clientTransport, ConsumerReadiness } from '@finfusion/kafka';
+import { clientTransport, ConsumerReadiness, type BatchingKafkaClient } from '@finfusion/kafka';
 import { Readiness } from '@finfusion/runtime';
 import { GatewayConfig } from '../config';
 import { ApiError } from '../errors/api-error';
@@ -21,7 +20,7 @@ import { isServiceReply } from './service-reply';
 @Injectable()
 export class ServiceClient implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Forwarding');
-  private readonly client: ClientKafka;
+  private readonly client: BatchingKafkaClient;
   private readonly replyTopics = allRequestTopics().map(replyTopicOf);
   private readonly replies = new ConsumerReadiness('gateway-replies');
   private producerConnected = false;
@@ -30,12 +29,12 @@ export class ServiceClient implements OnModuleInit, OnApplicationShutdown {
     private readonly config: GatewayConfig,
     private readonly readiness: Readiness,
   ) {
-    this.client = new ClientKafka({
-      ...clientTransport({
-        brokers: config.KAFKA_BROKERS,
-        clientId: 'gateway',
-        groupId: 'gateway',
-      }),
+    this.client = clientTransport({
+      brokers: config.KAFKA_BROKERS,
+      clientId: 'gateway',
+      groupId: 'gateway',
+      lingerMs: config.KAFKA_LINGER_MS,
+      commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
     });
     // Subscribed before connecting: payments and webhooks routes come later, their replies now.
     for (const topic of allRequestTopics()) this.client.subscribeToResponseOf(topic);

@@ -1,0 +1,192 @@
+import { KafkaHeaders, ServerKafka, type KafkaContext } from '@nestjs/microservices';
+import type { Consumer, EachBatchPayload, KafkaMessage, Message, RecordMetadata } from 'kafkajs';
+import { fail } from '@finfusion/contracts';
+import { InFlightLimit } from './in-flight-limit';
+import { MicroBatchProducer, type MicroBatchOptions } from './micro-batch-producer';
+import { serializeValue } from './serialize-value';
+import { OffsetCommitter } from './offset-committer';
+import type { KafkaTransportOptions } from './transport-options';
+
+export interface BatchingServerSettings {
+  /** Requests handled at once by this replica, across all its partitions. */
+  maxInFlight: number;
+  commitIntervalMs: number;
+  /** Also commit as soon as this many requests were answered since the last commit. */
+  commitEveryMessages: number;
+  replies: MicroBatchOptions;
+}
+
+/**
+ * Nest's Kafka server, batched: it takes request batches, hands each request to its
+ * `@MessagePattern` handler at once (up to `maxInFlight` per replica), sends each reply as soon as
+ * it is ready in a micro-batched produce, and commits offsets on an interval, only below requests
+ * whose replies are out. Nest's stock server handles one message per partition at a time and
+ * sends and commits one message per request.
+ */
+export class BatchingKafkaServer extends ServerKafka {
+  private replies: MicroBatchProducer | undefined;
+  private committer: OffsetCommitter | undefined;
+  private readonly inFlight: InFlightLimit;
+  /** Requests whose reply is not sent yet, by topic/partition/offset. */
+  private readonly awaitingReply = new Map<string, () => void>();
+  private closing = false;
+
+  constructor(
+    options: KafkaTransportOptions,
+    private readonly settings: BatchingServerSettings,
+  ) {
+    super(options);
+    this.inFlight = new InFlightLimit(settings.maxInFlight);
+  }
+
+  override async bindEvents(consumer: Consumer): Promise<void> {
+    if (!this.producer) throw new Error('the reply producer is not created');
+    this.replies = new MicroBatchProducer(this.producer, this.settings.replies);
+    this.committer = new OffsetCommitter(consumer, {
+      intervalMs: this.settings.commitIntervalMs,
+      everyMessages: this.settings.commitEveryMessages,
+      onError: (error) => {
+        this.logger.warn(`offset commit failed; retried at the next one: ${describe(error)}`);
+      },
+    });
+    const patterns = [...this.messageHandlers.keys()];
+    if (patterns.length > 0) {
+      await consumer.subscribe({ ...this.options.subscribe, topics: patterns });
+    }
+    await consumer.run({
+      ...this.options.run,
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.dispatch(payload),
+    });
+  }
+
+  /**
+   * Stops taking requests, lets those in flight reply, commits, then leaves the group: a
+   * replacement starts after the last answered request. (kafkajs commits only while running.)
+   */
+  override async close(): Promise<void> {
+    this.closing = true;
+    this.consumer?.pause([...this.messageHandlers.keys()].map((topic) => ({ topic })));
+    await this.inFlight.drained();
+    await this.replies?.drain();
+    await this.committer?.stop();
+    await super.close();
+  }
+
+  /** Starts every request of the batch; waits only when this replica has too many in flight. */
+  private async dispatch(payload: EachBatchPayload): Promise<void> {
+    const { topic, partition } = payload.batch;
+    const stopped = () => this.closing || !payload.isRunning() || payload.isStale();
+    for (const message of payload.batch.messages) {
+      if (stopped()) return;
+      const wait = this.inFlight.acquire();
+      if (wait) await wait;
+      if (stopped()) {
+        this.inFlight.release();
+        return;
+      }
+      const done = this.committer?.begin(topic, partition, message.offset);
+      payload.resolveOffset(message.offset);
+      void this.handle(topic, partition, message).finally(() => {
+        done?.();
+        this.inFlight.release();
+      });
+    }
+    await payload.heartbeat();
+  }
+
+  /** Resolves once the request's reply was produced (or it needed none). */
+  private async handle(topic: string, partition: number, message: KafkaMessage): Promise<void> {
+    const key = replyKey(topic, partition, message.offset);
+    const replied = hasReplyHeaders(message)
+      ? new Promise<void>((resolve) => this.awaitingReply.set(key, resolve))
+      : Promise.resolve();
+    try {
+      await this.handleMessage({
+        topic,
+        partition,
+        message,
+        heartbeat: () => Promise.resolve(),
+        pause: () => () => undefined,
+      });
+      await replied;
+    } catch (error) {
+      this.awaitingReply.delete(key);
+      this.logger.error(`request at ${key} could not be handled: ${describe(error)}`);
+    }
+  }
+
+  /**
+   * Queues the reply for the next micro-batch. A reply the broker refuses (too large for the
+   * reply topic, say) becomes an error reply to that request alone; nothing is thrown.
+   */
+  override async sendMessage(
+    ...[message, replyTopic, replyPartition, correlationId, context]: Parameters<
+      ServerKafka['sendMessage']
+    >
+  ): Promise<RecordMetadata[]> {
+    const replies = this.replies;
+    if (!replies) throw new Error('the server is not bound');
+    const outgoing = await this.outgoing(message, replyPartition, correlationId);
+    try {
+      await replies.send(replyTopic, outgoing);
+    } catch (error) {
+      this.logger.error(`reply to ${replyTopic} could not be sent: ${describe(error)}`);
+      const fallback = await this.outgoing(
+        { id: message.id, response: replyNotSent(), isDisposed: true },
+        replyPartition,
+        correlationId,
+      );
+      await replies.send(replyTopic, fallback).catch((fallbackError: unknown) => {
+        this.logger.error(`error reply to ${replyTopic} failed too: ${describe(fallbackError)}`);
+      });
+    } finally {
+      // Nest leaves the end hook unset unless an instrumentation sets one.
+      (this.onProcessingEndHook as ServerKafka['onProcessingEndHook'] | undefined)?.(
+        this.transportId,
+        context,
+      );
+      this.settle(context);
+    }
+    return [];
+  }
+
+  private async outgoing(
+    message: Parameters<ServerKafka['sendMessage']>[0],
+    replyPartition: string | null | undefined,
+    correlationId: string,
+  ): Promise<Message> {
+    const outgoing = await serializeValue(this.serializer, message.response);
+    this.assignReplyPartition(replyPartition, outgoing);
+    this.assignCorrelationIdHeader(correlationId, outgoing);
+    this.assignErrorHeader(message, outgoing);
+    this.assignIsDisposedHeader(message, outgoing);
+    return outgoing;
+  }
+
+  /** The first reply of a request frees its offset for commit. */
+  private settle(context: KafkaContext): void {
+    const key = replyKey(context.getTopic(), context.getPartition(), context.getMessage().offset);
+    const resolve = this.awaitingReply.get(key);
+    this.awaitingReply.delete(key);
+    resolve?.();
+  }
+}
+
+const replyKey = (topic: string, partition: number, offset: string): string =>
+  `${topic}/${partition}/${offset}`;
+
+const hasReplyHeaders = (message: KafkaMessage): boolean =>
+  message.headers?.[KafkaHeaders.CORRELATION_ID] !== undefined &&
+  message.headers[KafkaHeaders.REPLY_TOPIC] !== undefined;
+
+const replyNotSent = () =>
+  fail(500, {
+    type: 'api_error',
+    code: 'internal_error',
+    message: 'The response could not be delivered. Retry with the same Idempotency-Key.',
+  });
+
+const describe = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
