@@ -59,14 +59,15 @@ export class CreatePaymentHandler {
     const fingerprint = this.fingerprints.of(request.card.number);
     const key = meta.idempotencyKey;
 
-    if (key !== undefined) {
-      const existing = await this.idempotencyKeys.paymentFor(meta.merchantId, key);
-      if (existing !== null) return this.retry(existing, request, fingerprint, meta);
-    }
+    // A retried key is found by the claim's unique key below, not by a read before every create.
     if (
       request.customerId !== null &&
       !(await this.customers.isLiveCustomerOf(meta.merchantId, request.customerId))
     ) {
+      // A retry answers with what its key created, even if the customer went since.
+      const existing =
+        key === undefined ? null : await this.idempotencyKeys.paymentFor(meta.merchantId, key);
+      if (existing !== null) return this.retry(existing, request, fingerprint, meta);
       return PaymentErrors.unknownCustomer(request.customerId);
     }
 
@@ -151,7 +152,7 @@ export class CreatePaymentHandler {
         amount,
         card: { number, cvc, expMonth, expYear },
       });
-      current = await this.recordAuthorization(id, result, meta);
+      current = await this.recordAuthorization(current, result, meta);
     }
     if (!isPayment(current.state)) throw new Error('a created payment has no state');
     const payment = toPaymentResource(current.state);
@@ -159,24 +160,31 @@ export class CreatePaymentHandler {
     return payment.status === 'failed' ? PaymentErrors.paymentFailed(payment) : ok(payment);
   }
 
-  /** Decides on the stream as it is now; a racing writer makes it read again and re-decide. */
+  /**
+   * Decides on the stream as this request left it; only if another writer moved it on since is
+   * it read again and the outcome decided anew.
+   */
   private async recordAuthorization(
-    paymentId: string,
+    from: LoadedPayment,
     result: AuthorizationResult,
     meta: RequestMeta,
   ): Promise<LoadedPayment> {
+    if (!isPayment(from.state)) throw new Error('a created payment has no state');
+    const paymentId = from.state.id;
+    let loaded = from;
     for (let attempt = 1; ; attempt++) {
       try {
+        const at = loaded;
         return await this.payments.transaction(async (manager) => {
-          const loaded = await this.payments.load(manager, paymentId);
           const events = decide(
             { type: 'RecordAuthorization', data: { paymentId, result, now: this.clock.now() } },
-            loaded.state,
+            at.state,
           );
-          return this.payments.append(manager, paymentId, loaded, events, eventMetadata(meta));
+          return this.payments.append(manager, paymentId, at, events, eventMetadata(meta));
         });
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
+        loaded = await this.payments.load(this.payments.manager, paymentId);
       }
     }
   }
