@@ -102,4 +102,54 @@ describe('EventConsumer', () => {
       await consumer.stop();
     }
   });
+
+  it('takes batches whole, and a batch holding a bad record one record at a time', async () => {
+    const batchTopic = `test.consumer-batch-${randomUUID().slice(0, 8)}.events`;
+    await provisionTopics(brokers, [
+      { topic: batchTopic, numPartitions: 1 },
+      { topic: dlqTopicOf(batchTopic), numPartitions: 1 },
+    ]);
+    const batches: string[][] = [];
+    const oneByOne: string[] = [];
+    const consumer = new EventConsumer({
+      brokers,
+      clientId: 'test',
+      groupId: `group-${randomUUID()}`,
+      topics: [batchTopic],
+      logger: quiet,
+      maxAttempts: 2,
+      retryDelayMs: 10,
+      handleBatch: (records) => {
+        const values = records.map((record) => record.value ?? '');
+        if (values.includes('poison')) return Promise.reject(new Error('a bad record'));
+        batches.push(values);
+        return Promise.resolve();
+      },
+      handle: (record) => {
+        if (record.value === 'poison') return Promise.reject(new Error('cannot handle poison'));
+        oneByOne.push(record.value ?? '');
+        return Promise.resolve();
+      },
+    });
+    await produce(batchTopic, [
+      { key: 'a', value: 'one' },
+      { key: 'a', value: 'two' },
+      { key: 'a', value: 'poison' },
+      { key: 'a', value: 'three' },
+    ]);
+    await consumer.start();
+    try {
+      const [parked] = await readAll(dlqTopicOf(batchTopic), 1);
+      expect(parked?.value).toBe('poison');
+      const deadline = Date.now() + 20_000;
+      while (batches.flat().length + oneByOne.length < 3 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // However kafkajs split the fetch, every good record got in exactly once.
+      expect([...batches.flat(), ...oneByOne].sort()).toEqual(['one', 'three', 'two']);
+      expect(oneByOne).not.toContain('poison');
+    } finally {
+      await consumer.stop();
+    }
+  });
 });

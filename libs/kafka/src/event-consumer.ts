@@ -25,6 +25,12 @@ export interface EventConsumerOptions extends KafkaSettings {
   topics: string[];
   /** Must be idempotent: delivery is at least once. */
   handle: (record: ConsumedRecord) => Promise<void>;
+  /**
+   * Takes a whole fetched batch at once (one transaction for many records, say); idempotent too.
+   * When it fails, the batch's records go through `handle` one by one, so a bad record is parked
+   * alone and the others still get in.
+   */
+  handleBatch?: (records: ConsumedRecord[]) => Promise<void>;
   logger: StructuredLogger;
   /** Attempts before a record is parked on `<topic>.dlq`. */
   maxAttempts?: number;
@@ -78,13 +84,43 @@ export class EventConsumer {
     await this.producer.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    const { handleBatch } = this.options;
     await this.consumer.run({
       partitionsConsumedConcurrently: this.options.concurrency ?? 3,
-      eachMessage: async (payload) => {
-        const { topic, partition, message } = payload;
-        await this.process(toRecord(topic, partition, message), () => payload.heartbeat());
-      },
+      ...(handleBatch
+        ? {
+            // Offsets are committed once per batch (kafkajs' autoCommit after each batch).
+            eachBatch: async (payload) => {
+              const { topic, partition, messages } = payload.batch;
+              const records = messages.map((m) => toRecord(topic, partition, m));
+              await this.processBatch(records, handleBatch, () => payload.heartbeat());
+            },
+          }
+        : {
+            eachMessage: async (payload) => {
+              const { topic, partition, message } = payload;
+              await this.process(toRecord(topic, partition, message), () => payload.heartbeat());
+            },
+          }),
     });
+  }
+
+  private async processBatch(
+    records: ConsumedRecord[],
+    handleBatch: (records: ConsumedRecord[]) => Promise<void>,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    if (records.length === 0) return;
+    try {
+      await handleBatch(records);
+      return;
+    } catch (error) {
+      this.options.logger.warn(
+        { topic: records[0]?.topic, records: records.length, err: describe(error) },
+        'batch handling failed; handling its records one by one',
+      );
+    }
+    for (const record of records) await this.process(record, heartbeat);
   }
 
   async stop(): Promise<void> {

@@ -39,6 +39,7 @@ export class EventIntakeService implements OnApplicationBootstrap, OnApplication
       topics: source.topics,
       logger: this.logger.logger,
       handle: (record) => this.receive(record),
+      handleBatch: (records) => this.receiveBatch(records),
     });
     readiness.register({ name: 'kafka-events', check: () => this.consumer.readiness.check().ok });
   }
@@ -49,6 +50,12 @@ export class EventIntakeService implements OnApplicationBootstrap, OnApplication
 
   async onApplicationShutdown(): Promise<void> {
     await this.consumer.stop();
+  }
+
+  private async receiveBatch(records: ConsumedRecord[]): Promise<void> {
+    const deliveries = await this.recorder.recordBatch(records);
+    if (deliveries > 0) this.worker.wake();
+    this.logger.debug({ events: records.length, deliveries }, 'events received');
   }
 
   private async receive(record: ConsumedRecord): Promise<void> {

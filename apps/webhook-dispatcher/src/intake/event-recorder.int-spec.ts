@@ -96,4 +96,48 @@ describe('EventRecorder', () => {
       made.recorder.record({ ...recordOf(eventOf(newMerchantId())), value: 'not json' }),
     ).rejects.toThrow();
   });
+
+  it('takes in a batch of several merchants’ events in one go, as one by one', async () => {
+    const [alice, bob] = [newMerchantId(), newMerchantId()];
+    const aliceAll = await endpointOf(alice, ['*']);
+    const bobSucceeded = await endpointOf(bob, ['payment.succeeded']);
+    const events = [
+      eventOf(alice, 'payment.created'),
+      eventOf(alice, 'payment.succeeded'),
+      eventOf(bob, 'payment.created'),
+      eventOf(bob, 'payment.succeeded'),
+    ];
+    const records = events.map((event, i) => recordOf(event, String(i)));
+
+    expect(await made.recorder.recordBatch(records)).toBe(3);
+    const [aliceCreated, aliceSucceeded, bobCreated, bobSucceededEvent] = await Promise.all(
+      events.map((event) => deliveriesOf(event.id)),
+    );
+    expect(aliceCreated?.map((row) => row.endpoint_id)).toEqual([aliceAll]);
+    expect(aliceSucceeded?.map((row) => row.endpoint_id)).toEqual([aliceAll]);
+    expect(bobCreated).toEqual([]);
+    expect(bobSucceededEvent?.map((row) => row.endpoint_id)).toEqual([bobSucceeded]);
+  });
+
+  it('adds nothing for a batch redelivered whole or with a copy inside it', async () => {
+    const merchantId = newMerchantId();
+    await endpointOf(merchantId, ['*']);
+    const event = eventOf(merchantId, 'payment.succeeded');
+    const again = eventOf(merchantId, 'payment.failed');
+
+    expect(await made.recorder.recordBatch([recordOf(event, '1'), recordOf(event, '2')])).toBe(1);
+    expect(await made.recorder.recordBatch([recordOf(event, '3'), recordOf(again, '4')])).toBe(1);
+    expect(await deliveriesOf(event.id)).toHaveLength(1);
+    expect(await deliveriesOf(again.id)).toHaveLength(1);
+  });
+
+  it('records nothing of a batch holding a record that is not an event envelope', async () => {
+    const merchantId = newMerchantId();
+    await endpointOf(merchantId, ['*']);
+    const event = eventOf(merchantId);
+    await expect(
+      made.recorder.recordBatch([recordOf(event), { ...recordOf(event), value: 'not json' }]),
+    ).rejects.toThrow();
+    expect(await deliveriesOf(event.id)).toHaveLength(0);
+  });
 });

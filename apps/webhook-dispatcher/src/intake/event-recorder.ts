@@ -29,6 +29,83 @@ export class EventRecorder {
     return { event, deliveries };
   }
 
+  /**
+   * Takes in a fetched batch in one transaction: the events not yet recorded, and their
+   * deliveries. Returns how many deliveries were created. Throws (and records nothing) when any
+   * record is not an event envelope; the caller then takes the records one by one.
+   */
+  async recordBatch(records: ConsumedRecord[]): Promise<number> {
+    const received = new Map<string, { event: PublicEvent; record: ConsumedRecord }>();
+    for (const record of records) {
+      const event = parseEnvelope(record.value);
+      received.set(event.id, { event, record });
+    }
+    const batch = [...received.values()];
+    return this.dataSource.transaction(async (manager) => {
+      const inserted = await queryRows<{ event_id: string }>(
+        manager,
+        `INSERT INTO ${tableOf(manager, ReceivedEventEntity)}
+           (event_id, topic, event_type, merchant_id, envelope, body)
+         SELECT event_id, topic, event_type, merchant_id, body::jsonb, body
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+             AS r (event_id, topic, event_type, merchant_id, body)
+         ON CONFLICT (event_id) DO NOTHING
+         RETURNING event_id`,
+        [
+          batch.map(({ event }) => event.id),
+          batch.map(({ record }) => record.topic),
+          batch.map(({ event }) => event.type),
+          batch.map(({ event }) => event.merchant_id),
+          batch.map(({ record }) => record.value ?? ''),
+        ],
+      );
+      if (inserted.length === 0) return 0;
+      const fresh = inserted.flatMap(({ event_id }) => received.get(event_id)?.event ?? []);
+
+      const endpoints = await queryRows<Pick<EndpointState, 'id' | 'events'> & MerchantOwned>(
+        manager,
+        `SELECT id, merchant_id, events FROM ${tableOf(manager, EndpointEntity)}
+         WHERE merchant_id = ANY($1::text[]) AND status = 'active' AND deleted_at IS NULL`,
+        [[...new Set(fresh.map((event) => event.merchant_id))]],
+      );
+      const schedule = this.config.WEBHOOK_RETRY_SCHEDULE;
+      const planned = fresh.flatMap((event) =>
+        endpoints
+          .filter((e) => e.merchant_id === event.merchant_id && subscribesTo(e.events, event.type))
+          .map((endpoint) => ({
+            id: newId('whd'),
+            endpointId: endpoint.id,
+            event,
+            delayMs: delayBeforeAttempt(schedule, 1, Math.random) ?? 0,
+          })),
+      );
+      if (planned.length === 0) return 0;
+      const created = await queryRows(
+        manager,
+        `INSERT INTO ${tableOf(manager, DeliveryEntity)}
+           (id, merchant_id, endpoint_id, event_id, event_type, status, attempts, max_attempts,
+            next_attempt_at, created_at, updated_at)
+         SELECT planned.id, planned.merchant_id, planned.endpoint_id, planned.event_id,
+                planned.event_type, 'pending', 0, $6,
+                now() + planned.delay_ms * interval '1 millisecond', now(), now()
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $7::integer[])
+           AS planned (id, merchant_id, endpoint_id, event_id, event_type, delay_ms)
+         ON CONFLICT (event_id, endpoint_id) DO NOTHING
+         RETURNING id`,
+        [
+          planned.map((p) => p.id),
+          planned.map((p) => p.event.merchant_id),
+          planned.map((p) => p.endpointId),
+          planned.map((p) => p.event.id),
+          planned.map((p) => p.event.type),
+          schedule.length,
+          planned.map((p) => p.delayMs),
+        ],
+      );
+      return created.length;
+    });
+  }
+
   private planDeliveries(event: PublicEvent, record: ConsumedRecord): Promise<number> {
     const body = record.value ?? '';
     return this.dataSource.transaction(async (manager) => {
@@ -77,6 +154,10 @@ export class EventRecorder {
       return created.length;
     });
   }
+}
+
+interface MerchantOwned {
+  merchant_id: string;
 }
 
 /** The fields delivery relies on; the body itself is passed on as received. */
