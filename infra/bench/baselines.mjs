@@ -59,7 +59,7 @@ export async function runB0({ stack, log, port, connections, seconds, warmUp, bo
       const row = await measure(`b0@${c}`, () =>
         closedLoad({ url, shape, connections: c, seconds }),
       );
-      rows.push({ name: 'b0', what: 'POST /b0 (Fastify + pg INSERT)', connections: c, ...row });
+      rows.push({ name: 'b0', route: 'POST /b0', connections: c, ...row });
       log.ok(line(row));
     }
   } finally {

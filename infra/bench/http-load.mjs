@@ -7,6 +7,8 @@
 //   arrival rate whatever the answers do, over keep-alive connections opened as needed; each
 //   latency runs from the request's scheduled start, so a stall counts against every request it
 //   delays (no coordinated omission).
+// Both report `rps` as 2xx answers per second, latency percentiles over every answer, and
+// `errors`: answers outside 2xx, connection errors and time-outs.
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
@@ -16,6 +18,10 @@ const TIMEOUT_S = 15; // beyond the gateway's own 10 s deadline: a late answer i
 
 /** Statuses outside 2xx, plus connection errors and time-outs: the run's target is zero. */
 const isError = (status) => !(status >= 200 && status < 300);
+
+/** Throughput counts 2xx answers only: fast refusals must not look like capacity. */
+const succeeded = (statuses) =>
+  Object.entries(statuses).reduce((sum, [status, n]) => sum + (isError(Number(status)) ? 0 : n), 0);
 
 /**
  * `shape`: { method, path, headers, body, idempotent } (idempotent: a fresh Idempotency-Key on
@@ -52,7 +58,7 @@ export function closedLoad({ url, shape, connections, seconds, onStart }) {
         errors += result.errors + result.timeouts;
         resolve({
           requests: latencies.length,
-          rps: round(latencies.length / seconds),
+          rps: round(succeeded(statuses) / seconds),
           ...summarize(latencies),
           errors,
           statuses,
@@ -94,7 +100,7 @@ export function openLoad({ url, shape, rate, seconds, onStart, onResponse }) {
       resolve({
         requests: done,
         target_rps: round(rate),
-        rps: round(done / seconds),
+        rps: round(succeeded(statuses) / seconds),
         ...summarize(latencies),
         errors,
         statuses,

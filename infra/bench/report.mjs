@@ -50,6 +50,22 @@ function resourceCells(resources, field) {
   );
 }
 
+/** Says so when other programs took a noticeable share of the machine during the run. */
+function otherLoadNote(results) {
+  const runs = [
+    results.idle,
+    ...Object.values(results.baselines).flatMap((rows) => rows.map((row) => row.resources)),
+    ...results.scenarios.map((row) => row.resources),
+  ].filter((r) => r && r.other_cpu_pct !== null);
+  if (runs.length === 0) return '';
+  const mean = runs.reduce((sum, r) => sum + r.other_cpu_pct, 0) / runs.length;
+  if (mean < 15) return '';
+  return (
+    ` Other programs used ${Math.round(mean)} % of one core on average meanwhile (\`other\` ` +
+    'in the CPU table): these figures are lower than the machine gives the platform alone.'
+  );
+}
+
 export function renderMarkdown(results) {
   const { machine, settings } = results;
   const out = [];
@@ -60,7 +76,8 @@ export function renderMarkdown(results) {
       `\`LOG_LEVEL=${settings.log_level}\`; ${machine.cores} × ${machine.cpu_model}, ` +
       `${machine.memory_gib} GiB, Node.js ${machine.node}, Kafka ${machine.kafka}, ` +
       `PostgreSQL ${machine.postgres ?? '?'}. The broker, Postgres, the four services and the ` +
-      `load generator share these cores.`,
+      `load generator share these cores.` +
+      otherLoadNote(results),
   );
 
   const b0 = results.baselines.b0 ?? [];
@@ -71,18 +88,28 @@ export function renderMarkdown(results) {
         'previous one is answered). `× B0`: req/s divided by B0’s at the same connections. ' +
         '`errors`: non-2xx answers and failed requests; the target is 0.',
     );
-    const rows = [...b0, ...closed].map((row) => [
-      row.name,
-      `\`${row.route ?? row.what}\``,
-      String(row.connections),
-      formatRps(row.rps),
-      row.name === 'b0' ? dash : formatRatio(row.ratio_to_b0),
-      formatMs(row.p50_ms),
-      formatMs(row.p95_ms),
-      formatMs(row.p99_ms),
-      formatMs(row.p99_9_ms),
-      String(row.errors),
-    ]);
+    const rows = [...b0, ...closed].map((row) =>
+      row.skipped
+        ? [
+            row.name,
+            `\`${row.route}\``,
+            String(row.connections),
+            ...Array(6).fill(dash),
+            'setup failed',
+          ]
+        : [
+            row.name,
+            row.name === 'b0' ? '`POST /b0`: Fastify + pg, one `INSERT`' : `\`${row.route}\``,
+            String(row.connections),
+            formatRps(row.rps),
+            row.name === 'b0' ? dash : formatRatio(row.ratio_to_b0),
+            formatMs(row.p50_ms),
+            formatMs(row.p95_ms),
+            formatMs(row.p99_ms),
+            formatMs(row.p99_9_ms),
+            String(row.errors),
+          ],
+    );
     out.push(
       table(
         [
@@ -155,21 +182,21 @@ export function renderMarkdown(results) {
             formatMs(l.publish_p50_ms),
             formatMs(l.publish_p99_ms),
             String(l.publish_samples),
-            String(l.publish_missing),
+            String(l.publish_missing ?? dash),
           ],
           [
             'the `payment.succeeded` webhook received',
             formatMs(l.webhook_p50_ms),
             formatMs(l.webhook_p99_ms),
             String(l.webhook_samples),
-            String(l.webhook_missing),
+            String(l.webhook_missing ?? dash),
           ],
           [
             `the daily summary’s checkpoint (sampled every ${l.projection_interval_ms} ms)`,
             formatMs(l.projection_p50_ms),
             formatMs(l.projection_p99_ms),
             String(l.projection_samples),
-            String(l.projection_missing),
+            String(l.projection_missing ?? dash),
           ],
         ],
       ),
@@ -228,7 +255,8 @@ export function renderMarkdown(results) {
     out.push(
       '**CPU, % of one core** (utime + stime from /proc; 100 % = one core busy). Postgres: the ' +
         'server’s processes and this run’s connections. `other`: the rest of the machine. ' +
-        '`ms/req`: CPU of the four services per request.',
+        '`ms/req`: CPU of the four services per request' +
+        (results.idle ? ', above their idle CPU.' : '.'),
     );
     out.push(
       table(
@@ -238,7 +266,9 @@ export function renderMarkdown(results) {
           m.label,
           ...resourceCells(m.r, 'cpu_pct'),
           m.r.other_cpu_pct === null ? dash : String(Math.round(m.r.other_cpu_pct)),
-          m.perRequest ? m.perRequest.services.toFixed(1) : dash,
+          m.perRequest
+            ? (m.perRequest.services_above_idle ?? m.perRequest.services).toFixed(1)
+            : dash,
         ]),
       ),
     );
