@@ -3,9 +3,9 @@ import { CustomersConfig } from './config';
 import { undocumentedVariables } from '@finfusion/testing';
 
 describe('CustomersConfig', () => {
-  it('defaults to port 3002 and a 100 ms relay poll', () => {
+  it('defaults to port 3002 and a 5 s safety poll of the relay', () => {
     const config = loadConfig(CustomersConfig, {});
-    expect(config).toMatchObject({ PORT: 3002, RELAY_POLL_MS: 100, RELAY_BATCH_SIZE: 200 });
+    expect(config).toMatchObject({ PORT: 3002, RELAY_POLL_MS: 5000, RELAY_BATCH_SIZE: 200 });
   });
 
   it('names a bad relay setting', () => {

@@ -10,11 +10,14 @@ export class CustomersConfig extends ServiceConfig {
   @Max(65535)
   PORT: number = 3002;
 
-  /** How long the relay waits before looking for new events once it has caught up. */
+  /**
+   * The relay's safety poll: each commit wakes it at once (Postgres LISTEN/NOTIFY), so this only
+   * bounds how long a lost wake-up can delay an event.
+   */
   @IsInt()
   @Min(10)
-  @Max(60_000)
-  RELAY_POLL_MS: number = 100;
+  @Max(3_600_000)
+  RELAY_POLL_MS: number = 5000;
 
   /** Events published per batch (one Kafka send and one checkpoint per batch). */
   @IsInt()

@@ -7,7 +7,7 @@ describe('PaymentsConfig', () => {
     const config = loadConfig(PaymentsConfig, {});
     expect(config.PORT).toBe(3001);
     expect(config.CARD_FINGERPRINT_KEY).toBe(DEVELOPMENT_FINGERPRINT_KEY);
-    expect(config.RELAY_POLL_MS).toBe(100);
+    expect(config.RELAY_POLL_MS).toBe(5000);
   });
 
   it('refuses to start in production without a fingerprint key of its own', () => {

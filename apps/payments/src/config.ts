@@ -32,11 +32,14 @@ export class PaymentsConfig extends ServiceConfig {
   @NotDefaultInProduction(DEVELOPMENT_CARD_TRANSIT_KEY)
   CARD_TRANSIT_KEY: string = DEVELOPMENT_CARD_TRANSIT_KEY;
 
-  /** How long the relay to Kafka waits before looking for new events once it has caught up. */
+  /**
+   * The relay's safety poll: each commit wakes it at once (Postgres LISTEN/NOTIFY), so this only
+   * bounds how long a lost wake-up can delay an event.
+   */
   @IsInt()
   @Min(10)
-  @Max(60_000)
-  RELAY_POLL_MS: number = 100;
+  @Max(3_600_000)
+  RELAY_POLL_MS: number = 5000;
 
   /** Events published per batch (one Kafka send and one checkpoint per batch). */
   @IsInt()
@@ -50,11 +53,11 @@ export class PaymentsConfig extends ServiceConfig {
   @Max(600_000)
   RELAY_RETRY_MS: number = 1000;
 
-  /** Poll interval of the daily summary projection. */
+  /** The daily summary projection's safety poll; commits wake it at once, as they wake the relay. */
   @IsInt()
   @Min(10)
-  @Max(60_000)
-  DAILY_SUMMARY_POLL_MS: number = 250;
+  @Max(3_600_000)
+  DAILY_SUMMARY_POLL_MS: number = 5000;
 
   /**
    * How long a payment naming a customer this service has not heard of yet waits for that

@@ -19,7 +19,7 @@ describe('DispatcherConfig', () => {
       WEBHOOK_SECRET_OVERLAP_SECONDS: 86_400,
       WEBHOOK_CONCURRENCY: 32,
       WEBHOOK_ENDPOINT_CONCURRENCY: 4,
-      WEBHOOK_POLL_MS: 1000,
+      WEBHOOK_POLL_MS: 5000,
     });
   });
 

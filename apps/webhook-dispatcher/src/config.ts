@@ -132,9 +132,12 @@ export class DispatcherConfig extends ServiceConfig {
   @Max(100)
   WEBHOOK_ENDPOINT_CONCURRENCY: number = 4;
 
-  /** How often the worker looks for due deliveries when nothing woke it earlier. */
+  /**
+   * The worker's safety poll. New deliveries wake it at once (Postgres LISTEN/NOTIFY) and it
+   * sleeps until the next retry falls due, so this only bounds a lost wake-up.
+   */
   @IsInt()
   @Min(10)
-  @Max(60_000)
-  WEBHOOK_POLL_MS: number = 1000;
+  @Max(3_600_000)
+  WEBHOOK_POLL_MS: number = 5000;
 }

@@ -150,6 +150,22 @@ export class EventStore {
     return rows.map(toStored);
   }
 
+  /**
+   * Whether committed events after the checkpoint exist that `readAllAfter` cannot return yet:
+   * an older transaction, of any schema, is still running. Such events become readable when it
+   * ends, which notifies nothing, so a reader that finds them should look again soon.
+   */
+  async heldBackAfter(manager: EntityManager, after: Checkpoint): Promise<boolean> {
+    const [row] = await manager.query<{ held: boolean }[]>(
+      `SELECT EXISTS (
+         SELECT 1 FROM ${this.table}
+          WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+            AND transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS held`,
+      [after.transactionId, after.globalPosition],
+    );
+    return row?.held === true;
+  }
+
   async countAfter(manager: EntityManager, after: Checkpoint): Promise<number> {
     const [row] = await manager.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM ${this.table} WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)`,

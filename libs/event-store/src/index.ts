@@ -1,3 +1,5 @@
 export * from './event-store';
+export * from './notifications';
+export * from './relay';
 export * from './schema';
 export * from './subscription';

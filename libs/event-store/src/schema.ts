@@ -1,3 +1,5 @@
+import { dropNotifyOnInsertSql, notifyOnInsertSql } from './notifications';
+
 /**
  * DDL of the event log, one per owning schema. The log is append-only by the database's rule:
  * triggers refuse UPDATE, DELETE and TRUNCATE. `transaction_id` lets readers follow the log by
@@ -40,3 +42,13 @@ export const dropEventStoreSql = (schema: string): string[] => [
   `DROP TABLE IF EXISTS "${schema}".events`,
   `DROP FUNCTION IF EXISTS "${schema}".refuse_event_change()`,
 ];
+
+/**
+ * DDL that makes each transaction appending to the log notify `eventsChannel(schema)` at commit,
+ * so subscriptions wake at once instead of polling. A migration of its own after
+ * `createEventStoreSql`.
+ */
+export const notifyOnAppendSql = (schema: string): string[] => notifyOnInsertSql(schema, 'events');
+
+export const dropNotifyOnAppendSql = (schema: string): string[] =>
+  dropNotifyOnInsertSql(schema, 'events');

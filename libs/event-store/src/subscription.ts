@@ -7,9 +7,11 @@ import {
   type EventStore,
   type StoredEvent,
 } from './event-store';
+import { eventsChannel, processListener, type NotificationSource } from './notifications';
 
 export interface SubscriptionLogger {
   error(obj: object, msg: string): void;
+  warn?(obj: object, msg: string): void;
   debug(obj: object, msg: string): void;
 }
 
@@ -22,8 +24,25 @@ export interface SubscriptionOptions {
   handle: (events: StoredEvent[], manager: EntityManager) => Promise<void>;
   logger: SubscriptionLogger;
   batchSize?: number;
+  /**
+   * The safety net: how long the loop waits for a wake-up before it looks anyway. Appends wake it
+   * at once through LISTEN/NOTIFY, so this only bounds a wake-up that went missing.
+   */
   pollIntervalMs?: number;
+  /** Back-off after a failed batch; notifications do not cut it short. */
   retryDelayMs?: number;
+  /**
+   * What wakes the loop after each append to the log (the log's insert trigger notifies
+   * `eventsChannel(schema)`). Default: the process's listener on the data source's database;
+   * false: the poll alone.
+   */
+  notifications?: NotificationSource | false;
+  /**
+   * Committed events held back by an older running transaction are looked for again after this
+   * long, doubling up to `heldBackMaxDelayMs`: that transaction's end notifies nothing.
+   */
+  heldBackDelayMs?: number;
+  heldBackMaxDelayMs?: number;
 }
 
 const lagGauge = new Gauge({
@@ -38,23 +57,50 @@ const positionGauge = new Gauge({
   labelNames: ['subscription'],
 });
 
+const LAG_CHECK_INTERVAL_MS = 5000;
+
+/** What one pass over the log found. */
+interface Pass {
+  /** False when another replica holds the subscription: it does the work. */
+  locked: boolean;
+  handled: number;
+  /** Committed events remain that an older running transaction keeps unreadable for now. */
+  heldBack: boolean;
+}
+
+interface Sleeper {
+  done: () => void;
+  /** Whether a notification may end the sleep (a back-off after a failure is not cut short). */
+  wakeable: boolean;
+}
+
 /**
- * Follows an event log by position with a stored checkpoint (the relay to Kafka and the
+ * Follows an event log by position with a stored checkpoint (the relays to Kafka and the
  * asynchronous projections). A transaction-scoped advisory lock lets one replica at a time
  * advance a subscription, so several replicas can run it safely.
+ *
+ * The loop sleeps until a commit to the log notifies it, and runs one pass per wake-up: a
+ * notification that comes during a pass makes exactly one more pass, and a full batch is
+ * followed by the next at once. Events held back by an older open transaction are looked for
+ * again after a short, growing delay; a slow poll covers anything else.
  */
 export class LogSubscription {
   private running = false;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private woken = false;
+  private sleeper: Sleeper | undefined;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly retryDelayMs: number;
+  private readonly heldBackDelayMs: number;
+  private readonly heldBackMaxDelayMs: number;
 
   constructor(private readonly options: SubscriptionOptions) {
     this.batchSize = options.batchSize ?? 200;
-    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.pollIntervalMs = options.pollIntervalMs ?? 5000;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
+    this.heldBackDelayMs = options.heldBackDelayMs ?? 2;
+    this.heldBackMaxDelayMs = options.heldBackMaxDelayMs ?? 250;
   }
 
   start(): void {
@@ -65,35 +111,19 @@ export class LogSubscription {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.sleeper?.done();
     await this.loop;
+  }
+
+  /** Makes the loop look at the log now, or once more after the pass it is running. */
+  wake(): void {
+    this.woken = true;
+    if (this.sleeper?.wakeable === true) this.sleeper.done();
   }
 
   /** Handles at most one batch; returns how many events it handled. */
   async processBatch(): Promise<number> {
-    const { dataSource, store, name, handle } = this.options;
-    return dataSource.transaction(async (manager) => {
-      const [lock] = await manager.query<{ locked: boolean }[]>(
-        `SELECT pg_try_advisory_xact_lock(hashtext('log-subscription'), hashtext($1)) AS locked`,
-        [name],
-      );
-      if (lock?.locked !== true) return 0;
-      const checkpoint = await this.readCheckpoint(manager);
-      const events = await store.readAllAfter(manager, checkpoint, this.batchSize);
-      const last = events.at(-1);
-      if (!last) return 0;
-      await handle(events, manager);
-      const next = checkpointOf(last);
-      await manager.query(
-        `INSERT INTO "${store.schema}".checkpoints (subscription_id, transaction_id, global_position, updated_at)
-         VALUES ($1, $2::xid8, $3, now())
-         ON CONFLICT (subscription_id) DO UPDATE
-           SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position, updated_at = now()`,
-        [name, next.transactionId, next.globalPosition],
-      );
-      positionGauge.set({ subscription: name }, Number(next.globalPosition));
-      return events.length;
-    });
+    return (await this.pass()).handled;
   }
 
   /** Processes until nothing committed is left unhandled; for commands and tests. */
@@ -112,6 +142,36 @@ export class LogSubscription {
     return store.countAfter(dataSource.manager, await this.checkpoint());
   }
 
+  private async pass(): Promise<Pass> {
+    const { dataSource, store, name, handle } = this.options;
+    return dataSource.transaction(async (manager) => {
+      const [lock] = await manager.query<{ locked: boolean }[]>(
+        `SELECT pg_try_advisory_xact_lock(hashtext('log-subscription'), hashtext($1)) AS locked`,
+        [name],
+      );
+      if (lock?.locked !== true) return { locked: false, handled: 0, heldBack: false };
+      const checkpoint = await this.readCheckpoint(manager);
+      const events = await store.readAllAfter(manager, checkpoint, this.batchSize);
+      const last = events.at(-1);
+      // A full batch stopped at its size; only a short one can have stopped at the xmin horizon.
+      const heldBack =
+        events.length < this.batchSize &&
+        (await store.heldBackAfter(manager, last ? checkpointOf(last) : checkpoint));
+      if (!last) return { locked: true, handled: 0, heldBack };
+      await handle(events, manager);
+      const next = checkpointOf(last);
+      await manager.query(
+        `INSERT INTO "${store.schema}".checkpoints (subscription_id, transaction_id, global_position, updated_at)
+         VALUES ($1, $2::xid8, $3, now())
+         ON CONFLICT (subscription_id) DO UPDATE
+           SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position, updated_at = now()`,
+        [name, next.transactionId, next.globalPosition],
+      );
+      positionGauge.set({ subscription: name }, Number(next.globalPosition));
+      return { locked: true, handled: events.length, heldBack };
+    });
+  }
+
   private async readCheckpoint(manager: EntityManager): Promise<Checkpoint> {
     const [row] = await manager.query<{ transaction_id: string; global_position: string }[]>(
       `SELECT transaction_id::text AS transaction_id, global_position::text AS global_position
@@ -125,36 +185,82 @@ export class LogSubscription {
 
   private async run(): Promise<void> {
     const { name, logger } = this.options;
-    let lagCheckedAt = 0;
-    while (this.running) {
-      let delay = this.pollIntervalMs;
-      try {
-        const handled = await this.processBatch();
-        if (handled === this.batchSize) delay = 0;
-        if (Date.now() - lagCheckedAt > 5000) {
-          lagCheckedAt = Date.now();
-          lagGauge.set({ subscription: name }, await this.lag());
+    // Listening before the first pass: whatever commits from here on wakes the loop.
+    const stopListening = await this.listen();
+    try {
+      let heldBackDelay = 0;
+      let lagCheckedAt = 0;
+      while (this.running) {
+        this.woken = false;
+        let delay: number;
+        let wakeable = true;
+        try {
+          const pass = await this.pass();
+          const caughtUp = pass.locked && pass.handled < this.batchSize && !pass.heldBack;
+          if (pass.handled === this.batchSize) {
+            delay = 0;
+          } else if (pass.heldBack) {
+            heldBackDelay =
+              heldBackDelay === 0
+                ? this.heldBackDelayMs
+                : Math.min(heldBackDelay * 2, this.heldBackMaxDelayMs);
+            delay = Math.min(heldBackDelay, this.pollIntervalMs);
+          } else {
+            heldBackDelay = 0;
+            delay = this.pollIntervalMs;
+          }
+          if (caughtUp) {
+            // Nothing committed is left after the checkpoint: no count needed.
+            lagGauge.set({ subscription: name }, 0);
+            lagCheckedAt = Date.now();
+          } else if (Date.now() - lagCheckedAt > LAG_CHECK_INTERVAL_MS) {
+            lagCheckedAt = Date.now();
+            lagGauge.set({ subscription: name }, await this.lag());
+          }
+        } catch (error) {
+          logger.error(
+            { subscription: name, err: describeError(error) },
+            'log subscription failed; retrying',
+          );
+          delay = this.retryDelayMs;
+          wakeable = false;
         }
-      } catch (error) {
-        logger.error(
-          { subscription: name, err: describeError(error) },
-          'log subscription failed; retrying',
-        );
-        delay = this.retryDelayMs;
+        if (delay > 0) await this.sleep(delay, wakeable);
       }
-      if (delay > 0) await this.sleep(delay);
+    } finally {
+      await stopListening();
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  private async listen(): Promise<() => Promise<void>> {
+    const { dataSource, store, logger, notifications } = this.options;
+    const none = (): Promise<void> => Promise.resolve();
+    if (notifications === false) return none;
+    try {
+      const source = notifications ?? processListener(dataSource, logger);
+      return await source.listen(eventsChannel(store.schema), () => {
+        this.wake();
+      });
+    } catch (error) {
+      logger.error(
+        { subscription: this.options.name, err: describeError(error) },
+        'log subscription cannot listen for appends; it polls only',
+      );
+      return none;
+    }
+  }
+
+  private sleep(ms: number, wakeable: boolean): Promise<void> {
+    // A wake-up that came during the pass asks for one more pass; a stop, for none.
+    if ((wakeable && this.woken) || !this.running) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
-        this.wake = undefined;
+        this.sleeper = undefined;
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.wake = done;
+      this.sleeper = { done, wakeable };
     });
   }
 }

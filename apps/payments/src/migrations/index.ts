@@ -1,4 +1,5 @@
 import { CreatePayments1764200000000 } from './1764200000000-create-payments';
+import { NotifyEventAppends1764700000000 } from './1764700000000-notify-event-appends';
 
 /** In order; never edit one that has shipped, add the next. */
-export const paymentsMigrations = [CreatePayments1764200000000];
+export const paymentsMigrations = [CreatePayments1764200000000, NotifyEventAppends1764700000000];

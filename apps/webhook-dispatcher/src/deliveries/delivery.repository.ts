@@ -7,6 +7,7 @@ import type {
   WebhookDisabledReason,
   WebhookEndpointStatus,
 } from '@finfusion/contracts';
+import { insertChannel, processListener, type ListenerLogger } from '@finfusion/event-store';
 import { queryRows, tableOf } from '../database';
 import { failedTooLong, type DeliveryOutcome } from '../delivery/retry-schedule';
 import { EndpointSecretEntity } from '../endpoints/endpoint-secret.entity';
@@ -122,15 +123,36 @@ export class DeliveryRepository {
     );
   }
 
-  /** Milliseconds until the next scheduled attempt that is not due yet, if any. */
+  /**
+   * Milliseconds until a pending delivery that cannot be claimed yet can be: its next attempt
+   * falls due, or the lease of a worker that stopped answering runs out. Undefined if none.
+   */
   async msUntilNextDue(): Promise<number | undefined> {
+    const deliveries = tableOf(this.manager, DeliveryEntity);
+    // Two indexed minimums rather than one over every pending row, which a backlog makes long.
     const [row] = await queryRows<{ ms: number | null }>(
       this.manager,
-      `SELECT (EXTRACT(EPOCH FROM min(next_attempt_at) - now()) * 1000)::integer AS ms
-       FROM ${tableOf(this.manager, DeliveryEntity)}
-       WHERE status = 'pending' AND next_attempt_at > now()`,
+      `SELECT (EXTRACT(EPOCH FROM least(
+                 (SELECT min(next_attempt_at) FROM ${deliveries}
+                   WHERE status = 'pending' AND next_attempt_at > now()),
+                 (SELECT min(lease_until) FROM ${deliveries}
+                   WHERE status = 'pending' AND lease_until > now())
+               ) - now()) * 1000)::integer AS ms`,
     );
     return row?.ms ?? undefined;
+  }
+
+  /**
+   * Calls `wake` after each commit that created deliveries, whichever replica took the event in
+   * (the deliveries table's insert trigger notifies). Resolves once listening.
+   */
+  listenForNew(wake: () => void, logger: ListenerLogger): Promise<() => Promise<void>> {
+    const schema = this.dataSource.driver.schema;
+    if (schema === undefined) throw new Error('the webhooks data source must name its schema');
+    return processListener(this.dataSource, logger).listen(
+      insertChannel(schema, 'deliveries'),
+      wake,
+    );
   }
 
   /**

@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
+import type { ListenerLogger } from '@finfusion/event-store';
 import { DispatcherConfig } from '../config';
 import {
   DeliveryRepository,
@@ -30,11 +31,24 @@ const attemptDuration = new Histogram({
 /**
  * Sends due deliveries. One loop claims as many as there are free slots (WEBHOOK_CONCURRENCY);
  * each claimed delivery is attempted on its own, so a slow endpoint holds only its own slots,
- * for at most one timeout each. Several replicas can run this side by side (see `claim`).
+ * for at most one timeout each. Several replicas can run this side by side (see `claim`). The
+ * loop sleeps until a new delivery's commit notifies it, an attempt ends, or the next retry falls
+ * due; WEBHOOK_POLL_MS is only the safety net.
  */
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('DeliveryWorker');
+  private readonly listenerLog: ListenerLogger = {
+    error: (obj, msg) => {
+      this.logger.error(obj, msg);
+    },
+    warn: (obj, msg) => {
+      this.logger.warn(obj, msg);
+    },
+    debug: (obj, msg) => {
+      this.logger.debug(obj, msg);
+    },
+  };
   private readonly inFlight = new Set<Promise<void>>();
   private aborter = new AbortController();
   private running = false;
@@ -91,15 +105,26 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async loop(): Promise<void> {
-    while (this.running) {
-      const full = await this.claimBatch();
-      // A full batch suggests more are due: claim again at once if a slot is free.
-      const more = full && this.inFlight.size < this.config.WEBHOOK_CONCURRENCY;
-      if (!this.woken && !more) await this.sleep(await this.pause());
+    // Listening before the first claim: a delivery created from here on wakes the worker.
+    const stopListening = await this.deliveries.listenForNew(() => {
+      this.wake();
+    }, this.listenerLog);
+    try {
+      while (this.running) {
+        const full = await this.claimBatch();
+        // A full batch suggests more are due: claim again at once if a slot is free.
+        const more = full && this.inFlight.size < this.config.WEBHOOK_CONCURRENCY;
+        if (!this.woken && !more) await this.sleep(await this.pause());
+      }
+    } finally {
+      await stopListening();
     }
   }
 
-  /** Until the next retry falls due, or the poll interval, whichever is sooner. */
+  /**
+   * Until the next retry falls due (or a dead worker's lease runs out), or the safety poll,
+   * whichever is sooner. New deliveries, finished attempts and resends wake the worker earlier.
+   */
   private async pause(): Promise<number> {
     const poll = this.config.WEBHOOK_POLL_MS;
     try {

@@ -6,8 +6,8 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventTopics } from '@finfusion/contracts';
-import { EventStore, LogSubscription, type StoredEvent } from '@finfusion/event-store';
-import { KeyedPublisher, type StructuredLogger } from '@finfusion/kafka';
+import { EventRelay, EventStore } from '@finfusion/event-store';
+import { KeyedPublisher, type KeyedRecord, type StructuredLogger } from '@finfusion/kafka';
 import { CustomersConfig } from '../../config';
 import { toKafkaRecord } from './public-event';
 
@@ -30,32 +30,30 @@ const structured = (logger: Logger): StructuredLogger => ({
 });
 
 /**
- * Publishes the customers event log to `customers.customer.events`, at least once, in log order.
- * It reads only committed events; the checkpoint advances in the transaction that follows a
- * successful send, so a crash in between republishes that batch (same event ids) rather than
- * losing it. Its lag is the event store's `event_subscription_lag_events` gauge.
+ * Publishes the customers event log to `customers.customer.events` (see EventRelay: at least
+ * once, in log order). Its lag is the event store's `event_subscription_lag_events` gauge.
  */
 @Injectable()
-export class CustomerEventsRelay implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(CustomerEventsRelay.name);
-  private readonly publisher: KeyedPublisher;
-  private readonly subscription: LogSubscription;
-
+export class CustomerEventsRelay
+  extends EventRelay<KeyedRecord>
+  implements OnApplicationBootstrap, OnModuleDestroy
+{
   constructor(dataSource: DataSource, store: EventStore, config: CustomersConfig) {
-    const log = structured(this.logger);
-    this.publisher = new KeyedPublisher(
-      { brokers: config.KAFKA_BROKERS, clientId: 'customers-relay' },
-      log,
-    );
-    this.subscription = new LogSubscription({
+    const log = structured(new Logger(CustomerEventsRelay.name));
+    super({
       name: CUSTOMERS_RELAY,
+      topic: EventTopics.customers,
       dataSource,
       store,
+      publisher: new KeyedPublisher(
+        { brokers: config.KAFKA_BROKERS, clientId: 'customers-relay' },
+        log,
+      ),
+      toRecords: (events) => events.map(toKafkaRecord),
       logger: log,
       batchSize: config.RELAY_BATCH_SIZE,
       pollIntervalMs: config.RELAY_POLL_MS,
       retryDelayMs: config.RELAY_RETRY_MS,
-      handle: (events) => this.publish(events),
     });
   }
 
@@ -66,28 +64,5 @@ export class CustomerEventsRelay implements OnApplicationBootstrap, OnModuleDest
   // Before the data source closes (TypeORM closes it at application shutdown, after this hook).
   async onModuleDestroy(): Promise<void> {
     await this.stop();
-  }
-
-  async start(): Promise<void> {
-    await this.publisher.connect();
-    this.subscription.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.subscription.stop();
-    await this.publisher.disconnect();
-  }
-
-  /** Committed events not yet published. */
-  lag(): Promise<number> {
-    return this.subscription.lag();
-  }
-
-  private async publish(events: StoredEvent[]): Promise<void> {
-    await this.publisher.publish(EventTopics.customers, events.map(toKafkaRecord));
-    this.logger.debug(
-      { published: events.length, last_position: events.at(-1)?.globalPosition },
-      'customer events published',
-    );
   }
 }

@@ -6,8 +6,8 @@ import {
 } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventTopics } from '@finfusion/contracts';
-import { EventStore, LogSubscription, type StoredEvent } from '@finfusion/event-store';
-import { KeyedPublisher } from '@finfusion/kafka';
+import { EventRelay, EventStore, type StoredEvent } from '@finfusion/event-store';
+import { KeyedPublisher, type KeyedRecord } from '@finfusion/kafka';
 import { PaymentsConfig } from '../../config';
 import { structured } from '../../logging';
 import { toKafkaRecord, toPublicEvents } from './payment-event.mapper';
@@ -16,38 +16,31 @@ import { toKafkaRecord, toPublicEvents } from './payment-event.mapper';
 export const PAYMENTS_RELAY = 'payments-kafka-relay';
 
 /**
- * Publishes the payments event log to `payments.payment.events`, at least once, in log order, so
- * in stream order per payment. It reads only committed events (the log is the outbox); the
- * checkpoint advances in the transaction that follows a successful send, so a crash in between
- * republishes that batch with the same event ids rather than losing it. Lag: the event store's
+ * Publishes the payments event log to `payments.payment.events` (see EventRelay: at least once,
+ * in log order, so in stream order per payment). Lag: the
  * `event_subscription_lag_events{subscription="payments-kafka-relay"}` gauge on /metrics.
  */
 @Injectable()
-export class PaymentEventsRelay implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(PaymentEventsRelay.name);
-  private readonly publisher: KeyedPublisher;
-  private readonly subscription: LogSubscription;
-  private connected = false;
-
-  constructor(
-    dataSource: DataSource,
-    private readonly store: EventStore,
-    config: PaymentsConfig,
-  ) {
-    const log = structured(this.logger);
-    this.publisher = new KeyedPublisher(
-      { brokers: config.KAFKA_BROKERS, clientId: 'payments-relay' },
-      log,
-    );
-    this.subscription = new LogSubscription({
+export class PaymentEventsRelay
+  extends EventRelay<KeyedRecord>
+  implements OnApplicationBootstrap, OnModuleDestroy
+{
+  constructor(dataSource: DataSource, store: EventStore, config: PaymentsConfig) {
+    const log = structured(new Logger(PaymentEventsRelay.name));
+    super({
       name: PAYMENTS_RELAY,
+      topic: EventTopics.payments,
       dataSource,
       store,
+      publisher: new KeyedPublisher(
+        { brokers: config.KAFKA_BROKERS, clientId: 'payments-relay' },
+        log,
+      ),
+      toRecords: (events, manager) => paymentRecords(store, events, manager),
       logger: log,
       batchSize: config.RELAY_BATCH_SIZE,
       pollIntervalMs: config.RELAY_POLL_MS,
       retryDelayMs: config.RELAY_RETRY_MS,
-      handle: (events, manager) => this.publish(events, manager),
     });
   }
 
@@ -59,54 +52,25 @@ export class PaymentEventsRelay implements OnApplicationBootstrap, OnModuleDestr
   async onModuleDestroy(): Promise<void> {
     await this.stop();
   }
+}
 
-  async start(): Promise<void> {
-    await this.connect();
-    this.subscription.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.subscription.stop();
-    if (this.connected) await this.publisher.disconnect();
-    this.connected = false;
-  }
-
-  /** Publishes everything committed so far, then returns; for commands and tests. */
-  async catchUp(): Promise<void> {
-    await this.connect();
-    await this.subscription.catchUp();
-  }
-
-  /** Committed events not yet published. */
-  lag(): Promise<number> {
-    return this.subscription.lag();
-  }
-
-  private async connect(): Promise<void> {
-    if (this.connected) return;
-    await this.publisher.connect();
-    this.connected = true;
-  }
-
-  private async publish(events: StoredEvent[], manager: EntityManager): Promise<void> {
-    // data.object is the payment after each event: fold each stream of the batch from its start.
-    const envelopes = new Map<string, ReturnType<typeof toPublicEvents>[number]>();
-    for (const streamId of new Set(events.map((event) => event.streamId))) {
-      const history = await this.store.readStream(manager, streamId);
-      for (const [i, envelope] of toPublicEvents(history).entries()) {
-        const stored = history[i];
-        if (stored) envelopes.set(stored.eventId, envelope);
-      }
+/** data.object is the payment after each event: each stream of the batch is folded from its start. */
+async function paymentRecords(
+  store: EventStore,
+  events: StoredEvent[],
+  manager: EntityManager,
+): Promise<KeyedRecord[]> {
+  const envelopes = new Map<string, ReturnType<typeof toPublicEvents>[number]>();
+  for (const streamId of new Set(events.map((event) => event.streamId))) {
+    const history = await store.readStream(manager, streamId);
+    for (const [i, envelope] of toPublicEvents(history).entries()) {
+      const stored = history[i];
+      if (stored) envelopes.set(stored.eventId, envelope);
     }
-    const records = events.map((stored) => {
-      const envelope = envelopes.get(stored.eventId);
-      if (!envelope) throw new Error(`event ${stored.eventId} is missing from its stream`);
-      return toKafkaRecord(envelope, stored);
-    });
-    await this.publisher.publish(EventTopics.payments, records);
-    this.logger.debug(
-      { published: records.length, last_position: events.at(-1)?.globalPosition },
-      'payment events published',
-    );
   }
+  return events.map((stored) => {
+    const envelope = envelopes.get(stored.eventId);
+    if (!envelope) throw new Error(`event ${stored.eventId} is missing from its stream`);
+    return toKafkaRecord(envelope, stored);
+  });
 }

@@ -28,7 +28,8 @@ const REBUILD_BATCH = 500;
 /**
  * The per-merchant daily summary, maintained asynchronously from the log by a LogSubscription:
  * gap-safe (a late-committing transaction is never skipped), each batch applied in the
- * transaction that stores its checkpoint, so nothing is counted twice or lost.
+ * transaction that stores its checkpoint, so nothing is counted twice or lost. Each append's
+ * commit wakes it; DAILY_SUMMARY_POLL_MS is only the safety poll.
  */
 @Injectable()
 export class DailySummaryProjection implements OnApplicationBootstrap, OnModuleDestroy {
