@@ -34,12 +34,14 @@
 //   npm run bench                                   everything, 10 s per measurement
 //   npm run bench -- --duration 3 --idle 5          a quick run
 //   npm run bench -- --only b0,payments.create --connections 16
-//   npm run bench -- --only payments.create --log-level warn   CPU per payment at warn
+//   npm run bench -- --only idle,payments.create --connections 16 --log-level info,warn
+//                                                   what the log level costs per payment
 //
 // Options: --duration <s> (10), --connections <list> (1,16,64), --idle <s> (30; 0 skips),
 // --only <names> (scenarios, b0, b1, b1.single, b1.batched, payments.create.open, idle),
-// --log-level <level> (info, the services' default), --open-rate <req/s> (half the peak),
-// --publish.
+// --log-level <level>[,<level>…] (info, the services' default; each further level restarts
+// the services and measures the idle stack and POST /v2/payments again), --open-rate <req/s>
+// (half the peak), --publish.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -310,6 +312,10 @@ async function main() {
       results.scenarios.push(row);
       results.lags = lags;
     }
+
+    if (settings.other_log_levels.length > 0) {
+      results.log_levels = await compareLogLevels(settings, plan, api, merchant, measure, results);
+    }
   }
 
   results.wall_seconds = Math.round((Date.now() - startedAt) / 1000);
@@ -326,8 +332,9 @@ function readSettings() {
     throw new StepError(`--idle must be a whole number of seconds, not ${options.idle}`);
   }
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-  if (!levels.includes(options['log-level'])) {
-    throw new StepError(`--log-level must be one of ${levels.join(', ')}`);
+  const logLevels = [...new Set(options['log-level'].split(',').map((l) => l.trim()))];
+  if (!logLevels.every((level) => levels.includes(level))) {
+    throw new StepError(`--log-level takes one or more of ${levels.join(', ')}`);
   }
   return {
     duration_s: duration,
@@ -336,7 +343,8 @@ function readSettings() {
     idle_s: idle,
     open_duration_s: duration * 2,
     open_rate: options['open-rate'] ? positiveNumber('--open-rate', options['open-rate']) : null,
-    log_level: options['log-level'],
+    log_level: logLevels[0],
+    other_log_levels: logLevels.slice(1),
     b1_in_flight: B1_IN_FLIGHT,
     publish: options.publish,
     ports: { base: PORT_BASE, kafka: KAFKA_PORT },
@@ -377,6 +385,8 @@ function estimateSeconds(settings, plan) {
   if (plan.idle) total += SETTLE_S + settings.idle_s;
   for (const s of plan.scenarios) total += WARM_UP_S + (s.core ? counts : 1) * d;
   if (plan.open) total += settings.open_duration_s + 8;
+  total +=
+    settings.other_log_levels.length * (25 + (plan.idle ? SETTLE_S + settings.idle_s : 0) + d);
   return total + 12; // stopping
 }
 
@@ -592,6 +602,56 @@ async function runOpen(settings, api, merchant, databaseUrl, measure, results) {
   return { row, lags };
 }
 
+/**
+ * What the log level costs: for each further --log-level, the services are restarted with it,
+ * then the idle stack and POST /v2/payments at the middle connection count are measured again,
+ * on the same build and database as the main run.
+ */
+async function compareLogLevels(settings, plan, api, merchant, measure, results) {
+  const connections = settings.connections[Math.floor((settings.connections.length - 1) / 2)];
+  const scenario = SCENARIOS[0];
+  const summary = (level, idle, row) => ({
+    log_level: level,
+    idle_cpu_pct: idle ? stackCpu(idle) : null,
+    idle_services_cpu_pct: idle ? servicesCpu(idle) : null,
+    connections,
+    rps: row?.rps ?? null,
+    errors: row?.errors ?? null,
+    cpu_ms_per_request: row?.cpu_ms_per_request ?? null,
+  });
+  const main = results.scenarios.find(
+    (row) => row.name === scenario.name && row.connections === connections && !row.skipped,
+  );
+  const rows = [summary(settings.log_level, results.idle, main)];
+  for (const level of settings.other_log_levels) {
+    guard();
+    log.step(`LOG_LEVEL=${level}: restarting the services…`);
+    await stack.stopServices();
+    stack.logLevel = level;
+    await stack.startServices();
+    let idle = null;
+    if (plan.idle) {
+      await sleep(SETTLE_S * 1000);
+      idle = (await measure('idle', () => sleep(settings.idle_s * 1000))).resources;
+      log.ok(`idle at ${level}: ${stackCpu(idle)} % of one core (${cpuLine(idle)})`);
+    }
+    let row;
+    if (main) {
+      const [measured] = await runClosed(
+        scenario,
+        { ...settings, connections: [connections] },
+        api,
+        merchant,
+        measure,
+        { ...results, idle },
+      );
+      row = measured;
+    }
+    rows.push(summary(level, idle, row));
+  }
+  return rows;
+}
+
 /** Runs a load generator so that a Ctrl-C can stop it at once. */
 function load(generator, args) {
   guard();
@@ -624,6 +684,9 @@ function perRequest({ requests, resources }, idle) {
       : null,
   };
 }
+
+const servicesCpu = (resources) =>
+  round(APPS.reduce((sum, name) => sum + (resources.cpu_pct[name] ?? 0), 0));
 
 /** The idle stack: services, broker and Postgres, in % of one core. */
 function stackCpu(resources) {

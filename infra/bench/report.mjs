@@ -238,6 +238,30 @@ export function renderMarkdown(results) {
     );
   }
 
+  if (results.log_levels?.length) {
+    const c = results.log_levels[0].connections;
+    out.push(
+      `**What the log level costs**: the services restarted at each \`LOG_LEVEL\` on the same ` +
+        `build and database; the idle services’ CPU, then \`POST /v2/payments\` at ${c} ` +
+        'connections and the services’ CPU per payment (ms).',
+    );
+    const ms = (v) => (v === null || v === undefined ? dash : v.toFixed(1));
+    out.push(
+      table(
+        ['LOG_LEVEL', 'idle services %', 'req/s', 'ms/payment', 'above idle', 'whole stack'],
+        ['l', 'r', 'r', 'r', 'r', 'r'],
+        results.log_levels.map((row) => [
+          `\`${row.log_level}\``,
+          row.idle_services_cpu_pct === null ? dash : String(Math.round(row.idle_services_cpu_pct)),
+          formatRps(row.rps),
+          ms(row.cpu_ms_per_request?.services),
+          ms(row.cpu_ms_per_request?.services_above_idle),
+          ms(row.cpu_ms_per_request?.stack),
+        ]),
+      ),
+    );
+  }
+
   const measured = [
     ...(results.idle ? [{ label: `idle stack (${results.idle.seconds} s)`, r: results.idle }] : []),
     ...b0.map((row) => ({ label: `b0 @ ${row.connections}`, r: row.resources })),

@@ -84,7 +84,7 @@ export class Stack {
       }
     }
     for (const app of APPS) {
-      const logFile = path.join(this.logDir, `${app}.log`);
+      const logFile = path.join(this.logDir, `${app}-${this.logLevel}.log`);
       const fd = fs.openSync(logFile, 'w');
       const child = spawn(process.execPath, [path.join('apps', app, 'dist', 'main.js')], {
         cwd: root,
@@ -209,6 +209,15 @@ export class Stack {
   async stopAll() {
     for (const record of activeChildren) signalChild(record, 'SIGTERM');
     await Promise.all([...this.helpers].map((helper) => this.stopHelper(helper)));
+    await this.stopServices();
+    for (const record of activeChildren) signalChild(record, 'SIGKILL');
+    await stopLocalBroker(this.broker, this.log, { stdio: 'ignore' }).catch((error) =>
+      this.log.fail(error.message),
+    );
+  }
+
+  /** SIGTERM, then SIGKILL after STOP_TIMEOUT_MS; the services leave their groups cleanly. */
+  async stopServices() {
     const running = [...this.services.values()].filter(
       (s) => s.child.exitCode === null && s.child.signalCode === null,
     );
@@ -226,10 +235,6 @@ export class Stack {
       }
     }
     this.services.clear();
-    for (const record of activeChildren) signalChild(record, 'SIGKILL');
-    await stopLocalBroker(this.broker, this.log, { stdio: 'ignore' }).catch((error) =>
-      this.log.fail(error.message),
-    );
   }
 }
 
