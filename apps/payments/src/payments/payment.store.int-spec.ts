@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConcurrencyError } from '@finfusion/event-store';
 import { newId } from '@finfusion/contracts';
 import { openTestDatabase, type TestDatabase } from '../testing/database.fixture';
@@ -6,6 +7,8 @@ import { keptCard } from './domain/payment.fixture';
 import { PaymentStore, NEW_STREAM } from './payment.store';
 import { PaymentReadModel } from './projections/payment-read-model/payment-read-model';
 import { PaymentRow } from './projections/payment-read-model/payment-row.entity';
+import { IdempotencyKeys } from './create-payment/idempotency-keys';
+import { tableOf } from '../tables';
 
 let db: TestDatabase;
 let store: PaymentStore;
@@ -19,9 +22,8 @@ afterAll(() => db.drop());
 
 const metadata = { merchantId: 'mer_store' };
 
-async function createPending(): Promise<string> {
-  const paymentId = newId('pay');
-  const events = decide(
+function createEvents(paymentId: string) {
+  return decide(
     {
       type: 'CreatePayment',
       data: {
@@ -37,6 +39,11 @@ async function createPending(): Promise<string> {
     },
     NEW_STREAM.state,
   );
+}
+
+async function createPending(): Promise<string> {
+  const paymentId = newId('pay');
+  const events = createEvents(paymentId);
   await store.transaction((manager) =>
     store.append(manager, paymentId, NEW_STREAM, events, metadata),
   );
@@ -139,5 +146,73 @@ describe('PaymentStore on real Postgres', () => {
     if (pending.state.status === 'none') throw new Error('no payment');
     await new PaymentReadModel().project(db.dataSource.manager, pending.state, 1);
     expect(await row(paymentId)).toMatchObject({ status: 'succeeded', version: 2 });
+  });
+
+  it('writes the events, the row and the alongside rows in one statement, without a transaction', async () => {
+    const paymentId = newId('pay');
+    const key = `key_${randomUUID()}`;
+    const claim = new IdempotencyKeys(db.dataSource).claimWrite(
+      store.manager,
+      metadata.merchantId,
+      key,
+      paymentId,
+    );
+    await store.append(store.manager, paymentId, NEW_STREAM, createEvents(paymentId), metadata, [
+      claim,
+    ]);
+    expect(await db.store.readStream(db.dataSource.manager, paymentId)).toHaveLength(1);
+    expect(await row(paymentId)).toMatchObject({ status: 'pending', version: 1 });
+    expect(await new IdempotencyKeys(db.dataSource).paymentFor(metadata.merchantId, key)).toBe(
+      paymentId,
+    );
+  });
+
+  it('writes nothing at all when an alongside row is refused', async () => {
+    const first = newId('pay');
+    const second = newId('pay');
+    const key = `key_${randomUUID()}`;
+    const keys = new IdempotencyKeys(db.dataSource);
+    await store.append(store.manager, first, NEW_STREAM, createEvents(first), metadata, [
+      keys.claimWrite(store.manager, metadata.merchantId, key, first),
+    ]);
+
+    const refused = store.append(
+      store.manager,
+      second,
+      NEW_STREAM,
+      createEvents(second),
+      metadata,
+      [keys.claimWrite(store.manager, metadata.merchantId, key, second)],
+    );
+    const error: unknown = await refused.then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(IdempotencyKeys.isTaken(error)).toBe(true);
+    expect(await db.store.readStream(db.dataSource.manager, second)).toEqual([]);
+    expect(await row(second)).toBeNull();
+    expect(await keys.paymentFor(metadata.merchantId, key)).toBe(first);
+  });
+
+  it('writes no row when the stream has moved on', async () => {
+    const paymentId = await createPending();
+    const loaded = await store.load(store.manager, paymentId);
+    const claimedFor = newId('pay');
+    const claim = new IdempotencyKeys(db.dataSource).claimWrite(
+      store.manager,
+      metadata.merchantId,
+      `key_${randomUUID()}`,
+      claimedFor,
+    );
+    const stale = { ...loaded, version: 0 };
+    await expect(
+      store.append(store.manager, paymentId, stale, createEvents(paymentId), metadata, [claim]),
+    ).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(await row(paymentId)).toMatchObject({ version: 1 });
+    const claims = await db.dataSource.query<unknown[]>(
+      `SELECT 1 FROM ${tableOf(db.dataSource, 'idempotency_keys')} WHERE payment_id = $1`,
+      [claimedFor],
+    );
+    expect(claims).toEqual([]);
   });
 });

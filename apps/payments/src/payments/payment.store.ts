@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { newId, type RequestMeta } from '@finfusion/contracts';
-import { EventStore, type EventMetadata } from '@finfusion/event-store';
+import { EventStore, type EventMetadata, type RowWrite } from '@finfusion/event-store';
 import { fold, initialState, isPayment, type PaymentState } from './domain/payment';
 import {
   PAYMENT_EVENT_SCHEMA_VERSION,
@@ -55,7 +55,8 @@ export class PaymentStore {
 
   /**
    * Appends events decided on `from` at the next versions (ConcurrencyError if the stream has
-   * moved on) and stores the resulting row. Call it inside a transaction.
+   * moved on) and stores the resulting row, with the `alongside` rows, in one SQL statement:
+   * atomic on its own, or part of the caller's transaction when `manager` is one's.
    */
   async append(
     manager: EntityManager,
@@ -63,8 +64,13 @@ export class PaymentStore {
     from: LoadedPayment,
     events: PaymentEvent[],
     metadata: EventMetadata,
+    alongside: RowWrite[] = [],
   ): Promise<LoadedPayment> {
     if (events.length === 0) return from;
+    const next = { state: fold(events, from.state), version: from.version + events.length };
+    const row = isPayment(next.state)
+      ? [this.readModel.rowWrite(manager, next.state, next.version)]
+      : [];
     await this.events.append(
       manager,
       paymentId,
@@ -76,9 +82,8 @@ export class PaymentStore {
         data: event.data,
         metadata,
       })),
+      [...alongside, ...row],
     );
-    const next = { state: fold(events, from.state), version: from.version + events.length };
-    if (isPayment(next.state)) await this.readModel.project(manager, next.state, next.version);
     return next;
   }
 }

@@ -96,12 +96,21 @@ export class CreatePaymentHandler {
     );
     let created: LoadedPayment;
     try {
-      created = await this.payments.transaction(async (manager) => {
-        if (key !== undefined) {
-          await this.idempotencyKeys.claim(manager, meta.merchantId, key, paymentId);
-        }
-        return this.payments.append(manager, paymentId, NEW_STREAM, events, eventMetadata(meta));
-      });
+      // PaymentCreated, its row and the key's claim: one statement, durable before the acquirer
+      // is asked, so a crash in between leaves a pending payment that a retry completes.
+      const { manager } = this.payments;
+      const claim =
+        key === undefined
+          ? []
+          : [this.idempotencyKeys.claimWrite(manager, meta.merchantId, key, paymentId)];
+      created = await this.payments.append(
+        manager,
+        paymentId,
+        NEW_STREAM,
+        events,
+        eventMetadata(meta),
+        claim,
+      );
     } catch (error) {
       // A concurrent request with the same key committed first: answer as for a retry of it.
       if (key === undefined || !IdempotencyKeys.isTaken(error)) throw error;
@@ -174,14 +183,12 @@ export class CreatePaymentHandler {
     let loaded = from;
     for (let attempt = 1; ; attempt++) {
       try {
-        const at = loaded;
-        return await this.payments.transaction(async (manager) => {
-          const events = decide(
-            { type: 'RecordAuthorization', data: { paymentId, result, now: this.clock.now() } },
-            at.state,
-          );
-          return this.payments.append(manager, paymentId, at, events, eventMetadata(meta));
-        });
+        const events = decide(
+          { type: 'RecordAuthorization', data: { paymentId, result, now: this.clock.now() } },
+          loaded.state,
+        );
+        const { manager } = this.payments;
+        return await this.payments.append(manager, paymentId, loaded, events, eventMetadata(meta));
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
         loaded = await this.payments.load(this.payments.manager, paymentId);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { isUniqueViolation } from '@finfusion/event-store';
+import { isUniqueViolation, type RowWrite } from '@finfusion/event-store';
 import { tableOf } from '../../tables';
 
 const CONSTRAINT = 'idempotency_keys_merchant_key_unique';
@@ -20,6 +20,17 @@ export class IdempotencyKeys {
       [merchantId, key],
     );
     return row?.payment_id ?? null;
+  }
+
+  /**
+   * The claim, written by the statement that appends PaymentCreated; that statement fails with a
+   * unique violation (see `isTaken`) when the key already has a payment.
+   */
+  claimWrite(manager: EntityManager, merchantId: string, key: string, paymentId: string): RowWrite {
+    return {
+      table: tableOf(manager, 'idempotency_keys'),
+      row: { payment_id: paymentId, merchant_id: merchantId, idempotency_key: key },
+    };
   }
 
   /** Fails with a unique violation (see `isTaken`) when the key already has a payment. */

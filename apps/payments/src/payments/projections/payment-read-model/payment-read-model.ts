@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { Payment as PaymentResource, PaymentStatus } from '@finfusion/contracts';
-import type { EventStore } from '@finfusion/event-store';
+import type { EventStore, RowWrite } from '@finfusion/event-store';
 import { fold, isPayment, type Payment } from '../../domain/payment';
 import { toPaymentEvent } from '../../domain/payment.events';
 import { toFailureResource } from '../../payment.resource';
@@ -100,6 +100,21 @@ export interface ListFilter {
  */
 @Injectable()
 export class PaymentReadModel {
+  /**
+   * The payment's row as of `version`, for the statement that appends the events leading to it;
+   * a row already at that version or later is kept.
+   */
+  rowWrite(manager: EntityManager, payment: Payment, version: number): RowWrite {
+    const updates = COLUMNS.filter((column) => column !== 'id').map(
+      (column) => `${column} = EXCLUDED.${column}`,
+    );
+    return {
+      table: tableOf(manager, 'payments'),
+      row: toRow(payment, version),
+      onConflict: `ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')} WHERE target.version < EXCLUDED.version`,
+    };
+  }
+
   /** Stores the payment as of `version`; a row already at that version or later is kept. */
   async project(manager: EntityManager, payment: Payment, version: number): Promise<void> {
     const row = toRow(payment, version);
