@@ -1,10 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { newId, type Customer, type RequestMeta } from '@finfusion/contracts';
-import { EventStore, type EventMetadata } from '@finfusion/event-store';
+import {
+  EventStore,
+  isUniqueViolation,
+  type EventMetadata,
+  type RowWrite,
+} from '@finfusion/event-store';
 import type { Decision } from './domain/customer';
 import { customerInEvent } from './domain/customer.events';
 import { CustomerEntity } from './customer.entity';
+
+const IDEMPOTENCY_KEY_CONSTRAINT = 'customers_merchant_idempotency_key_unique';
 
 const eventMetadata = (meta: RequestMeta): EventMetadata => ({
   merchantId: meta.merchantId,
@@ -58,34 +65,32 @@ export class CustomerRepository {
   }
 
   /**
-   * Inserts a new customer and appends its CustomerCreated. Returns false, writing nothing, when
-   * the merchant already has a customer created with the same idempotency key; a concurrent
-   * duplicate waits on the unique constraint until the first commits or rolls back.
+   * Inserts a new customer and appends its CustomerCreated, in one statement. Returns false,
+   * writing nothing, when the merchant already has a customer created with the same idempotency
+   * key; a concurrent duplicate waits on the unique constraint until the first commits or rolls
+   * back.
    */
   async insert(manager: EntityManager, decision: Decision, meta: RequestMeta): Promise<boolean> {
     const { state } = decision;
+    const row = {
+      id: state.id,
+      merchant_id: state.merchant_id,
+      email: state.email,
+      name: state.name,
+      metadata: state.metadata,
+      idempotency_key: state.idempotency_key,
+      version: state.version,
+      created_at: state.created_at,
+      updated_at: state.updated_at,
+    };
     const table = manager.getRepository(CustomerEntity).metadata.tablePath;
-    const inserted: unknown[] = await manager.query(
-      `INSERT INTO ${table}
-         (id, merchant_id, email, name, metadata, idempotency_key, version, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9)
-       ON CONFLICT (merchant_id, idempotency_key) DO NOTHING
-       RETURNING id`,
-      [
-        state.id,
-        state.merchant_id,
-        state.email,
-        state.name,
-        JSON.stringify(state.metadata),
-        state.idempotency_key,
-        state.version,
-        state.created_at,
-        state.updated_at,
-      ],
-    );
-    if (inserted.length === 0) return false;
-    await this.append(manager, decision, 0, meta);
-    return true;
+    try {
+      await this.append(manager, decision, 0, meta, [{ table, row }]);
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error, IDEMPOTENCY_KEY_CONSTRAINT)) return false;
+      throw error;
+    }
   }
 
   /**
@@ -137,14 +142,21 @@ export class CustomerRepository {
     { state, event }: Decision,
     expectedVersion: number,
     meta: RequestMeta,
+    alongside: RowWrite[] = [],
   ): Promise<void> {
-    await this.store.append(manager, state.id, expectedVersion, [
-      {
-        eventId: newId('evt'),
-        type: event.type,
-        data: event.data,
-        metadata: eventMetadata(meta),
-      },
-    ]);
+    await this.store.append(
+      manager,
+      state.id,
+      expectedVersion,
+      [
+        {
+          eventId: newId('evt'),
+          type: event.type,
+          data: event.data,
+          metadata: eventMetadata(meta),
+        },
+      ],
+      alongside,
+    );
   }
 }

@@ -31,15 +31,14 @@ export class CreateCustomerHandler {
       },
       new Date(),
     );
-    return this.customers.transaction(async (manager) => {
-      if (await this.customers.insert(manager, decision, meta)) return ok(decision.event.data);
-      // Only a taken idempotency key makes the insert a no-op: answer with that customer.
-      const first =
-        meta.idempotencyKey === undefined
-          ? null
-          : await this.customers.createdWithKey(manager, meta.merchantId, meta.idempotencyKey);
-      if (!first) throw new Error('customer insert skipped without an idempotency key holder');
-      return ok(first);
-    });
+    const { manager } = this.customers;
+    if (await this.customers.insert(manager, decision, meta)) return ok(decision.event.data);
+    // Only a taken idempotency key refuses the insert: answer with that customer.
+    const first =
+      meta.idempotencyKey === undefined
+        ? null
+        : await this.customers.createdWithKey(manager, meta.merchantId, meta.idempotencyKey);
+    if (!first) throw new Error('customer insert refused without an idempotency key holder');
+    return ok(first);
   }
 }
