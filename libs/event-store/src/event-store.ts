@@ -150,6 +150,20 @@ export class EventStore {
     }
   }
 
+  /** Several streams in one query, each in version order. */
+  async readStreams(
+    manager: EntityManager,
+    streamIds: readonly string[],
+  ): Promise<Map<string, StoredEvent[]>> {
+    const rows = await manager.query<EventRow[]>(
+      `SELECT ${COLUMNS} FROM ${this.table} WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_version`,
+      [streamIds],
+    );
+    const streams = new Map<string, StoredEvent[]>(streamIds.map((id) => [id, []]));
+    for (const row of rows) streams.get(row.stream_id)?.push(toStored(row));
+    return streams;
+  }
+
   async readStream(manager: EntityManager, streamId: string): Promise<StoredEvent[]> {
     const rows = await manager.query<EventRow[]>(
       `SELECT ${COLUMNS} FROM ${this.table} WHERE stream_id = $1 ORDER BY stream_version`,

@@ -61,8 +61,8 @@ async function paymentRecords(
   manager: EntityManager,
 ): Promise<KeyedRecord[]> {
   const envelopes = new Map<string, ReturnType<typeof toPublicEvents>[number]>();
-  for (const streamId of new Set(events.map((event) => event.streamId))) {
-    const history = await store.readStream(manager, streamId);
+  const streams = await store.readStreams(manager, [...new Set(events.map((e) => e.streamId))]);
+  for (const history of streams.values()) {
     for (const [i, envelope] of toPublicEvents(history).entries()) {
       const stored = history[i];
       if (stored) envelopes.set(stored.eventId, envelope);
