@@ -115,6 +115,21 @@ describe('the customer directory fed by customers.customer.events', () => {
     expect(await known(customer)).toEqual({ deleted: true, sequence: 3 });
   });
 
+  it('stores a batch of facts at once, the newest per customer, never another merchant’s', async () => {
+    const merchant = newId('mer');
+    const [kept, gone] = [newId('cust'), newId('cust')];
+    await directory.recordAll([
+      { customerId: gone, merchantId: merchant, deleted: true, sequence: 3 },
+      { customerId: kept, merchantId: merchant, deleted: false, sequence: 1 },
+      { customerId: gone, merchantId: merchant, deleted: false, sequence: 1 },
+    ]);
+    await directory.recordAll([
+      { customerId: kept, merchantId: newId('mer'), deleted: true, sequence: 9 },
+    ]);
+    expect(await known(kept)).toEqual({ deleted: false, sequence: 1 });
+    expect(await known(gone)).toEqual({ deleted: true, sequence: 3 });
+  });
+
   it('parks a record it cannot read on the DLQ after a few attempts, and carries on', async () => {
     const key = newId('cust');
     await publisher.publish(EventTopics.customers, [{ key, value: '{not json' }]);

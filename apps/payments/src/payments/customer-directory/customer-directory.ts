@@ -43,6 +43,33 @@ export class CustomerDirectory {
     );
   }
 
+  /** Like `record` for each fact, in one statement: the newest fact per customer counts. */
+  async recordAll(facts: CustomerFact[]): Promise<void> {
+    const newest = new Map<string, CustomerFact>();
+    for (const fact of facts) {
+      const known = newest.get(fact.customerId);
+      if (!known || known.sequence < fact.sequence) newest.set(fact.customerId, fact);
+    }
+    if (newest.size === 0) return;
+    const latest = [...newest.values()];
+    const table = tableOf(this.dataSource, 'known_customers');
+    await this.dataSource.query(
+      `INSERT INTO ${table} AS k (customer_id, merchant_id, deleted, sequence, updated_at)
+       SELECT customer_id, merchant_id, deleted, sequence, now()
+         FROM unnest($1::text[], $2::text[], $3::boolean[], $4::integer[])
+           AS f (customer_id, merchant_id, deleted, sequence)
+       ON CONFLICT (customer_id) DO UPDATE
+         SET deleted = EXCLUDED.deleted, sequence = EXCLUDED.sequence, updated_at = now()
+         WHERE k.sequence < EXCLUDED.sequence AND k.merchant_id = EXCLUDED.merchant_id`,
+      [
+        latest.map((f) => f.customerId),
+        latest.map((f) => f.merchantId),
+        latest.map((f) => f.deleted),
+        latest.map((f) => f.sequence),
+      ],
+    );
+  }
+
   /**
    * Whether the customer is a live customer of the merchant. A customer this service has not heard
    * of may have been created a moment ago, its event still on its way: such a lookup waits up to

@@ -66,6 +66,7 @@ export class CustomerEventsConsumer {
       topics: [EventTopics.customers],
       logger: options.logger,
       handle: (record) => this.handle(record),
+      handleBatch: (records) => this.handleBatch(records),
       ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
       ...(options.retryDelayMs !== undefined && { retryDelayMs: options.retryDelayMs }),
     });
@@ -90,6 +91,15 @@ export class CustomerEventsConsumer {
 
   stop(): Promise<void> {
     return this.consumer.stop();
+  }
+
+  private async handleBatch(records: ConsumedRecord[]): Promise<void> {
+    const facts = records.map((record) => {
+      const fact = toCustomerFact(record.value);
+      if ('unreadable' in fact) throw new Error(`unreadable customer event: ${fact.unreadable}`);
+      return fact;
+    });
+    await this.options.directory.recordAll(facts);
   }
 
   private async handle(record: ConsumedRecord): Promise<void> {
