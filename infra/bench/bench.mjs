@@ -216,7 +216,7 @@ async function main() {
     (estimate * 3 + 300) * 1000,
   ).unref();
   log.info(log.paint('1', 'FinFusion — benchmark'));
-  log.info(`  about ${Math.ceil(estimate / 60)} min; results in ${relative(benchDir)}/`);
+  log.info(`  about ${Math.round(estimate / 30) / 2} min; results in ${relative(benchDir)}/`);
   fs.mkdirSync(logDir, { recursive: true });
 
   await ensureDependencies(log, { quiet: true });
@@ -378,7 +378,7 @@ function selection(settings) {
 function estimateSeconds(settings, plan) {
   const d = settings.duration_s;
   const counts = settings.connections.length;
-  let total = 45; // build, broker, database
+  let total = 30; // build, broker, database
   if (plan.b0) total += WARM_UP_S + counts * d + 2;
   total += plan.b1.length * (6 + WARM_UP_S + B1_IN_FLIGHT.length * d);
   if (plan.services) total += 25;
