@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ConcurrencyError, EventStore, START_OF_LOG, type NewEvent } from './event-store';
-import { createEventStoreSql } from './schema';
+import { createEventStoreSql, notifyOnAppendSql } from './schema';
 import { LogSubscription } from './subscription';
 
 const schema = `es_test_${randomUUID().slice(0, 8)}`;
@@ -20,7 +20,9 @@ const event = (type: string, data: object = {}): NewEvent => ({
 beforeAll(async () => {
   await dataSource.initialize();
   await dataSource.query(`CREATE SCHEMA "${schema}"`);
-  for (const statement of createEventStoreSql(schema)) await dataSource.query(statement);
+  for (const statement of [...createEventStoreSql(schema), ...notifyOnAppendSql(schema)]) {
+    await dataSource.query(statement);
+  }
 });
 
 afterAll(async () => {
@@ -194,6 +196,81 @@ describe('LogSubscription', () => {
     expect(await first).toBeGreaterThan(0);
   });
 });
+
+describe('LogSubscription, woken by commits', () => {
+  const TEN_MINUTES = 10 * 60 * 1000;
+  const running: LogSubscription[] = [];
+  afterEach(async () => {
+    for (const subscription of running.splice(0)) await subscription.stop();
+  });
+
+  /**
+   * A running subscription whose safety poll never comes within a test, once it has handled an
+   * event of its own: from then on only a wake-up makes it look at the log again.
+   */
+  const follow = async () => {
+    const sentinel = event('Sentinel');
+    await store.append(dataSource.manager, `s_${randomUUID()}`, 0, [sentinel]);
+    const handled: string[] = [];
+    const subscription = new LogSubscription({
+      name: `sub_${randomUUID()}`,
+      dataSource,
+      store,
+      logger: silent,
+      pollIntervalMs: TEN_MINUTES,
+      handle: (events) => {
+        handled.push(...events.map((e) => e.eventId));
+        return Promise.resolve();
+      },
+    });
+    subscription.start();
+    running.push(subscription);
+    await eventually(() => Promise.resolve(handled.includes(sentinel.eventId)));
+    return { subscription, handled };
+  };
+
+  it('handles an event committed while it sleeps, though its safety poll is ten minutes', async () => {
+    const { handled } = await follow();
+
+    const appended = event('Woken');
+    await store.append(dataSource.manager, `s_${randomUUID()}`, 0, [appended]);
+
+    await eventually(() => Promise.resolve(handled.includes(appended.eventId)));
+  });
+
+  it('handles an event held back by an older unrelated transaction once it ends, which notifies nothing', async () => {
+    const { subscription, handled } = await follow();
+    const unrelated = dataSource.createQueryRunner();
+    await unrelated.connect();
+    try {
+      // Like a gateway request in flight: a transaction with an xid, in no event log.
+      await unrelated.startTransaction();
+      await unrelated.query('SELECT pg_current_xact_id()');
+
+      const appended = event('HeldBack');
+      await store.append(dataSource.manager, `s_${randomUUID()}`, 0, [appended]);
+      // Committed and notified, but the unrelated transaction is older: the read must wait.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(handled).not.toContain(appended.eventId);
+      expect(await subscription.lag()).toBe(1);
+
+      await unrelated.rollbackTransaction();
+      await eventually(() => Promise.resolve(handled.includes(appended.eventId)));
+    } finally {
+      if (unrelated.isTransactionActive) await unrelated.rollbackTransaction();
+      await unrelated.release();
+    }
+  });
+});
+
+/** Polls until `probe` holds; fails after a generous while. */
+async function eventually(probe: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error('not reached within 15 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 async function latestCheckpoint() {
   const [row] = await dataSource.query<{ t: string; p: string }[]>(

@@ -22,6 +22,8 @@ import {
   type WebhooksTestDb,
 } from '../testing/webhooks.fixture';
 
+const TEN_MINUTES = String(10 * 60 * 1000);
+
 let db: WebhooksTestDb;
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -185,6 +187,26 @@ describe('DeliveryWorker', () => {
     expect(await endpointRow(endpoint.id)).toMatchObject({ status: 'active', failing_since: null });
   });
 
+  it('wakes for a delivery another replica took in, though its safety poll is ten minutes', async () => {
+    const made = dispatcher({ WEBHOOK_POLL_MS: TEN_MINUTES });
+    const claims = jest.spyOn(made.deliveries, 'claim');
+    const merchantId = newMerchantId();
+    const target = await receiver();
+    await endpointFor(made, merchantId, target.url);
+    made.worker.start();
+    // Its first look found nothing due: from here on it sleeps.
+    await waitFor(() => claims.mock.calls.length > 0, 10_000, 'the first claim');
+
+    // Taken in by another replica: nothing in this process calls wake().
+    const other = dispatcherOf(await db.openReplicaDataSource(), testConfig(), fakeResolver({}));
+    const event = eventOf(merchantId);
+    await other.recorder.record(recordOf(event));
+
+    const delivery = await waitFor(finished(event.id), 10_000, 'the delivery');
+    expect(delivery).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(target.requests.map((request) => request.headers['webhook-id'])).toEqual([event.id]);
+  });
+
   it('makes a retry when it falls due, not at the next poll', async () => {
     const made = dispatcher({ WEBHOOK_RETRY_SCHEDULE: '0,300', WEBHOOK_POLL_MS: '10000' });
     const merchantId = newMerchantId();
@@ -319,7 +341,12 @@ describe('DeliveryWorker', () => {
   });
 
   it('loses no delivery when a worker dies mid-flight: another resumes it once the lease runs out', async () => {
-    const env = { WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_LEASE_MS: '1500' };
+    // The poll never comes within the test: the second worker sleeps until the lease runs out.
+    const env = {
+      WEBHOOK_TIMEOUT_MS: '1000',
+      WEBHOOK_LEASE_MS: '1500',
+      WEBHOOK_POLL_MS: TEN_MINUTES,
+    };
     const first = dispatcher(env);
     const merchantId = newMerchantId();
     const target = await receiver((request, response) => {

@@ -29,9 +29,10 @@ let collector: EventCollector;
 let create: CreateCustomerHandler;
 let update: UpdateCustomerHandler;
 let remove: DeleteCustomerHandler;
+// A safety poll that never comes within a test: a relay publishes at start and on wake-ups only.
 const config = loadConfig(CustomersConfig, {
   KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
-  RELAY_POLL_MS: '20',
+  RELAY_POLL_MS: String(10 * 60 * 1000),
   RELAY_RETRY_MS: '200',
 });
 

@@ -18,6 +18,7 @@ import { createPayload, newMerchant, paymentsService } from '../../testing/payme
 import { decide } from '../domain/payment.decider';
 import { keptCard } from '../domain/payment.fixture';
 import { NEW_STREAM } from '../payment.store';
+import { PaymentsConfig } from '../../config';
 import { PaymentEventsRelay } from './payment-events.relay';
 
 let db: TestDatabase;
@@ -42,7 +43,22 @@ afterAll(async () => {
   await db.drop();
 });
 
-const newRelay = () => (relay = new PaymentEventsRelay(db.dataSource, db.store, db.config));
+const newRelay = (config = db.config) =>
+  (relay = new PaymentEventsRelay(db.dataSource, db.store, config));
+
+/**
+ * A started relay whose safety poll never comes within a test, once it has published a payment
+ * of its own: from then on only a wake-up makes it look at the log again.
+ */
+const wokenOnly = async () => {
+  const sentinel = await create();
+  const started = newRelay(
+    Object.assign(new PaymentsConfig(), db.config, { RELAY_POLL_MS: 10 * 60 * 1000 }),
+  );
+  await started.start();
+  await reader.waitFor((record) => record.key === sentinel.id, 2);
+  return started;
+};
 
 /** Publishes until nothing committed is left (one catchUp can stop short, see daily summary). */
 const settle = (r: PaymentEventsRelay) =>
@@ -143,5 +159,39 @@ describe('the relay to payments.payment.events', () => {
       'payment.succeeded',
     ]);
     await eventually(async () => ((await started.lag()) === 0 ? true : undefined));
+  });
+
+  it('publishes an event committed while it sleeps, though its safety poll is ten minutes', async () => {
+    await wokenOnly();
+
+    const payment = await create();
+
+    const records = await reader.waitFor((record) => record.key === payment.id, 2);
+    expect(records.map((r) => (JSON.parse(r.value) as PaymentEvent).type)).toEqual([
+      'payment.created',
+      'payment.succeeded',
+    ]);
+  });
+
+  it('holds back an event behind an older unrelated transaction, and publishes it once that ends', async () => {
+    await wokenOnly();
+    const unrelated = db.dataSource.createQueryRunner();
+    await unrelated.connect();
+    try {
+      // Like a request in flight in another service's schema: it has an xid, and it notifies
+      // nothing when it ends.
+      await unrelated.startTransaction();
+      await unrelated.query('SELECT pg_current_xact_id()');
+
+      const payment = await create();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(publishedFor(payment.id)).toEqual([]);
+
+      await unrelated.rollbackTransaction();
+      await reader.waitFor((record) => record.key === payment.id, 2);
+    } finally {
+      if (unrelated.isTransactionActive) await unrelated.rollbackTransaction();
+      await unrelated.release();
+    }
   });
 });
