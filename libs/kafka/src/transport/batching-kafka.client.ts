@@ -79,6 +79,8 @@ export class BatchingKafkaClient extends ClientKafka {
     await this.requests?.drain();
     await this.committer?.stop();
     await super.close();
+    // A later connect() brings a new producer: requests must not go out on the closed one.
+    this.requests = undefined;
   }
 
   protected override publish(
