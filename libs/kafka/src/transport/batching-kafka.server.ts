@@ -27,8 +27,11 @@ export class BatchingKafkaServer extends ServerKafka {
   private replies: MicroBatchProducer | undefined;
   private committer: OffsetCommitter | undefined;
   private readonly inFlight: InFlightLimit;
-  /** Requests whose reply is not sent yet, by topic/partition/offset. */
-  private readonly awaitingReply = new Map<string, () => void>();
+  /**
+   * Requests whose reply is not sent yet, by topic/partition/offset, oldest delivery first: a
+   * rebalance delivers the requests in flight again, so one offset may wait more than once.
+   */
+  private readonly awaitingReply = new Map<string, (() => void)[]>();
   private closing = false;
 
   constructor(
@@ -99,8 +102,12 @@ export class BatchingKafkaServer extends ServerKafka {
   /** Resolves once the request's reply was produced (or it needed none). */
   private async handle(topic: string, partition: number, message: KafkaMessage): Promise<void> {
     const key = replyKey(topic, partition, message.offset);
+    let awaiting: (() => void) | undefined;
     const replied = hasReplyHeaders(message)
-      ? new Promise<void>((resolve) => this.awaitingReply.set(key, resolve))
+      ? new Promise<void>((resolve) => {
+          awaiting = resolve;
+          this.awaitingReply.set(key, [...(this.awaitingReply.get(key) ?? []), resolve]);
+        })
       : Promise.resolve();
     try {
       await this.handleMessage({
@@ -112,14 +119,15 @@ export class BatchingKafkaServer extends ServerKafka {
       });
       await replied;
     } catch (error) {
-      this.awaitingReply.delete(key);
+      this.forget(key, awaiting);
       this.logger.error(`request at ${key} could not be handled: ${describe(error)}`);
     }
   }
 
   /**
-   * Queues the reply for the next micro-batch. A reply the broker refuses (too large for the
-   * reply topic, say) becomes an error reply to that request alone; nothing is thrown.
+   * Queues the reply for the next micro-batch. A reply that cannot go out (too large for the
+   * reply topic, say, or not serializable) becomes an error reply to that request alone; nothing
+   * is thrown.
    */
   override async sendMessage(
     ...[message, replyTopic, replyPartition, correlationId, context]: Parameters<
@@ -128,9 +136,8 @@ export class BatchingKafkaServer extends ServerKafka {
   ): Promise<RecordMetadata[]> {
     const replies = this.replies;
     if (!replies) throw new Error('the server is not bound');
-    const outgoing = await this.outgoing(message, replyPartition, correlationId);
     try {
-      await replies.send(replyTopic, outgoing);
+      await replies.send(replyTopic, await this.outgoing(message, replyPartition, correlationId));
     } catch (error) {
       this.logger.error(`reply to ${replyTopic} could not be sent: ${describe(error)}`);
       const fallback = await this.outgoing(
@@ -168,9 +175,16 @@ export class BatchingKafkaServer extends ServerKafka {
   /** The first reply of a request frees its offset for commit. */
   private settle(context: KafkaContext): void {
     const key = replyKey(context.getTopic(), context.getPartition(), context.getMessage().offset);
-    const resolve = this.awaitingReply.get(key);
-    this.awaitingReply.delete(key);
+    const resolve = this.awaitingReply.get(key)?.[0];
+    this.forget(key, resolve);
     resolve?.();
+  }
+
+  /** Stops waiting for one delivery's reply. */
+  private forget(key: string, awaiting: (() => void) | undefined): void {
+    const rest = (this.awaitingReply.get(key) ?? []).filter((resolve) => resolve !== awaiting);
+    if (rest.length > 0) this.awaitingReply.set(key, rest);
+    else this.awaitingReply.delete(key);
   }
 }
 

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Controller, Module, type INestMicroservice, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Kafka, logLevel, type Admin, type Consumer } from 'kafkajs';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { firstValueFrom, timeout } from 'rxjs';
 import { clientTransport, serverTransport } from '../kafka-options';
 import { provisionTopics } from '../provision';
@@ -16,10 +16,14 @@ const topics = {
   large: `test.transport-${suffix}.large`,
   throws: `test.transport-${suffix}.throws`,
   closing: `test.transport-${suffix}.closing`,
+  rebalance: `test.transport-${suffix}.rebalance`,
 };
 const replyTopic = (topic: string) => `${topic}.reply`;
-const serverGroup = `transport-test-${suffix}`;
-const closingGroup = `transport-test-closing-${suffix}`;
+const groups = {
+  main: `transport-test-${suffix}`,
+  closing: `transport-test-closing-${suffix}`,
+  rebalance: `transport-test-rebalance-${suffix}`,
+};
 const commitIntervalMs = 100;
 /** The reply topic of `large` takes records of at most this many bytes. */
 const largeReplyLimit = 200_000;
@@ -27,6 +31,7 @@ const largeReplyLimit = 200_000;
 interface TestRequest {
   id: string;
   large?: boolean;
+  unserializable?: boolean;
   fail?: boolean;
 }
 
@@ -44,13 +49,15 @@ function deferred(): Deferred {
 }
 
 /** Requests (by id) whose handler waits until the test releases them. */
-const holds = new Map<string, { entered: Deferred; released: Deferred }>();
+const holds = new Map<string, { entered: Deferred; released: Deferred; deliveries: number }>();
 
 function hold(id: string) {
-  const entry = { entered: deferred(), released: deferred() };
+  const entry = { entered: deferred(), released: deferred(), deliveries: 0 };
   holds.set(id, entry);
   return {
     entered: entry.entered.promise,
+    /** How many times the request reached its handler. */
+    deliveries: () => entry.deliveries,
     release: () => {
       entry.released.resolve();
     },
@@ -60,6 +67,7 @@ function hold(id: string) {
 async function waitIfHeld(request: TestRequest): Promise<void> {
   const entry = holds.get(request.id);
   if (!entry) return;
+  entry.deliveries++;
   entry.entered.resolve();
   await entry.released.promise;
 }
@@ -82,7 +90,10 @@ class TransportTestController {
   @MessagePattern(topics.large)
   large(@Payload() request: TestRequest) {
     // Random base64 barely compresses: gzip cannot bring it under the reply topic's limit.
-    return request.large === true ? randomBytes(750_000).toString('base64') : echo(request);
+    if (request.large === true) return randomBytes(750_000).toString('base64');
+    // JSON has no BigInt: the reply cannot be serialized.
+    if (request.unserializable === true) return { amount: 10n };
+    return echo(request);
   }
 
   @MessagePattern(topics.throws)
@@ -95,17 +106,22 @@ class TransportTestController {
 @Module({ controllers: [TransportTestController] })
 class TransportTestModule {}
 
-@Controller()
-class ClosingTestController {
-  @MessagePattern(topics.closing)
-  async closing(@Payload() request: TestRequest) {
-    await waitIfHeld(request);
-    return echo(request);
+/** A service with one handler, on `topic`, that echoes once the test releases held requests. */
+function heldEchoModule(topic: string): Type {
+  @Controller()
+  class HeldEchoController {
+    @MessagePattern(topic)
+    async handle(@Payload() request: TestRequest) {
+      await waitIfHeld(request);
+      return echo(request);
+    }
   }
-}
 
-@Module({ controllers: [ClosingTestController] })
-class ClosingTestModule {}
+  @Module({ controllers: [HeldEchoController] })
+  class HeldEchoModule {}
+
+  return HeldEchoModule;
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -124,12 +140,28 @@ async function eventually<T>(
   }
 }
 
-let admin: Admin;
-let server: INestMicroservice;
-let closingServer: INestMicroservice | undefined;
+/** `promise`, or a failure naming `what` once `timeoutMs` have passed. */
+async function within<T>(what: string, promise: Promise<T>, timeoutMs = 20_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`timed out waiting for ${what}`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const kafka = new Kafka({ brokers, clientId: 'transport-test', logLevel: logLevel.NOTHING });
+const admin = kafka.admin();
+/** Servers still running, closed after the tests. */
+const servers = new Map<string, INestMicroservice>();
 let client: BatchingKafkaClient;
 
-async function startServer(module: Type, groupId = serverGroup): Promise<INestMicroservice> {
+async function startServer(module: Type, groupId: string): Promise<INestMicroservice> {
   const app = await NestFactory.createMicroservice(module, {
     ...serverTransport({
       brokers,
@@ -142,20 +174,42 @@ async function startServer(module: Type, groupId = serverGroup): Promise<INestMi
     logger: false,
   });
   await app.listen();
+  servers.set(groupId, app);
   return app;
 }
 
+/** Closes a server once: a later close (in afterAll) skips it. */
+function closeServer(groupId: string): Promise<void> {
+  const app = servers.get(groupId);
+  servers.delete(groupId);
+  return app ? app.close() : Promise.resolve();
+}
+
+/**
+ * A new group starts at the end of each partition, looked up at its first fetch: a record written
+ * before that would be skipped. Any completed fetch comes after that first one.
+ */
 function aFetchOf(consumer: Consumer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error('timed out waiting for a consumer to fetch'));
-    }, 20_000);
-    const stop = consumer.on(consumer.events.FETCH, () => {
-      stop();
-      clearTimeout(timer);
-      resolve();
-    });
+  return within(
+    'a consumer to fetch',
+    new Promise((resolve) => {
+      const stop = consumer.on(consumer.events.FETCH, () => {
+        stop();
+        resolve();
+      });
+    }),
+  );
+}
+
+const serverConsumer = (app: INestMicroservice) => app.unwrap<[unknown, Consumer]>()[1];
+
+async function connectClient(): Promise<void> {
+  await client.connect();
+  await eventually('the reply partitions to be assigned', () => {
+    const assigned = client.getConsumerAssignments();
+    return Object.values(topics).every((topic) => replyTopic(topic) in assigned) ? true : undefined;
   });
+  await aFetchOf(client.consumer);
 }
 
 /** Sends one request and waits (boundedly) for its reply. */
@@ -176,6 +230,11 @@ async function endOffset(topic: string): Promise<number> {
   return Number(offsets.find((p) => p.partition === 0)?.high ?? -1);
 }
 
+const committedTo = (groupId: string, topic: string, offset: number) =>
+  eventually(`the commit of ${groupId} on ${topic} to reach ${offset}`, async () =>
+    (await committedOffset(groupId, topic)) === offset ? true : undefined,
+  );
+
 beforeAll(async () => {
   await provisionTopics(brokers, [
     { topic: topics.echo, numPartitions: 3 },
@@ -192,12 +251,16 @@ beforeAll(async () => {
     { topic: replyTopic(topics.throws), numPartitions: 1 },
     { topic: topics.closing, numPartitions: 1 },
     { topic: replyTopic(topics.closing), numPartitions: 1 },
+    { topic: topics.rebalance, numPartitions: 1 },
+    { topic: replyTopic(topics.rebalance), numPartitions: 1 },
   ]);
-  admin = new Kafka({ brokers, clientId: 'transport-test', logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
 
-  server = await startServer(TransportTestModule);
-  closingServer = await startServer(ClosingTestModule, closingGroup);
+  const started = await Promise.all([
+    startServer(TransportTestModule, groups.main),
+    startServer(heldEchoModule(topics.closing), groups.closing),
+    startServer(heldEchoModule(topics.rebalance), groups.rebalance),
+  ]);
   client = clientTransport({
     brokers,
     clientId: 'transport-test-client',
@@ -206,26 +269,14 @@ beforeAll(async () => {
     commitIntervalMs,
   });
   for (const topic of Object.values(topics)) client.subscribeToResponseOf(topic);
-  await client.connect();
-  await eventually('the reply partitions to be assigned', () => {
-    const assigned = client.getConsumerAssignments();
-    return Object.values(topics).every((topic) => replyTopic(topic) in assigned) ? true : undefined;
-  });
-  // A new group starts at the end of each partition, looked up at its first fetch: a record
-  // written before that would be skipped. Any completed fetch comes after that first one.
-  await Promise.all([
-    aFetchOf(server.unwrap<[unknown, Consumer]>()[1]),
-    aFetchOf(closingServer.unwrap<[unknown, Consumer]>()[1]),
-    aFetchOf(client.consumer),
-  ]);
+  await Promise.all([connectClient(), ...started.map((app) => aFetchOf(serverConsumer(app)))]);
 });
 
 afterAll(async () => {
   // A failed test may have left a request held: let it go, or its server could not close.
   for (const entry of holds.values()) entry.released.resolve();
   await client.close();
-  await server.close();
-  await closingServer?.close();
+  await Promise.all([...servers.keys()].map(closeServer));
   await admin.disconnect();
 });
 
@@ -237,7 +288,7 @@ describe('the batching Kafka transport', () => {
       ids.map((id, i) => call(topics.echo, `key-${i % 7}`, { id })),
     );
 
-    expect(replies).toEqual(ids.map((id) => ({ echoed: { id } })));
+    expect(replies).toEqual(ids.map((id) => echo({ id })));
   });
 
   it('answers requests behind a slow one on the same partition without waiting for it', async () => {
@@ -251,11 +302,11 @@ describe('the batching Kafka transport', () => {
     const ids = Array.from({ length: 20 }, (_, i) => `fast-${i}`);
     const replies = await Promise.all(ids.map((id) => call(topics.gated, 'same', { id })));
 
-    expect(replies).toEqual(ids.map((id) => ({ echoed: { id } })));
+    expect(replies).toEqual(ids.map((id) => echo({ id })));
     expect(slowReply).toBeUndefined();
     slow.release();
     await slowReplied;
-    expect(slowReply).toEqual({ echoed: { id: 'slow-behind' } });
+    expect(slowReply).toEqual(echo({ id: 'slow-behind' }));
   });
 
   it('never commits past a request whose reply is not out, and commits the rest once it is', async () => {
@@ -267,21 +318,21 @@ describe('the batching Kafka transport', () => {
     await Promise.all(ids.map((id) => call(topics.gated, 'same', { id })));
 
     // Everything before the slow request is answered, so commits reach it, and stay there.
-    await eventually('the commit to reach the slow request', async () =>
-      (await committedOffset(serverGroup, topics.gated)) === slowOffset ? true : undefined,
-    );
+    const reached = await eventually('the commit to reach the slow request', async () => {
+      const committed = await committedOffset(groups.main, topics.gated);
+      return committed >= slowOffset ? committed : undefined;
+    });
+    expect(reached).toBe(slowOffset);
     for (let i = 0; i < 5; i++) {
       await sleep(commitIntervalMs);
-      expect(await committedOffset(serverGroup, topics.gated)).toBe(slowOffset);
+      expect(await committedOffset(groups.main, topics.gated)).toBe(slowOffset);
     }
 
     slow.release();
     await slowReplied;
     const end = await endOffset(topics.gated);
     expect(end).toBe(slowOffset + 1 + ids.length);
-    await eventually('the commit to reach the end of the partition', async () =>
-      (await committedOffset(serverGroup, topics.gated)) === end ? true : undefined,
-    );
+    await committedTo(groups.main, topics.gated, end);
   });
 
   it('turns a reply too large for its reply topic into an error reply for that request alone', async () => {
@@ -295,10 +346,26 @@ describe('the batching Kafka transport', () => {
       status: 500,
       error: { type: 'api_error', code: 'internal_error', message: expect.any(String) as unknown },
     });
-    expect(beside).toEqual({ echoed: { id: 'beside-too-large' } });
-    await expect(call(topics.large, 'same', { id: 'after-too-large' })).resolves.toEqual({
-      echoed: { id: 'after-too-large' },
+    expect(beside).toEqual(echo({ id: 'beside-too-large' }));
+    await expect(call(topics.large, 'same', { id: 'after-too-large' })).resolves.toEqual(
+      echo({ id: 'after-too-large' }),
+    );
+  });
+
+  it('turns a reply that cannot be serialized into an error reply and goes on with the partition', async () => {
+    const before = await endOffset(topics.large);
+
+    await expect(
+      call(topics.large, 'same', { id: 'bigint', unserializable: true }),
+    ).resolves.toEqual({
+      ok: false,
+      status: 500,
+      error: { type: 'api_error', code: 'internal_error', message: expect.any(String) as unknown },
     });
+    await expect(call(topics.large, 'same', { id: 'after-bigint' })).resolves.toEqual(
+      echo({ id: 'after-bigint' }),
+    );
+    await committedTo(groups.main, topics.large, before + 2);
   });
 
   it('answers a request whose handler throws with an error and goes on with the partition', async () => {
@@ -306,19 +373,16 @@ describe('the batching Kafka transport', () => {
       status: 'error',
       message: 'Internal server error',
     });
-    await expect(call(topics.throws, 'same', { id: 'after-throws' })).resolves.toEqual({
-      echoed: { id: 'after-throws' },
-    });
+    await expect(call(topics.throws, 'same', { id: 'after-throws' })).resolves.toEqual(
+      echo({ id: 'after-throws' }),
+    );
 
     const end = await endOffset(topics.throws);
     expect(end).toBe(2);
-    await eventually('the commit to pass both requests', async () =>
-      (await committedOffset(serverGroup, topics.throws)) === end ? true : undefined,
-    );
+    await committedTo(groups.main, topics.throws, end);
   });
 
   it('lets a request in flight reply when the server closes, commits it, then leaves', async () => {
-    const running = closingServer!;
     const request = hold('in-flight-at-close');
     let reply: unknown;
     const replied = call(topics.closing, 'same', { id: 'in-flight-at-close' }).then((value) => {
@@ -327,7 +391,7 @@ describe('the batching Kafka transport', () => {
     await request.entered;
 
     let closed = false;
-    const closing = running.close().then(() => {
+    const closing = closeServer(groups.closing).then(() => {
       closed = true;
     });
     // The server waits for the request however long it takes: give it a few commit intervals.
@@ -336,9 +400,46 @@ describe('the batching Kafka transport', () => {
     expect(reply).toBeUndefined();
 
     request.release();
-    await Promise.all([closing, replied]);
-    closingServer = undefined;
-    expect(reply).toEqual({ echoed: { id: 'in-flight-at-close' } });
-    expect(await committedOffset(closingGroup, topics.closing)).toBe(1);
+    await within('the reply and the close', Promise.all([closing, replied]));
+    expect(reply).toEqual(echo({ id: 'in-flight-at-close' }));
+    expect(await committedOffset(groups.closing, topics.closing)).toBe(1);
+  });
+
+  it('answers a request that a rebalance delivered again while in flight, and still closes', async () => {
+    // A commit below the held request: after the rebalance the partition is fetched from there.
+    await call(topics.rebalance, 'same', { id: 'before-rebalance' });
+    await committedTo(groups.rebalance, topics.rebalance, 1);
+    const request = hold('across-rebalance');
+    const replied = call(topics.rebalance, 'same', { id: 'across-rebalance' });
+    await request.entered;
+
+    // Another member joins the group and leaves: the partition is handed out afresh, fetched
+    // again from the last commit, and the request in flight is delivered once more.
+    const visitor = kafka.consumer({ groupId: groups.rebalance });
+    await visitor.connect();
+    await visitor.subscribe({ topics: [topics.rebalance] });
+    await visitor.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: () => Promise.resolve(),
+    });
+    await visitor.disconnect();
+    await eventually('the request to be delivered again', () =>
+      request.deliveries() > 1 ? true : undefined,
+    );
+
+    request.release();
+    await expect(replied).resolves.toEqual(echo({ id: 'across-rebalance' }));
+    await within('the server to close', closeServer(groups.rebalance));
+    expect(await committedOffset(groups.rebalance, topics.rebalance)).toBe(2);
+  });
+
+  it('sends requests and reads replies again after the client was closed and connected anew', async () => {
+    await client.close();
+    await connectClient();
+
+    await expect(call(topics.echo, 'again', { id: 'after-reconnect' })).resolves.toEqual(
+      echo({ id: 'after-reconnect' }),
+    );
   });
 });
