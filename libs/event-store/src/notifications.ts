@@ -48,7 +48,12 @@ export interface PgConnectionConfig {
 }
 interface PgModule {
   Client: new (
-    config: PgConnectionConfig & { keepAlive: boolean; keepAliveInitialDelayMillis: number },
+    config: PgConnectionConfig & {
+      connectionTimeoutMillis: number;
+      query_timeout: number;
+      keepAlive: boolean;
+      keepAliveInitialDelayMillis: number;
+    },
   ) => PgClient;
 }
 let pg: PgModule | undefined;
@@ -117,7 +122,11 @@ export class PgListener implements NotificationSource {
   }
 
   private reconcile(): Promise<void> {
-    this.work = this.work.then(() => this.bringSessionInLine());
+    this.work = this.work
+      .then(() => this.bringSessionInLine())
+      .catch((error: unknown) => {
+        this.options.logger.error({ err: describeError(error) }, 'notification listener failed');
+      });
     return this.work;
   }
 
@@ -159,9 +168,12 @@ export class PgListener implements NotificationSource {
 
   private async connect(): Promise<PgClient> {
     pg ??= createRequire(__filename)('pg') as PgModule;
-    // Keepalive lets a connection that died silently (a vanished host) end with an error too.
+    // Bounded waits: a waiter's first pass waits for this attempt. Keepalive lets a connection
+    // that died silently (a vanished host) end with an error too.
     const client = new pg.Client({
       ...this.options.connection,
+      connectionTimeoutMillis: 5000,
+      query_timeout: 10_000,
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
     });
