@@ -58,7 +58,12 @@ const producerBase = {
  * handlers, served by the batching transport (DESIGN: Kafka).
  */
 export const serverTransport = (
-  settings: KafkaSettings & RequestReplySettings & { groupId: string },
+  settings: KafkaSettings &
+    RequestReplySettings & {
+      groupId: string;
+      /** Far past any caller's deadline by default (the gateway waits 10 s). */
+      abandonAfterMs?: number;
+    },
 ): { strategy: BatchingKafkaServer } => ({
   strategy: new BatchingKafkaServer(
     {
@@ -74,6 +79,7 @@ export const serverTransport = (
       maxInFlight: settings.maxInFlight,
       commitIntervalMs: settings.commitIntervalMs,
       commitEveryMessages: 1_000,
+      abandonAfterMs: settings.abandonAfterMs ?? 60_000,
       replies: requestReplyBatch(settings.lingerMs),
     },
   ),

@@ -13,6 +13,11 @@ export interface BatchingServerSettings {
   commitIntervalMs: number;
   /** Also commit as soon as this many requests were answered since the last commit. */
   commitEveryMessages: number;
+  /**
+   * A request still without a reply after this long gives back its place and no longer holds
+   * commits: a handler that never answers must not stall the replica or its partition.
+   */
+  abandonAfterMs: number;
   replies: MicroBatchOptions;
 }
 
@@ -109,18 +114,31 @@ export class BatchingKafkaServer extends ServerKafka {
           this.awaitingReply.set(key, [...(this.awaitingReply.get(key) ?? []), resolve]);
         })
       : Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    const abandoned = new Promise<'abandoned'>((resolve) => {
+      timer = setTimeout(() => {
+        resolve('abandoned');
+      }, this.settings.abandonAfterMs);
+    });
     try {
-      await this.handleMessage({
+      const handled = this.handleMessage({
         topic,
         partition,
         message,
         heartbeat: () => Promise.resolve(),
         pause: () => () => undefined,
-      });
-      await replied;
+      }).then(() => replied);
+      if ((await Promise.race([handled, abandoned])) === 'abandoned') {
+        this.forget(key, awaiting);
+        this.logger.error(
+          `request at ${key} has no reply after ${this.settings.abandonAfterMs} ms`,
+        );
+      }
     } catch (error) {
       this.forget(key, awaiting);
       this.logger.error(`request at ${key} could not be handled: ${describe(error)}`);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
