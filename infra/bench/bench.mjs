@@ -479,7 +479,9 @@ async function runClosed(scenario, settings, api, merchant, measure, results) {
 async function runOpen(settings, api, merchant, databaseUrl, measure, results) {
   guard();
   let rate = settings.open_rate;
+  let basis = 'set by --open-rate';
   if (!rate) {
+    basis = 'half the best closed-model req/s of `POST /v2/payments`';
     let peak = Math.max(
       0,
       ...results.scenarios
@@ -490,6 +492,7 @@ async function runOpen(settings, api, merchant, databaseUrl, measure, results) {
       log.step('payments.create was not measured: 5 s at 16 connections to find its peak');
       const shape = withHeaders(SCENARIOS[0].shape(), merchant.api_key);
       peak = (await load(closedLoad, { url: GATEWAY_URL, shape, connections: 16, seconds: 5 })).rps;
+      basis = 'half the req/s of `POST /v2/payments` in 5 s at 16 connections';
     }
     rate = Math.max(1, round(peak / 2));
   }
@@ -550,6 +553,7 @@ async function runOpen(settings, api, merchant, databaseUrl, measure, results) {
     model: 'open',
     connections: null,
     seconds,
+    rate_basis: basis,
     ...measured,
     ratio_to_b0: null,
     cpu_ms_per_request: perRequest(measured, results.idle),

@@ -133,8 +133,8 @@ export function renderMarkdown(results) {
   const open = results.scenarios.filter((s) => s.model === 'open');
   if (open.length) {
     out.push(
-      `**HTTP, open model**: requests scheduled at a fixed rate (half the best closed-model ` +
-        `req/s of \`POST /v2/payments\`) for ${open[0].seconds} s; each latency runs from the ` +
+      `**HTTP, open model**: requests scheduled at a fixed rate (${open[0].rate_basis}) ` +
+        `for ${open[0].seconds} s; each latency runs from the ` +
         `request's scheduled start, so stalls are not hidden. Target: 0 errors.`,
     );
     out.push(
