@@ -63,7 +63,18 @@ beforeAll(async () => {
   for (const statement of [...createEventStoreSql(schema), ...notifyOnAppendSql(schema)]) {
     await dataSource.query(statement);
   }
+  await markSleeping(true);
 });
+
+/** Appends notify only while a subscription of the log is marked sleeping (subscription.ts). */
+async function markSleeping(sleeping: boolean): Promise<void> {
+  await dataSource.query(
+    `INSERT INTO "${schema}".checkpoints (subscription_id, sleeping_until)
+     VALUES ('listener-test', CASE WHEN $1 THEN now() + interval '1 hour' END)
+     ON CONFLICT (subscription_id) DO UPDATE SET sleeping_until = EXCLUDED.sleeping_until`,
+    [sleeping],
+  );
+}
 
 afterEach(async () => {
   for (const listener of listeners.splice(0)) await listener.close();
@@ -115,6 +126,21 @@ describe('PgListener', () => {
     // A second one would have left with the first, at the same commit.
     await sleep(200);
     expect(counter.wakes).toBe(1);
+  });
+
+  it('notifies nobody while no subscription of the log sleeps, and again once one does', async () => {
+    const counter = waiter();
+    await newListener().listen(eventsChannel(schema), counter.wake);
+    await markSleeping(false);
+    try {
+      await store.append(dataSource.manager, `s_${randomUUID()}`, 0, [event()]);
+      await sleep(300);
+      expect(counter.wakes).toBe(0);
+    } finally {
+      await markSleeping(true);
+    }
+    await store.append(dataSource.manager, `s_${randomUUID()}`, 0, [event()]);
+    await eventually(() => counter.wakes > 0, 'a wake-up once a subscription sleeps');
   });
 
   it('wakes only the waiters of the channel that was notified', async () => {

@@ -284,16 +284,21 @@ export const eventsChannel = (schema: string): string => insertChannel(schema, '
 /**
  * DDL of a statement-level trigger that notifies `insertChannel(schema, table)` on insert. The
  * notification leaves at commit, once per transaction however many rows or statements it wrote,
- * and never for a transaction that rolled back.
+ * and never for a transaction that rolled back. With `when` (an SQL condition), only a
+ * transaction that finds it true notifies: Postgres serialises the commits of notifying
+ * transactions on one database-wide lock, so busy writers should not notify readers that are
+ * awake anyway.
  */
-export const notifyOnInsertSql = (schema: string, table: string): string[] => {
+export const notifyOnInsertSql = (schema: string, table: string, when = 'true'): string[] => {
   const channel = insertChannel(schema, table);
   // pg_notify refuses a channel name of 64 bytes or more; fail at migration, not at first insert.
   if (Buffer.byteLength(channel) >= 64) throw new Error(`channel name too long: ${channel}`);
   return [
-    `CREATE FUNCTION "${schema}".notify_${table}_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+    `CREATE OR REPLACE FUNCTION "${schema}".notify_${table}_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
      BEGIN
-       PERFORM pg_notify(${quoteLiteral(channel)}, '');
+       IF ${when} THEN
+         PERFORM pg_notify(${quoteLiteral(channel)}, '');
+       END IF;
        RETURN NULL;
      END $$`,
     `CREATE TRIGGER ${table}_notify AFTER INSERT ON "${schema}".${table}

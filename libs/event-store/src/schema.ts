@@ -44,11 +44,22 @@ export const dropEventStoreSql = (schema: string): string[] => [
 ];
 
 /**
- * DDL that makes each transaction appending to the log notify `eventsChannel(schema)` at commit,
- * so subscriptions wake at once instead of polling. A migration of its own after
+ * DDL that makes a transaction appending to the log notify `eventsChannel(schema)` at commit
+ * while a subscription sleeps, so it wakes at once instead of polling; subscriptions that are
+ * awake follow the log by themselves (see subscription.ts). A migration of its own after
  * `createEventStoreSql`.
  */
-export const notifyOnAppendSql = (schema: string): string[] => notifyOnInsertSql(schema, 'events');
+export const notifyOnAppendSql = (schema: string): string[] => [
+  // Set by a subscription that has caught up and sleeps; appends notify only while one does.
+  `ALTER TABLE "${schema}".checkpoints ADD COLUMN IF NOT EXISTS sleeping_until timestamptz(3)`,
+  ...notifyOnInsertSql(
+    schema,
+    'events',
+    `EXISTS (SELECT 1 FROM "${schema}".checkpoints WHERE sleeping_until > now())`,
+  ),
+];
 
-export const dropNotifyOnAppendSql = (schema: string): string[] =>
-  dropNotifyOnInsertSql(schema, 'events');
+export const dropNotifyOnAppendSql = (schema: string): string[] => [
+  ...dropNotifyOnInsertSql(schema, 'events'),
+  `ALTER TABLE "${schema}".checkpoints DROP COLUMN IF EXISTS sleeping_until`,
+];

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { EventStore, StoredEvent } from './event-store';
+import type { NotificationSource } from './notifications';
 import { LogSubscription } from './subscription';
 
 const TEN_MINUTES = 10 * 60 * 1000;
@@ -26,7 +27,10 @@ interface FakeLog {
 }
 
 /** A log without a database: passes read what the script says; every pass gets the lock. */
-function subscribe(log: FakeLog, options: { batchSize?: number; retryDelayMs?: number } = {}) {
+function subscribe(
+  log: FakeLog,
+  options: { batchSize?: number; retryDelayMs?: number; marks?: boolean[] } = {},
+) {
   const passes = { count: 0 };
   const handled: StoredEvent[][] = [];
   const manager = {
@@ -36,7 +40,15 @@ function subscribe(log: FakeLog, options: { batchSize?: number; retryDelayMs?: n
   const dataSource = {
     manager,
     transaction: (work: (m: typeof manager) => Promise<unknown>) => work(manager),
+    // Only the sleeping mark is written outside a pass.
+    query: (_sql: string, params: [string, boolean, number]) => {
+      options.marks?.push(params[1]);
+      return Promise.resolve([]);
+    },
   } as unknown as DataSource;
+  const notifications: NotificationSource = {
+    listen: () => Promise.resolve(() => Promise.resolve()),
+  };
   const heldBack = [...(log.heldBack ?? [])];
   const store = {
     schema: 'fake',
@@ -53,7 +65,7 @@ function subscribe(log: FakeLog, options: { batchSize?: number; retryDelayMs?: n
     dataSource,
     store,
     logger: silent,
-    notifications: false,
+    notifications: options.marks ? notifications : false,
     pollIntervalMs: TEN_MINUTES,
     batchSize: options.batchSize,
     retryDelayMs: options.retryDelayMs,
@@ -89,25 +101,25 @@ describe('LogSubscription scheduling', () => {
   });
 
   it('makes exactly one more pass for any number of wake-ups during a pass', async () => {
-    const first = gate();
+    const second = gate();
     const { subscription, passes } = subscribe({
-      reads: [() => first.opened.then(() => [stored(1)])],
+      reads: [[], () => second.opened.then(() => [])],
     });
     running = subscription;
     subscription.start();
-    await eventually(() => passes.count === 1);
-
-    subscription.wake();
-    subscription.wake();
-    subscription.wake();
-    first.open();
-
     await eventually(() => passes.count === 2);
+
+    subscription.wake();
+    subscription.wake();
+    subscription.wake();
+    second.open();
+
+    await eventually(() => passes.count === 3);
     await sleep(100);
-    expect(passes.count).toBe(2);
+    expect(passes.count).toBe(3);
   });
 
-  it('reads the next batch at once after a full one, and sleeps after a short one', async () => {
+  it('reads the next batch at once after a full one, soon after a short one, then sleeps', async () => {
     const { subscription, passes, handled } = subscribe(
       { reads: [[stored(1), stored(2)], [stored(3), stored(4)], [stored(5)]] },
       { batchSize: 2 },
@@ -115,9 +127,10 @@ describe('LogSubscription scheduling', () => {
     running = subscription;
     subscription.start();
 
-    await eventually(() => handled.length === 3);
+    // Three passes with events, one that finds none and marks it sleeping, one more look.
+    await eventually(() => passes.count === 5);
     await sleep(100);
-    expect(passes.count).toBe(3);
+    expect(passes.count).toBe(5);
     expect(handled.map((batch) => batch.map((e) => e.globalPosition))).toEqual([
       ['1', '2'],
       ['3', '4'],
@@ -130,22 +143,42 @@ describe('LogSubscription scheduling', () => {
     running = subscription;
     subscription.start();
 
-    await eventually(() => passes.count === 4);
+    await eventually(() => passes.count === 5);
     await sleep(100);
-    expect(passes.count).toBe(4);
+    expect(passes.count).toBe(5);
   });
 
-  it('sleeps until its poll when nothing is held back, and a wake-up ends the sleep', async () => {
+  it('sleeps until its poll once caught up, and a wake-up ends the sleep', async () => {
     const { subscription, passes } = subscribe({ reads: [] });
     running = subscription;
     subscription.start();
-    await eventually(() => passes.count === 1);
+    await eventually(() => passes.count === 2);
     await sleep(100);
-    expect(passes.count).toBe(1);
+    expect(passes.count).toBe(2);
 
     subscription.wake();
 
-    await eventually(() => passes.count === 2);
+    await eventually(() => passes.count === 3);
+  });
+
+  it('marks itself sleeping only once caught up, and awake again when events come', async () => {
+    const marks: boolean[] = [];
+    const second = gate();
+    const { subscription, passes } = subscribe(
+      { reads: [[stored(1)], [], [], () => second.opened.then(() => [stored(2)])] },
+      { marks },
+    );
+    running = subscription;
+    subscription.start();
+    // One pass with an event, one that finds none and marks it sleeping, one more look.
+    await eventually(() => passes.count === 3);
+    await sleep(50);
+    expect(marks).toEqual([true, true]);
+
+    subscription.wake();
+    second.open();
+    await eventually(() => marks.length === 5);
+    expect(marks).toEqual([true, true, false, true, true]);
   });
 
   it('lets no wake-up cut short the back-off after a failed pass, but stops at once', async () => {

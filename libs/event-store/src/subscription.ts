@@ -43,6 +43,11 @@ export interface SubscriptionOptions {
    */
   heldBackDelayMs?: number;
   heldBackMaxDelayMs?: number;
+  /**
+   * While events keep coming, the loop looks again this soon after a pass that found some,
+   * instead of sleeping until a notification: appends notify only sleeping subscriptions.
+   */
+  busyPollMs?: number;
 }
 
 const lagGauge = new Gauge({
@@ -79,10 +84,14 @@ interface Sleeper {
  * asynchronous projections). A transaction-scoped advisory lock lets one replica at a time
  * advance a subscription, so several replicas can run it safely.
  *
- * The loop sleeps until a commit to the log notifies it, and runs one pass per wake-up: a
- * notification that comes during a pass makes exactly one more pass, and a full batch is
- * followed by the next at once. Events held back by an older open transaction are looked for
- * again after a short, growing delay; a slow poll covers anything else.
+ * While events keep coming the loop stays awake: a full batch is followed by the next at once,
+ * a pass that found events by another after `busyPollMs`, and events held back by an older open
+ * transaction are looked for again after a short, growing delay. Once a pass finds nothing, the
+ * subscription marks itself sleeping in its checkpoint row (`sleeping_until`), looks once more,
+ * and sleeps until an append notifies it; only appends that find a sleeping subscription notify,
+ * because Postgres serialises the commits of notifying transactions on one database-wide lock.
+ * A notification that comes during a pass makes exactly one more pass; a slow poll covers a
+ * lost wake-up.
  */
 export class LogSubscription {
   private running = false;
@@ -94,6 +103,9 @@ export class LogSubscription {
   private readonly retryDelayMs: number;
   private readonly heldBackDelayMs: number;
   private readonly heldBackMaxDelayMs: number;
+  private readonly busyPollMs: number;
+  /** What this loop last wrote to its checkpoint row's `sleeping_until`. */
+  private idle: 'awake' | 'marked' | 'sleeping' = 'awake';
 
   constructor(private readonly options: SubscriptionOptions) {
     this.batchSize = options.batchSize ?? 200;
@@ -101,6 +113,7 @@ export class LogSubscription {
     this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.heldBackDelayMs = options.heldBackDelayMs ?? 2;
     this.heldBackMaxDelayMs = options.heldBackMaxDelayMs ?? 250;
+    this.busyPollMs = options.busyPollMs ?? 10;
   }
 
   start(): void {
@@ -197,6 +210,7 @@ export class LogSubscription {
         try {
           const pass = await this.pass();
           const caughtUp = pass.locked && pass.handled < this.batchSize && !pass.heldBack;
+          if (pass.handled > 0 && this.idle !== 'awake') await this.markSleeping(false);
           if (pass.handled === this.batchSize) {
             delay = 0;
           } else if (pass.heldBack) {
@@ -205,9 +219,21 @@ export class LogSubscription {
                 ? this.heldBackDelayMs
                 : Math.min(heldBackDelay * 2, this.heldBackMaxDelayMs);
             delay = Math.min(heldBackDelay, this.pollIntervalMs);
+          } else if (pass.handled > 0) {
+            heldBackDelay = 0;
+            delay = Math.min(this.busyPollMs, this.pollIntervalMs);
+          } else if (!pass.locked) {
+            // Another replica advances the subscription; the poll takes over if it goes.
+            delay = this.pollIntervalMs;
           } else {
             heldBackDelay = 0;
-            delay = this.pollIntervalMs;
+            // Marked sleeping, look once more: an append that saw no mark before it was
+            // written may have committed since the pass read the log.
+            const justMarked = this.idle === 'awake';
+            await this.markSleeping(true);
+            delay = justMarked
+              ? Math.min(this.busyPollMs, this.pollIntervalMs)
+              : this.pollIntervalMs;
           }
           if (caughtUp) {
             // Nothing committed is left after the checkpoint: no count needed.
@@ -230,6 +256,22 @@ export class LogSubscription {
     } finally {
       await stopListening();
     }
+  }
+
+  /**
+   * Writes (or clears) this subscription's sleeping mark; it outlasts the poll, so a loop that
+   * died leaves appends notifying for a few seconds at most.
+   */
+  private async markSleeping(sleeping: boolean): Promise<void> {
+    const { dataSource, store, name, notifications } = this.options;
+    this.idle = sleeping ? (this.idle === 'awake' ? 'marked' : 'sleeping') : 'awake';
+    if (notifications === false) return;
+    await dataSource.query(
+      `INSERT INTO "${store.schema}".checkpoints (subscription_id, sleeping_until)
+       VALUES ($1, CASE WHEN $2 THEN now() + $3 * interval '1 millisecond' END)
+       ON CONFLICT (subscription_id) DO UPDATE SET sleeping_until = EXCLUDED.sleeping_until`,
+      [name, sleeping, 2 * this.pollIntervalMs + 1000],
+    );
   }
 
   private async listen(): Promise<() => Promise<void>> {
