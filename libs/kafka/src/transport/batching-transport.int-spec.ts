@@ -3,7 +3,7 @@ import { Controller, Module, type INestMicroservice, type Type } from '@nestjs/c
 import { NestFactory } from '@nestjs/core';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { firstValueFrom, timeout } from 'rxjs';
+import { catchError, firstValueFrom, of, throwError, timeout, TimeoutError } from 'rxjs';
 import { clientTransport, serverTransport } from '../kafka-options';
 import { provisionTopics } from '../provision';
 import type { BatchingKafkaClient } from './batching-kafka.client';
@@ -17,14 +17,18 @@ const topics = {
   throws: `test.transport-${suffix}.throws`,
   closing: `test.transport-${suffix}.closing`,
   rebalance: `test.transport-${suffix}.rebalance`,
+  abandoning: `test.transport-${suffix}.abandoning`,
 };
 const replyTopic = (topic: string) => `${topic}.reply`;
 const groups = {
   main: `transport-test-${suffix}`,
   closing: `transport-test-closing-${suffix}`,
   rebalance: `transport-test-rebalance-${suffix}`,
+  abandoning: `transport-test-abandoning-${suffix}`,
 };
 const commitIntervalMs = 100;
+/** The `abandoning` server gives up on a request without a reply after this long. */
+const abandonAfterMs = 300;
 /** The reply topic of `large` takes records of at most this many bytes. */
 const largeReplyLimit = 200_000;
 
@@ -161,7 +165,11 @@ const admin = kafka.admin();
 const servers = new Map<string, INestMicroservice>();
 let client: BatchingKafkaClient;
 
-async function startServer(module: Type, groupId: string): Promise<INestMicroservice> {
+async function startServer(
+  module: Type,
+  groupId: string,
+  settings: { maxInFlight?: number; abandonAfterMs?: number } = {},
+): Promise<INestMicroservice> {
   const app = await NestFactory.createMicroservice(module, {
     ...serverTransport({
       brokers,
@@ -170,6 +178,7 @@ async function startServer(module: Type, groupId: string): Promise<INestMicroser
       maxInFlight: 32,
       lingerMs: 0,
       commitIntervalMs,
+      ...settings,
     }),
     logger: false,
   });
@@ -217,6 +226,21 @@ function call<T = unknown>(topic: string, key: string, value: TestRequest): Prom
   return firstValueFrom(client.send<T>(topic, { key, value }).pipe(timeout(20_000)));
 }
 
+/**
+ * Sends a request its handler never answers: the caller hears 'no reply' from its own deadline,
+ * as the gateway's callers do, rather than waiting for good.
+ */
+function callUnanswered(topic: string, key: string, value: TestRequest): Promise<unknown> {
+  return firstValueFrom(
+    client.send(topic, { key, value }).pipe(
+      timeout(2_000),
+      catchError((error: unknown) =>
+        error instanceof TimeoutError ? of('no reply') : throwError(() => error),
+      ),
+    ),
+  );
+}
+
 /** The group's committed offset of partition 0 of `topic` (-1 when none). */
 async function committedOffset(groupId: string, topic: string): Promise<number> {
   const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
@@ -253,6 +277,8 @@ beforeAll(async () => {
     { topic: replyTopic(topics.closing), numPartitions: 1 },
     { topic: topics.rebalance, numPartitions: 1 },
     { topic: replyTopic(topics.rebalance), numPartitions: 1 },
+    { topic: topics.abandoning, numPartitions: 1 },
+    { topic: replyTopic(topics.abandoning), numPartitions: 1 },
   ]);
   await admin.connect();
 
@@ -260,6 +286,11 @@ beforeAll(async () => {
     startServer(TransportTestModule, groups.main),
     startServer(heldEchoModule(topics.closing), groups.closing),
     startServer(heldEchoModule(topics.rebalance), groups.rebalance),
+    // One request at a time: a request that held its place for good would stop everything.
+    startServer(heldEchoModule(topics.abandoning), groups.abandoning, {
+      maxInFlight: 1,
+      abandonAfterMs,
+    }),
   ]);
   client = clientTransport({
     brokers,
@@ -432,6 +463,31 @@ describe('the batching Kafka transport', () => {
     await expect(replied).resolves.toEqual(echo({ id: 'across-rebalance' }));
     await within('the server to close', closeServer(groups.rebalance));
     expect(await committedOffset(groups.rebalance, topics.rebalance)).toBe(2);
+  });
+
+  it('gives up on a request never answered: the partition goes on, commits pass it, and the server closes', async () => {
+    // Held requests the test never releases: their handler does not answer while it runs.
+    const silentOffset = await endOffset(topics.abandoning);
+    const silent = hold('silent');
+    const silentReply = callUnanswered(topics.abandoning, 'same', { id: 'silent' });
+    await within('the silent request to reach its handler', silent.entered);
+
+    // With one request in flight at most, this one is handled only once the silent one is given up.
+    await expect(call(topics.abandoning, 'same', { id: 'after-silent' })).resolves.toEqual(
+      echo({ id: 'after-silent' }),
+    );
+    await committedTo(groups.abandoning, topics.abandoning, silentOffset + 2);
+
+    // Closing waits for requests in flight, but not for one that is never answered.
+    const atClose = hold('silent-at-close');
+    const atCloseReply = callUnanswered(topics.abandoning, 'same', { id: 'silent-at-close' });
+    await within('the request at close to reach its handler', atClose.entered);
+    await within('the server to close', closeServer(groups.abandoning));
+    expect(await committedOffset(groups.abandoning, topics.abandoning)).toBe(silentOffset + 3);
+
+    await expect(
+      within('the silent callers to hear', Promise.all([silentReply, atCloseReply])),
+    ).resolves.toEqual(['no reply', 'no reply']);
   });
 
   it('sends requests and reads replies again after the client was closed and connected anew', async () => {
