@@ -208,16 +208,18 @@ describe('LogSubscription, woken by commits', () => {
    * A running subscription whose safety poll never comes within a test, once it has handled an
    * event of its own: from then on only a wake-up makes it look at the log again.
    */
-  const follow = async () => {
+  const follow = async (options: { notifications?: false } = {}) => {
     const sentinel = event('Sentinel');
     await store.append(dataSource.manager, `s_${randomUUID()}`, 0, [sentinel]);
     const handled: string[] = [];
+    const name = `sub_${randomUUID()}`;
     const subscription = new LogSubscription({
-      name: `sub_${randomUUID()}`,
+      name,
       dataSource,
       store,
       logger: silent,
       pollIntervalMs: TEN_MINUTES,
+      ...options,
       handle: (events) => {
         handled.push(...events.map((e) => e.eventId));
         return Promise.resolve();
@@ -226,13 +228,35 @@ describe('LogSubscription, woken by commits', () => {
     subscription.start();
     running.push(subscription);
     await eventually(() => Promise.resolve(handled.includes(sentinel.eventId)));
+    if (options.notifications !== false) {
+      // Caught up, it marks itself sleeping: from then on appends notify it.
+      await eventually(async () => {
+        const [row] = await dataSource.query<{ sleeping: boolean }[]>(
+          `SELECT sleeping_until > now() AS sleeping FROM "${schema}".checkpoints WHERE subscription_id = $1`,
+          [name],
+        );
+        return row?.sleeping === true;
+      });
+    }
+    // Past its last look after catching up: asleep until woken.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     return { subscription, handled };
   };
 
   it('handles an event committed while it sleeps, though its safety poll is ten minutes', async () => {
     const { handled } = await follow();
 
+    // Another process's store: only Postgres's notification can wake the subscription.
     const appended = event('Woken');
+    await new EventStore(schema).append(dataSource.manager, `s_${randomUUID()}`, 0, [appended]);
+
+    await eventually(() => Promise.resolve(handled.includes(appended.eventId)));
+  });
+
+  it('handles an append of its own process at once, without notifications or polls', async () => {
+    const { handled } = await follow({ notifications: false });
+
+    const appended = event('InProcess');
     await store.append(dataSource.manager, `s_${randomUUID()}`, 0, [appended]);
 
     await eventually(() => Promise.resolve(handled.includes(appended.eventId)));

@@ -89,9 +89,20 @@ const UNIQUE_VIOLATION = '23505';
 /** The append-only event log of one schema. Pass the transaction's manager to write atomically. */
 export class EventStore {
   private readonly table: string;
+  private readonly appendWatchers = new Set<() => void>();
 
   constructor(readonly schema: string) {
     this.table = `"${schema}".events`;
+  }
+
+  /**
+   * Calls `watcher` after each append of this process that committed on its own (one statement,
+   * outside a transaction): the subscriptions of the process look at the log at once, with no
+   * notification through Postgres. Returns a function that stops the calls.
+   */
+  onCommittedAppend(watcher: () => void): () => void {
+    this.appendWatchers.add(watcher);
+    return () => this.appendWatchers.delete(watcher);
   }
 
   /**
@@ -141,6 +152,9 @@ export class EventStore {
     try {
       const inserted = await manager.query<EventRow[]>(sql, values);
       if (inserted.length !== events.length) throw new ConcurrencyError(streamId, expectedVersion);
+      if (manager.queryRunner?.isTransactionActive !== true) {
+        for (const watcher of this.appendWatchers) watcher();
+      }
       return inserted.map(toStored);
     } catch (error) {
       if (isUniqueViolation(error, 'events_stream_version_unique')) {

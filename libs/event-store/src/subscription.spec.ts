@@ -59,6 +59,7 @@ function subscribe(
     },
     heldBackAfter: () => Promise.resolve(heldBack.shift() ?? false),
     countAfter: () => Promise.resolve(0),
+    onCommittedAppend: () => () => true,
   } as unknown as EventStore;
   const subscription = new LogSubscription({
     name: 'fake',

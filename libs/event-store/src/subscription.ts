@@ -44,8 +44,9 @@ export interface SubscriptionOptions {
   heldBackDelayMs?: number;
   heldBackMaxDelayMs?: number;
   /**
-   * While events keep coming, the loop looks again this soon after a pass that found some,
-   * instead of sleeping until a notification: appends notify only sleeping subscriptions.
+   * While events keep coming, the loop looks again this soon after a pass that found some (or at
+   * once when an append of this process commits), instead of sleeping until a notification:
+   * appends notify only sleeping subscriptions.
    */
   busyPollMs?: number;
 }
@@ -85,7 +86,8 @@ interface Sleeper {
  * advance a subscription, so several replicas can run it safely.
  *
  * While events keep coming the loop stays awake: a full batch is followed by the next at once,
- * a pass that found events by another after `busyPollMs`, and events held back by an older open
+ * a pass that found events by another when this process appends again (`onCommittedAppend`) or
+ * after `busyPollMs` (appends of other replicas), and events held back by an older open
  * transaction are looked for again after a short, growing delay. Once a pass finds nothing, the
  * subscription marks itself sleeping in its checkpoint row (`sleeping_until`), looks once more,
  * and sleeps until an append notifies it; only appends that find a sleeping subscription notify,
@@ -113,7 +115,7 @@ export class LogSubscription {
     this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.heldBackDelayMs = options.heldBackDelayMs ?? 2;
     this.heldBackMaxDelayMs = options.heldBackMaxDelayMs ?? 250;
-    this.busyPollMs = options.busyPollMs ?? 10;
+    this.busyPollMs = options.busyPollMs ?? 50;
   }
 
   start(): void {
@@ -200,6 +202,9 @@ export class LogSubscription {
     const { name, logger } = this.options;
     // Listening before the first pass: whatever commits from here on wakes the loop.
     const stopListening = await this.listen();
+    const stopWatching = this.options.store.onCommittedAppend(() => {
+      this.wake();
+    });
     try {
       let heldBackDelay = 0;
       let lagCheckedAt = 0;
@@ -254,6 +259,7 @@ export class LogSubscription {
         if (delay > 0) await this.sleep(delay, wakeable);
       }
     } finally {
+      stopWatching();
       await stopListening();
     }
   }
