@@ -1,7 +1,7 @@
 import {
   dlqTopicOf,
   EventTopics,
-  replyTopicOf,
+  REPLY_TOPIC,
   requestTopicsOf,
   topicPlan,
   type TopicSpec,
@@ -10,7 +10,8 @@ import {
 /** The topics this process consumes or produces, with the plan's partition counts. */
 export function customersTopics(): TopicSpec[] {
   const used = new Set<string>([
-    ...requestTopicsOf('customers').flatMap((topic) => [topic, replyTopicOf(topic)]),
+    ...requestTopicsOf('customers'),
+    REPLY_TOPIC,
     EventTopics.customers,
     dlqTopicOf(EventTopics.customers),
   ]);

@@ -1,7 +1,7 @@
-import { allRequestTopics, replyTopicOf, topicPlan, type TopicSpec } from '@finfusion/contracts';
+import { allRequestTopics, REPLY_TOPIC, topicPlan, type TopicSpec } from '@finfusion/contracts';
 
-/** The gateway produces to every request topic and consumes every reply topic. */
+/** The gateway produces to every request topic and consumes the reply topic. */
 export function gatewayTopics(): TopicSpec[] {
-  const used = new Set<string>(allRequestTopics().flatMap((topic) => [topic, replyTopicOf(topic)]));
+  const used = new Set<string>([...allRequestTopics(), REPLY_TOPIC]);
   return topicPlan().filter((spec) => used.has(spec.topic));
 }

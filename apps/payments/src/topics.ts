@@ -1,7 +1,7 @@
 import {
   dlqTopicOf,
   EventTopics,
-  replyTopicOf,
+  REPLY_TOPIC,
   requestTopicsOf,
   topicPlan,
   type TopicSpec,
@@ -10,7 +10,8 @@ import {
 /** The topics this process consumes or produces, with the plan's partition counts. */
 export function paymentsTopics(): TopicSpec[] {
   const used = new Set<string>([
-    ...requestTopicsOf('payments').flatMap((topic) => [topic, replyTopicOf(topic)]),
+    ...requestTopicsOf('payments'),
+    REPLY_TOPIC,
     EventTopics.payments,
     dlqTopicOf(EventTopics.payments),
     EventTopics.customers,

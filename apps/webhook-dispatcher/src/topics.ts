@@ -1,7 +1,7 @@
 import {
   dlqTopicOf,
   EventTopics,
-  replyTopicOf,
+  REPLY_TOPIC,
   requestTopicsOf,
   topicPlan,
   type TopicSpec,
@@ -10,7 +10,8 @@ import {
 /** The topics this process consumes or produces, with the plan's partition counts. */
 export function dispatcherTopics(): TopicSpec[] {
   const used = new Set<string>([
-    ...requestTopicsOf('webhooks').flatMap((topic) => [topic, replyTopicOf(topic)]),
+    ...requestTopicsOf('webhooks'),
+    REPLY_TOPIC,
     ...Object.values(EventTopics).flatMap((topic) => [topic, dlqTopicOf(topic)]),
   ]);
   return topicPlan().filter((spec) => used.has(spec.topic));

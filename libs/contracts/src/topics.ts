@@ -39,7 +39,13 @@ export const EventTopics = {
 
 export type EventTopic = (typeof EventTopics)[keyof typeof EventTopics];
 
-export const replyTopicOf = (topic: RequestTopic): string => `${topic}.reply`;
+/**
+ * Every reply goes to this one topic, on the partitions of the gateway replica that asked (the
+ * Nest client's own assignment). One topic of 8 partitions instead of a `.reply` topic per
+ * request topic: kafkajs lists every partition a consumer owns in each fetch, so the gateway's
+ * fetches stay small.
+ */
+export const REPLY_TOPIC = 'gateway.replies';
 export const dlqTopicOf = (topic: string): string => `${topic}.dlq`;
 
 export const requestTopicsOf = (service: ServiceName): RequestTopic[] =>
@@ -49,8 +55,8 @@ export const allRequestTopics = (): RequestTopic[] =>
   (Object.keys(RequestTopics) as ServiceName[]).flatMap(requestTopicsOf);
 
 /**
- * Partition counts. Request topics are consumed concurrently per partition; reply topics need at
- * least one partition per gateway replica (each replica owns its reply partitions).
+ * Partition counts. Request topics are consumed concurrently per partition; the reply topic needs
+ * at least one partition per gateway replica (each replica owns its reply partitions).
  */
 export const TopicPartitions = {
   request: 6,
@@ -83,14 +89,16 @@ export const MAX_REPLY_BYTES = 32 * 1024 * 1024;
 
 /** The whole topic plan: what provisioning creates, with explicit partition counts. */
 export const topicPlan = (): TopicSpec[] => [
-  ...allRequestTopics().flatMap((topic) => [
-    { topic, numPartitions: TopicPartitions.request, config: shortLived },
-    {
-      topic: replyTopicOf(topic),
-      numPartitions: TopicPartitions.reply,
-      config: { ...shortLived, 'max.message.bytes': String(MAX_REPLY_BYTES) },
-    },
-  ]),
+  ...allRequestTopics().map((topic) => ({
+    topic,
+    numPartitions: TopicPartitions.request,
+    config: shortLived,
+  })),
+  {
+    topic: REPLY_TOPIC,
+    numPartitions: TopicPartitions.reply,
+    config: { ...shortLived, 'max.message.bytes': String(MAX_REPLY_BYTES) },
+  },
   ...Object.values(EventTopics).flatMap((topic) => [
     { topic, numPartitions: TopicPartitions.events },
     { topic: dlqTopicOf(topic), numPartitions: TopicPartitions.deadLetter },

@@ -87,7 +87,12 @@ export const serverTransport = (
 
 /** The gateway's side: requests out, replies in on this replica's own reply partitions. */
 export const clientTransport = (
-  settings: KafkaSettings & Omit<RequestReplySettings, 'maxInFlight'> & { groupId: string },
+  settings: KafkaSettings &
+    Omit<RequestReplySettings, 'maxInFlight'> & {
+      groupId: string;
+      /** Where every reply goes; without it, Nest's `<request topic>.reply` topics. */
+      replyTopic?: string;
+    },
 ): BatchingKafkaClient =>
   new BatchingKafkaClient(
     {
@@ -102,5 +107,9 @@ export const clientTransport = (
       producer: producerBase,
       postfixId: '',
     },
-    { requests: requestReplyBatch(settings.lingerMs), commitIntervalMs: settings.commitIntervalMs },
+    {
+      requests: requestReplyBatch(settings.lingerMs),
+      commitIntervalMs: settings.commitIntervalMs,
+      ...(settings.replyTopic !== undefined && { replyTopic: settings.replyTopic }),
+    },
   );

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { EmptyError, firstValueFrom, throwError, timeout } from 'rxjs';
 import {
   allRequestTopics,
-  replyTopicOf,
+  REPLY_TOPIC,
   type RequestMeta,
   type ServiceRequest,
 } from '@finfusion/contracts';
@@ -21,7 +21,6 @@ import { isServiceReply } from './service-reply';
 export class ServiceClient implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Forwarding');
   private readonly client: BatchingKafkaClient;
-  private readonly replyTopics = allRequestTopics().map(replyTopicOf);
   private readonly replies = new ConsumerReadiness('gateway-replies');
   private producerConnected = false;
 
@@ -35,6 +34,7 @@ export class ServiceClient implements OnModuleInit, OnApplicationShutdown {
       groupId: 'gateway',
       lingerMs: config.KAFKA_LINGER_MS,
       commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
+      replyTopic: REPLY_TOPIC,
     });
     // Subscribed before connecting: payments and webhooks routes come later, their replies now.
     for (const topic of allRequestTopics()) this.client.subscribeToResponseOf(topic);
@@ -106,6 +106,6 @@ export class ServiceClient implements OnModuleInit, OnApplicationShutdown {
 
   private repliesAssigned(): boolean {
     const assigned = this.client.getConsumerAssignments();
-    return this.replyTopics.every((topic) => topic in assigned);
+    return REPLY_TOPIC in assigned;
   }
 }

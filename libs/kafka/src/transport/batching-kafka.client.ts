@@ -13,6 +13,8 @@ import type { KafkaTransportOptions } from './transport-options';
 export interface BatchingClientSettings {
   requests: MicroBatchOptions;
   commitIntervalMs: number;
+  /** One topic for every reply (and so one small fetch); Nest's default is one per pattern. */
+  replyTopic?: string;
 }
 
 /**
@@ -42,7 +44,8 @@ export class BatchingKafkaClient extends ClientKafka {
       },
     });
     if (this.responsePatterns.length > 0) {
-      await consumer.subscribe({ ...this.options.subscribe, topics: this.responsePatterns });
+      const topics = [...new Set(this.responsePatterns)];
+      await consumer.subscribe({ ...this.options.subscribe, topics });
     }
     const onReply = this.createResponseCallback();
     await consumer.run({
@@ -81,6 +84,10 @@ export class BatchingKafkaClient extends ClientKafka {
     await super.close();
     // A later connect() brings a new producer: requests must not go out on the closed one.
     this.requests = undefined;
+  }
+
+  protected override getResponsePatternName(pattern: string): string {
+    return this.settings.replyTopic ?? super.getResponsePatternName(pattern);
   }
 
   protected override publish(
