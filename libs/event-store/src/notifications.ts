@@ -301,6 +301,8 @@ export const notifyOnInsertSql = (schema: string, table: string, when = 'true'):
        END IF;
        RETURN NULL;
      END $$`,
+    // Idempotent, like the function: a later migration can run this again to update a database.
+    `DROP TRIGGER IF EXISTS ${table}_notify ON "${schema}".${table}`,
     `CREATE TRIGGER ${table}_notify AFTER INSERT ON "${schema}".${table}
        FOR EACH STATEMENT EXECUTE FUNCTION "${schema}".notify_${table}_inserted()`,
   ];
