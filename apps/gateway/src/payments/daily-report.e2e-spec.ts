@@ -59,13 +59,17 @@ describe('GET /v2/reports/daily', () => {
     return response.body as DailyReport;
   };
 
-  /** Polls until the report has counted `expected` payments (it is built asynchronously). */
+  /**
+   * Polls until the report has counted `expected` payments, each under its outcome: it is built
+   * asynchronously, event by event, so a payment shows as pending until its outcome is counted.
+   */
   const settled = async (query: string, expected: number): Promise<DailyReport> => {
     let last: DailyReport | undefined;
     await waitUntil(
       async () => {
         last = await report(query);
-        return last.data.reduce((n, row) => n + row.count, 0) >= expected;
+        const counted = last.data.reduce((n, row) => n + row.count, 0);
+        return counted >= expected && last.data.every((row) => row.status !== 'pending');
       },
       15_000,
       250,
