@@ -49,6 +49,11 @@ export interface SubscriptionOptions {
    * appends notify only sleeping subscriptions.
    */
   busyPollMs?: number;
+  /**
+   * After a pass that found events, wake-ups wait this long before the next pass, so that the
+   * appends of a busy process share passes instead of each costing one.
+   */
+  coalesceMs?: number;
 }
 
 const lagGauge = new Gauge({
@@ -106,6 +111,7 @@ export class LogSubscription {
   private readonly heldBackDelayMs: number;
   private readonly heldBackMaxDelayMs: number;
   private readonly busyPollMs: number;
+  private readonly coalesceMs: number;
   /** What this loop last wrote to its checkpoint row's `sleeping_until`. */
   private idle: 'awake' | 'marked' | 'sleeping' = 'awake';
 
@@ -116,6 +122,7 @@ export class LogSubscription {
     this.heldBackDelayMs = options.heldBackDelayMs ?? 2;
     this.heldBackMaxDelayMs = options.heldBackMaxDelayMs ?? 250;
     this.busyPollMs = options.busyPollMs ?? 50;
+    this.coalesceMs = Math.min(options.coalesceMs ?? 10, this.busyPollMs);
   }
 
   start(): void {
@@ -212,6 +219,7 @@ export class LogSubscription {
         this.woken = false;
         let delay: number;
         let wakeable = true;
+        let coalesce = false;
         try {
           const pass = await this.pass();
           const caughtUp = pass.locked && pass.handled < this.batchSize && !pass.heldBack;
@@ -227,6 +235,7 @@ export class LogSubscription {
           } else if (pass.handled > 0) {
             heldBackDelay = 0;
             delay = Math.min(this.busyPollMs, this.pollIntervalMs);
+            coalesce = true;
           } else if (!pass.locked) {
             // Another replica advances the subscription; the poll takes over if it goes.
             delay = this.pollIntervalMs;
@@ -255,6 +264,11 @@ export class LogSubscription {
           );
           delay = this.retryDelayMs;
           wakeable = false;
+        }
+        if (coalesce && delay > 0) {
+          const gap = Math.min(this.coalesceMs, delay);
+          await this.sleep(gap, false);
+          delay -= gap;
         }
         if (delay > 0) await this.sleep(delay, wakeable);
       }
