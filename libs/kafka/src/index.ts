@@ -1,3 +1,4 @@
+import './kafkajs-idle-timer';
 export * from './kafka-options';
 export * from './provision';
 export * from './publisher';
