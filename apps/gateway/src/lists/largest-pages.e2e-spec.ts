@@ -1,5 +1,6 @@
 import { api, createMerchant, type ApiClient } from '@finfusion/testing';
 import type { CustomerList, PaymentList } from '@finfusion/contracts';
+import { paced } from '../testing/paced-client.fixture';
 import { paymentBody } from '../testing/payments.fixture';
 
 /**
@@ -23,7 +24,8 @@ describe('the largest list pages', () => {
   let client: ApiClient;
 
   beforeAll(async () => {
-    client = api((await createMerchant()).apiKey);
+    // Under the e2e gateway's rate limit, however fast the stack answers.
+    client = paced(api((await createMerchant()).apiKey));
   });
 
   it('lists 60 customers with the largest metadata in one page of 100', async () => {
