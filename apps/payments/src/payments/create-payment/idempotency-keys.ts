@@ -6,8 +6,8 @@ import { tableOf } from '../../tables';
 const CONSTRAINT = 'idempotency_keys_merchant_key_unique';
 
 /**
- * The payment each (merchant, Idempotency-Key) created. The row is inserted in the transaction
- * that appends PaymentCreated, so the unique constraint, not a prior read, stops a second payment.
+ * The payment each (merchant, Idempotency-Key) created. The row is inserted by the statement that
+ * appends PaymentCreated, so the unique constraint, not a prior read, stops a second payment.
  */
 @Injectable()
 export class IdempotencyKeys {
@@ -31,20 +31,6 @@ export class IdempotencyKeys {
       table: tableOf(manager, 'idempotency_keys'),
       row: { payment_id: paymentId, merchant_id: merchantId, idempotency_key: key },
     };
-  }
-
-  /** Fails with a unique violation (see `isTaken`) when the key already has a payment. */
-  async claim(
-    manager: EntityManager,
-    merchantId: string,
-    key: string,
-    paymentId: string,
-  ): Promise<void> {
-    await manager.query(
-      `INSERT INTO ${tableOf(manager, 'idempotency_keys')} (payment_id, merchant_id, idempotency_key)
-       VALUES ($1, $2, $3)`,
-      [paymentId, merchantId, key],
-    );
   }
 
   static isTaken(error: unknown): boolean {
