@@ -28,6 +28,17 @@ describe('card transit sealing', () => {
     expect(openCardSecrets(sealCardSecrets(card, other, 'mer_1'), key, 'mer_1')).toBeNull();
   });
 
+  it('opens seals of the previous keys it still holds during a rotation', () => {
+    const previous = cardTransitKey('b'.repeat(64));
+    const current = cardTransitKey('c'.repeat(64));
+    const sealedBefore = sealCardSecrets(card, previous, 'mer_1');
+    expect(openCardSecrets(sealedBefore, [current, previous], 'mer_1')).toEqual(card);
+    expect(
+      openCardSecrets(sealCardSecrets(card, current, 'mer_1'), [current, previous], 'mer_1'),
+    ).toEqual(card);
+    expect(openCardSecrets(sealedBefore, [current], 'mer_1')).toBeNull();
+  });
+
   it('refuses a tampered or malformed seal', () => {
     const sealed = sealCardSecrets(card, key, 'mer_1');
     const parts = sealed.split('.');

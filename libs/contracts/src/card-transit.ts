@@ -2,7 +2,8 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 
 // How a card's number and CVC cross Kafka from the gateway to payments: sealed with AES-256-GCM
 // under a key both share (CARD_TRANSIT_KEY), bound to the merchant. The request topic holds only
-// ciphertext, so no broker, log or topic reader ever sees the digits.
+// ciphertext, so no broker, log or topic reader ever sees the digits. Each seal names its key's
+// id, so payments can hold the new key and the previous ones while a rotation is rolled out.
 
 export interface CardSecrets {
   number: string;
@@ -38,14 +39,20 @@ export function sealCardSecrets(secrets: CardSecrets, key: Buffer, merchantId: s
   ].join('.');
 }
 
-/** The secrets, or null when the seal is malformed, for another merchant, or under another key. */
+/**
+ * The secrets, or null when the seal is malformed, for another merchant, or under none of the
+ * keys (the current one and those a rotation still accepts).
+ */
 export function openCardSecrets(
   sealed: string,
-  key: Buffer,
+  keys: Buffer | readonly Buffer[],
   merchantId: string,
 ): CardSecrets | null {
   const [version, keyId, iv, ciphertext, tag, ...rest] = sealed.split('.');
-  if (version !== VERSION || rest.length > 0 || keyId !== cardTransitKeyId(key)) return null;
+  if (version !== VERSION || rest.length > 0) return null;
+  const ring: readonly Buffer[] = Buffer.isBuffer(keys) ? [keys] : keys;
+  const key = ring.find((candidate) => cardTransitKeyId(candidate) === keyId);
+  if (key === undefined) return null;
   if (iv === undefined || ciphertext === undefined || tag === undefined) return null;
   try {
     const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64url'));
