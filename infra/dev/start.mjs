@@ -3,11 +3,18 @@
 // Installs dependencies if needed, creates the database, starts (or reuses) a local Kafka broker,
 // builds, provisions topics, starts the four services with logs in .cache/logs/, waits until they
 // are ready, makes sure a development merchant exists and prints how to call the API.
-// Ctrl-C stops the services, then the broker if this run started it.
+// Then it supervises them: a service that exits is started again after a growing pause (1 s,
+// 2 s, 4 s … 30 s; back to 1 s once it has run for a minute), as Kubernetes would, and the
+// terminal says so. Only Ctrl-C stops everything: the services, then the broker if this run
+// started it. A service that crashes three times before the stack is first ready stops the run
+// with its log (a configuration error does not heal by retrying).
 //
 // Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/finfusion),
-// KAFKA_BROKERS (default: a local broker on 127.0.0.1:9092, started by infra/kafka/kafka.sh),
-// LOG_LEVEL (info), CARD_FINGERPRINT_KEY (a fixed development key).
+// KAFKA_BROKERS (default: a local broker on 127.0.0.1:$KAFKA_PORT, 9092, started by
+// infra/kafka/kafka.sh),
+// LOG_LEVEL (info), CARD_FINGERPRINT_KEY (a fixed development key), PORT_BASE (3000: gateway,
+// then payments, customers and webhook-dispatcher on the next ports), STATE_DIR (.cache: logs/
+// and the development merchant's key).
 //
 // Services and the broker run in their own process groups (detached): the terminal's Ctrl-C,
 // which signals the whole foreground group, reaches only this script, which then stops them in
@@ -41,20 +48,29 @@ import {
   turboBuild,
 } from './common.mjs';
 
-const PORTS = { gateway: 3000, payments: 3001, customers: 3002, 'webhook-dispatcher': 3003 };
+const PORT_BASE = Number(process.env.PORT_BASE || 3000);
+const KAFKA_PORT = Number(process.env.KAFKA_PORT || 9092);
+const PORTS = Object.fromEntries(APPS.map((app, index) => [app, PORT_BASE + index]));
 const GATEWAY_URL = `http://127.0.0.1:${PORTS.gateway}`;
 const READY_TIMEOUT_MS = 120_000;
-// Services force their own exit after SHUTDOWN_TIMEOUT_MS (8 s); SIGKILL only after that.
-const STOP_TIMEOUT_MS = 10_000;
-const logDir = path.join(root, '.cache', 'logs');
-const merchantFile = path.join(root, '.cache', 'dev-merchant.json');
+// Services force their own exit after SHUTDOWN_TIMEOUT_MS; SIGKILL only after this.
+const STOP_TIMEOUT_MS = 30_000;
+// Pauses before a crashed service starts again; the last one repeats.
+const RESTART_DELAYS_MS = [1000, 2000, 4000, 8000, 16_000, 30_000];
+// A service up this long is healthy again: its next crash restarts it after the first pause.
+const STABLE_AFTER_MS = 60_000;
+const CRASHES_BEFORE_READY = 3;
+const stateDir = path.resolve(root, process.env.STATE_DIR || '.cache');
+const logDir = path.join(stateDir, 'logs');
+const merchantFile = path.join(stateDir, 'dev-merchant.json');
 const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
 
 const log = createLog();
-/** app -> { child, detached, logFile, exited } */
+/** app -> { child, detached, logFile, exited, startedAt, crashes, restartTimer } */
 const services = new Map();
 let broker;
 let stopping;
+let stackReady = false;
 let firstSignalAt = 0;
 let forced = false;
 
@@ -101,9 +117,9 @@ async function main() {
     }
     log.ok(`Kafka: using KAFKA_BROKERS=${brokers}`);
   } else {
-    broker = brokerHandle(9092);
+    broker = brokerHandle(KAFKA_PORT);
     await startLocalBroker(broker, log);
-    brokers = '127.0.0.1:9092';
+    brokers = `127.0.0.1:${KAFKA_PORT}`;
   }
   guard();
 
@@ -134,6 +150,7 @@ async function main() {
 
   await waitUntilReady();
   guard();
+  stackReady = true;
   log.ok('all services are ready');
 
   const merchant = await developmentMerchant(env);
@@ -155,11 +172,12 @@ function serviceEnv(app, env) {
   return { ...env, ...own };
 }
 
-function startService(app, env) {
+function startService(app, env, previous) {
   const logFile = path.join(logDir, `${app}.log`);
   const fd = fs.openSync(logFile, 'a');
   const from = fs.fstatSync(fd).size;
-  fs.writeSync(fd, `\n──── npm start ${new Date().toISOString()} ────\n`);
+  const heading = previous ? `restart ${previous.restarts + 1}` : 'npm start';
+  fs.writeSync(fd, `\n──── ${heading} ${new Date().toISOString()} ────\n`);
   const child = spawn(process.execPath, [path.join('apps', app, 'dist', 'main.js')], {
     cwd: root,
     env,
@@ -169,21 +187,64 @@ function startService(app, env) {
   fs.closeSync(fd);
   const service = {
     app,
+    env,
     child,
     detached: true,
     logFile,
-    tail: () => indent(tail(logFile, 40, from)),
+    startedAt: Date.now(),
+    crashes: previous?.crashes ?? 0,
+    restarts: previous ? previous.restarts + 1 : 0,
+    restartTimer: undefined,
+    tail: (lines = 40) => indent(tail(logFile, lines, from)),
   };
   service.exited = new Promise((resolve) => child.once('close', resolve));
   child.once('error', (error) => log.fail(`${app}: ${error.message}`));
   child.once('exit', (code, signal) => {
-    if (stopping) return;
-    log.fail(`${app} exited (${signal ?? `code ${code}`}); last lines of ${relative(logFile)}:`);
-    log.info(service.tail());
-    void stop(1);
+    if (!stopping) onCrash(service, signal ?? `code ${code}`);
   });
   services.set(app, service);
+  return service;
 }
+
+/** A service exited on its own: start it again after a pause, unless it cannot start at all. */
+function onCrash(service, reason) {
+  const { app, logFile } = service;
+  const uptime = Date.now() - service.startedAt;
+  const crashes = uptime >= STABLE_AFTER_MS ? 1 : service.crashes + 1;
+  if (!stackReady && crashes >= CRASHES_BEFORE_READY) {
+    log.fail(
+      `${app} exited (${reason}) ${crashes} times while starting; last lines of ${relative(logFile)}:`,
+    );
+    log.info(service.tail());
+    void stop(1);
+    return;
+  }
+  const delay = RESTART_DELAYS_MS[Math.min(crashes, RESTART_DELAYS_MS.length) - 1];
+  log.warn(
+    `${app} exited (${reason}) after ${formatDuration(uptime)}; restarting in ${delay / 1000} s. Last lines of ${relative(logFile)}:`,
+  );
+  log.info(service.tail(10));
+  service.crashes = crashes;
+  service.restartTimer = setTimeout(() => {
+    if (stopping) return;
+    const restarted = startService(app, service.env, service);
+    void announceWhenReady(restarted);
+  }, delay);
+}
+
+async function announceWhenReady(service) {
+  const { app, child } = service;
+  while (!stopping && child.exitCode === null && child.signalCode === null) {
+    if (await isReady(app)) {
+      log.ok(`${app} is back (pid ${child.pid})`);
+      return;
+    }
+    await sleep(500);
+  }
+}
+
+const formatDuration = (ms) =>
+  ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 
 async function isReady(app) {
   try {
@@ -296,6 +357,7 @@ ${log.paint('32', '✓ FinFusion is running')}
   Merchant      ${merchantId}
   API key       ${b(apiKey)}
   Logs          ${relative(logDir)}/{${APPS.join(',')}}.log
+  Processes     ${APPS.map((app) => `${app} ${services.get(app).child.pid}`).join(' · ')}
 
   Create a customer:
 
@@ -305,7 +367,7 @@ ${log.paint('32', '✓ FinFusion is running')}
       -H "Idempotency-Key: readme-$RANDOM" \\
       -d '{"email": "jane@example.com", "name": "Jane Doe", "metadata": {"source": "readme"}}'
 
-Press Ctrl-C to stop.`);
+A service that exits is started again; press Ctrl-C to stop everything.`);
 }
 
 const indent = (text) =>
@@ -322,6 +384,7 @@ function stop(code) {
     await waitFor(() => activeChildren.size === 0, STOP_TIMEOUT_MS);
     for (const record of activeChildren) signalChild(record, 'SIGKILL');
 
+    for (const service of services.values()) clearTimeout(service.restartTimer);
     const running = [...services.values()].filter((s) => s.child.exitCode === null);
     if (running.length > 0) {
       log.step(`stopping ${running.map((s) => s.app).join(', ')}…`);
