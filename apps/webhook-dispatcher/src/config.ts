@@ -124,13 +124,38 @@ export class DispatcherConfig extends ServiceConfig {
   WEBHOOK_CONCURRENCY: number = 32;
 
   /**
-   * Attempts in flight at once to one endpoint (per replica), so a slow endpoint with a backlog
-   * cannot take every slot from the others.
+   * Attempts in flight at once to one endpoint (counted across replicas), so a slow endpoint
+   * with a backlog cannot take every slot from the others.
    */
   @IsInt()
   @Min(1)
   @Max(100)
   WEBHOOK_ENDPOINT_CONCURRENCY: number = 4;
+
+  /**
+   * Attempts in flight at once for one merchant, across its endpoints and across replicas. With
+   * the round-robin claim, one merchant's backlog or slow endpoints leave the other slots to
+   * the other merchants.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WEBHOOK_MERCHANT_CONCURRENCY: number = 16;
+
+  /** Live (not deleted) endpoints one merchant may have; creating one more is refused. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WEBHOOK_MAX_ENDPOINTS_PER_MERCHANT: number = 16;
+
+  /**
+   * Resolving an endpoint's host name, at registration and before each attempt. A lookup that
+   * takes longer fails (the attempt is retried later) instead of holding a delivery slot.
+   */
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  WEBHOOK_DNS_TIMEOUT_MS: number = 2000;
 
   /**
    * The worker's safety poll. New deliveries wake it at once (Postgres LISTEN/NOTIFY) and it

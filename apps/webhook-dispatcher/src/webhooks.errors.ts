@@ -11,6 +11,8 @@ export const WebhookErrorCodes = {
   urlUnresolvable: 'url_unresolvable',
   /** A delivery of a disabled endpoint cannot be resent until the endpoint is enabled again. */
   endpointDisabled: 'endpoint_disabled',
+  /** The merchant has as many endpoints as allowed (WEBHOOK_MAX_ENDPOINTS_PER_MERCHANT). */
+  endpointLimitReached: 'endpoint_limit_reached',
 } as const;
 
 export const invalidRequest = (refusal: Refusal): ErrorReply =>
@@ -33,4 +35,11 @@ export const endpointDisabled = (id: string): ErrorReply =>
     code: WebhookErrorCodes.endpointDisabled,
     message: `Webhook endpoint '${id}' is disabled; enable it before resending deliveries.`,
     param: 'endpoint_id',
+  });
+
+export const endpointLimitReached = (max: number): ErrorReply =>
+  fail(400, {
+    type: 'invalid_request_error',
+    code: WebhookErrorCodes.endpointLimitReached,
+    message: `A merchant can have at most ${max} webhook endpoints; delete one before creating another.`,
   });

@@ -6,7 +6,7 @@ import { ListDeliveriesHandler } from './deliveries/list-deliveries/list-deliver
 import { ResendDeliveryHandler } from './deliveries/resend-delivery/resend-delivery.handler';
 import { DeliveryWorker } from './delivery/delivery.worker';
 import { HttpSender } from './delivery/http-sender';
-import { systemResolver } from './delivery/ssrf-guard';
+import { dnsResolver } from './delivery/dns-resolver';
 import { CreateEndpointHandler } from './endpoints/create-endpoint/create-endpoint.handler';
 import { DeleteEndpointHandler } from './endpoints/delete-endpoint/delete-endpoint.handler';
 import { EndpointRepository } from './endpoints/endpoint.repository';
@@ -22,6 +22,7 @@ import { EventRecorder } from './intake/event-recorder';
 @Module({})
 export class WebhooksModule {
   static register(config: DispatcherConfig): DynamicModule {
+    const resolve = dnsResolver({ timeoutMs: config.WEBHOOK_DNS_TIMEOUT_MS });
     return {
       module: WebhooksModule,
       controllers: [
@@ -43,7 +44,7 @@ export class WebhooksModule {
               allowHttp: config.WEBHOOK_ALLOW_HTTP,
               allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK,
             },
-            systemResolver,
+            resolve,
           ),
         },
         {
@@ -52,7 +53,7 @@ export class WebhooksModule {
             timeoutMs: config.WEBHOOK_TIMEOUT_MS,
             allowHttp: config.WEBHOOK_ALLOW_HTTP,
             policy: { allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK },
-            resolve: systemResolver,
+            resolve,
           }),
         },
         EndpointRepository,

@@ -49,6 +49,8 @@ export interface ClaimLimits {
   limit: number;
   /** Deliveries of one endpoint held at once, these included. */
   perEndpoint: number;
+  /** Deliveries of one merchant held at once, these included. */
+  perMerchant: number;
   leaseMs: number;
 }
 
@@ -68,42 +70,54 @@ export class DeliveryRepository {
   }
 
   /**
-   * Leases due deliveries to the caller. SKIP LOCKED lets replicas claim side by side without
-   * waiting on each other or taking the same row; the lease (not the row lock, which ends with
-   * this statement) keeps a claimed delivery away from other workers while it is sent. Deliveries
-   * are taken oldest-due first, but no more per endpoint than `perEndpoint` counting those already
-   * in flight, so one slow endpoint's backlog cannot fill every slot.
+   * Leases due deliveries to the caller, fairly: merchants take turns, and within a merchant its
+   * endpoints take turns. A delivery's turn counts what its merchant (or endpoint) already holds
+   * in flight, on any replica, so a merchant with fewer attempts running goes first, and none
+   * holds more than `perMerchant` (nor an endpoint more than `perEndpoint`). Within a turn the
+   * oldest due goes first. SKIP LOCKED lets replicas claim side by side without waiting on each
+   * other or taking the same row; the lease (not the row lock, which ends with this statement)
+   * keeps a claimed delivery away from other workers while it is sent.
    */
   async claim(limits: ClaimLimits): Promise<DeliveryJob[]> {
     const deliveries = tableOf(this.manager, DeliveryEntity);
     const token = randomUUID();
     const claimed = await queryRows<{ id: string }>(
       this.manager,
-      `WITH busy AS (
-         SELECT endpoint_id, count(*) AS held FROM ${deliveries}
+      `WITH leased AS (
+         SELECT endpoint_id, merchant_id FROM ${deliveries}
          WHERE status = 'pending' AND lease_until > now()
-         GROUP BY endpoint_id
+       ), endpoint_busy AS (
+         SELECT endpoint_id, count(*) AS held FROM leased GROUP BY endpoint_id
+       ), merchant_busy AS (
+         SELECT merchant_id, count(*) AS held FROM leased GROUP BY merchant_id
        ), due AS (
-         SELECT id, endpoint_id, next_attempt_at,
-                row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at, id) AS rank
-         FROM ${deliveries}
-         WHERE status = 'pending' AND next_attempt_at <= now()
-           AND (lease_until IS NULL OR lease_until <= now())
+         SELECT d.id, d.merchant_id, d.next_attempt_at,
+                row_number() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.id)
+                  + coalesce(endpoint_busy.held, 0) AS endpoint_turn
+         FROM ${deliveries} d LEFT JOIN endpoint_busy ON endpoint_busy.endpoint_id = d.endpoint_id
+         WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+           AND (d.lease_until IS NULL OR d.lease_until <= now())
+       ), turns AS (
+         SELECT due.id, due.next_attempt_at,
+                row_number() OVER (PARTITION BY due.merchant_id
+                                   ORDER BY due.endpoint_turn, due.next_attempt_at, due.id)
+                  + coalesce(merchant_busy.held, 0) AS merchant_turn
+         FROM due LEFT JOIN merchant_busy ON merchant_busy.merchant_id = due.merchant_id
+         WHERE due.endpoint_turn <= $2
        ), picked AS (
          SELECT d.id FROM ${deliveries} d
          WHERE d.id IN (
-             SELECT due.id FROM due LEFT JOIN busy ON busy.endpoint_id = due.endpoint_id
-             WHERE due.rank + coalesce(busy.held, 0) <= $2
-             ORDER BY due.next_attempt_at, due.id
+             SELECT id FROM turns WHERE merchant_turn <= $3
+             ORDER BY merchant_turn, next_attempt_at, id
              LIMIT $1)
            AND d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until <= now())
          FOR UPDATE SKIP LOCKED
        )
        UPDATE ${deliveries} d
-       SET lease_until = now() + $3::integer * interval '1 millisecond', lease_token = $4
+       SET lease_until = now() + $4::integer * interval '1 millisecond', lease_token = $5
        FROM picked WHERE d.id = picked.id
        RETURNING d.id`,
-      [limits.limit, limits.perEndpoint, limits.leaseMs, token],
+      [limits.limit, limits.perEndpoint, limits.perMerchant, limits.leaseMs, token],
     );
     if (claimed.length === 0) return [];
     return queryRows<DeliveryJob>(

@@ -4,6 +4,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { setMaxListeners } from 'node:events';
 import { Counter, Histogram } from 'prom-client';
 import type { ListenerLogger } from '@finfusion/event-store';
 import { DispatcherConfig } from '../config';
@@ -31,7 +32,8 @@ const attemptDuration = new Histogram({
 /**
  * Sends due deliveries. One loop claims as many as there are free slots (WEBHOOK_CONCURRENCY);
  * each claimed delivery is attempted on its own, so a slow endpoint holds only its own slots,
- * for at most one timeout each. Several replicas can run this side by side (see `claim`). The
+ * for at most one timeout each, and merchants take turns for the free ones, none holding more
+ * than WEBHOOK_MERCHANT_CONCURRENCY. Several replicas can run this side by side (see `claim`). The
  * loop sleeps until a new delivery's commit notifies it, an attempt ends, or the next retry falls
  * due; WEBHOOK_POLL_MS is only the safety net.
  */
@@ -74,6 +76,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     if (this.running) return;
     this.running = true;
     this.aborter = new AbortController();
+    // Every attempt in flight listens on the one signal.
+    setMaxListeners(this.config.WEBHOOK_CONCURRENCY + 1, this.aborter.signal);
     this.loopDone = this.loop();
   }
 
@@ -144,6 +148,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       const jobs = await this.deliveries.claim({
         limit: free,
         perEndpoint: this.config.WEBHOOK_ENDPOINT_CONCURRENCY,
+        perMerchant: this.config.WEBHOOK_MERCHANT_CONCURRENCY,
         leaseMs: this.config.WEBHOOK_LEASE_MS,
       });
       for (const job of jobs) this.track(this.attempt(job));

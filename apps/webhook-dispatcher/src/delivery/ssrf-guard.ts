@@ -1,4 +1,4 @@
-import { promises as dns, type LookupAddress } from 'node:dns';
+import type { LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
@@ -14,9 +14,6 @@ export type AddressVerdict = { allowed: true } | { allowed: false; range: string
 
 /** Resolves a host name to every address it has, as `dns.lookup` with `all: true` does. */
 export type HostResolver = (hostname: string) => Promise<LookupAddress[]>;
-
-export const systemResolver: HostResolver = (hostname) =>
-  dns.lookup(hostname, { all: true, verbatim: true });
 
 /** A refusal by the guard; `code` lets callers tell it from a network error. */
 export class AddressNotAllowedError extends Error {
@@ -91,8 +88,13 @@ export async function checkHost(
   } else {
     try {
       addresses = (await resolve(host)).map((found) => found.address);
-    } catch {
-      return { ok: false, reason: 'unresolvable', message: `${host} does not resolve` };
+    } catch (error) {
+      const timedOut = (error as NodeJS.ErrnoException).code === 'ETIMEOUT';
+      return {
+        ok: false,
+        reason: 'unresolvable',
+        message: timedOut ? (error as Error).message : `${host} does not resolve`,
+      };
     }
     if (addresses.length === 0) {
       return { ok: false, reason: 'unresolvable', message: `${host} does not resolve` };

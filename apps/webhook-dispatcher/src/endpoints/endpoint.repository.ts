@@ -41,6 +41,26 @@ export class EndpointRepository {
   }
 
   /**
+   * Serialises the merchant's endpoint creations until the transaction ends, so a count of its
+   * endpoints stays true until the insert that relies on it commits.
+   */
+  async lockMerchant(manager: EntityManager, merchantId: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+      `${tableOf(manager, EndpointEntity)}:${merchantId}`,
+    ]);
+  }
+
+  async countLive(manager: EntityManager, merchantId: string): Promise<number> {
+    const [row] = await queryRows<{ count: number }>(
+      manager,
+      `SELECT count(*)::integer AS count FROM ${tableOf(manager, EndpointEntity)}
+       WHERE merchant_id = $1 AND deleted_at IS NULL`,
+      [merchantId],
+    );
+    return row?.count ?? 0;
+  }
+
+  /**
    * Inserts a new endpoint with its first secret. Returns false, writing nothing, when the
    * merchant already created an endpoint with the same idempotency key.
    */

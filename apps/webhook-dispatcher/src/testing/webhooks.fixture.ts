@@ -154,7 +154,7 @@ export function dispatcherOf(
     deliveries,
     recorder: new EventRecorder(config, dataSource),
     worker,
-    create: new CreateEndpointHandler(endpoints, urls),
+    create: new CreateEndpointHandler(config, endpoints, urls),
     get: new GetEndpointHandler(endpoints),
     list: new ListEndpointsHandler(endpoints),
     update: new UpdateEndpointHandler(endpoints, deliveries, urls),

@@ -9,9 +9,10 @@ import {
   type WebhookEndpointWithSecret,
 } from '@finfusion/contracts';
 import { MessageController } from '@finfusion/runtime';
+import { DispatcherConfig } from '../../config';
 import { generateSecret } from '../../delivery/signer';
-import { invalidRequest } from '../../webhooks.errors';
-import { createEndpoint, toWebhookEndpoint } from '../domain/endpoint';
+import { endpointLimitReached, invalidRequest } from '../../webhooks.errors';
+import { createEndpoint, mayCreateEndpoint, toWebhookEndpoint } from '../domain/endpoint';
 import { checkEvents, checkMetadata, checkPayload } from '../domain/endpoint-input';
 import { EndpointRepository } from '../endpoint.repository';
 import { EndpointUrlPolicy } from '../endpoint-url.policy';
@@ -19,6 +20,7 @@ import { EndpointUrlPolicy } from '../endpoint-url.policy';
 @MessageController()
 export class CreateEndpointHandler {
   constructor(
+    private readonly config: DispatcherConfig,
     private readonly endpoints: EndpointRepository,
     private readonly urls: EndpointUrlPolicy,
   ) {}
@@ -48,21 +50,27 @@ export class CreateEndpointHandler {
       },
       new Date(),
     );
-    const secret = generateSecret();
     return this.endpoints.transaction(async (manager) => {
-      if (await this.endpoints.insert(manager, state, secret)) {
-        return ok({ ...toWebhookEndpoint(state), secret });
-      }
-      // Only a taken idempotency key makes the insert a no-op: answer with that endpoint.
+      await this.endpoints.lockMerchant(manager, meta.merchantId);
+      // A retry with the same idempotency key gets the endpoint it created, even at the limit.
       const first =
         meta.idempotencyKey === undefined
           ? null
           : await this.endpoints.createdWithKey(manager, meta.merchantId, meta.idempotencyKey);
-      const firstSecret = first ? await this.endpoints.newestSecret(manager, first.id) : undefined;
-      if (!first || firstSecret === undefined) {
-        throw new Error('endpoint insert skipped without an idempotency key holder');
+      if (first) {
+        const firstSecret = await this.endpoints.newestSecret(manager, first.id);
+        if (firstSecret === undefined) throw new Error(`endpoint ${first.id} has no secret`);
+        return ok({ ...toWebhookEndpoint(first), secret: firstSecret });
       }
-      return ok({ ...toWebhookEndpoint(first), secret: firstSecret });
+      const max = this.config.WEBHOOK_MAX_ENDPOINTS_PER_MERCHANT;
+      if (!mayCreateEndpoint(await this.endpoints.countLive(manager, meta.merchantId), max)) {
+        return endpointLimitReached(max);
+      }
+      const secret = generateSecret();
+      if (!(await this.endpoints.insert(manager, state, secret))) {
+        throw new Error('endpoint insert skipped though its idempotency key was free');
+      }
+      return ok({ ...toWebhookEndpoint(state), secret });
     });
   }
 }

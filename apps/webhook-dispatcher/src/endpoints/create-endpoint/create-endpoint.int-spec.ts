@@ -171,3 +171,81 @@ describe('webhooks.create', () => {
     expect(privateStill).toMatchObject({ ok: false, error: { code: 'url_not_allowed' } });
   });
 });
+
+describe('the endpoints-per-merchant limit', () => {
+  const payload = { url: 'https://example.com/webhooks', events: ['*' as const] };
+  const liveCount = async (merchantId: string) =>
+    (
+      await db.query(
+        'SELECT id FROM $schema.endpoints WHERE merchant_id = $1 AND deleted_at IS NULL',
+        [merchantId],
+      )
+    ).length;
+
+  it('refuses a 17th endpoint with endpoint_limit_reached, and counts no deleted one', async () => {
+    const merchantId = newMerchantId();
+    const created = [];
+    for (let i = 0; i < 16; i++) created.push(bodyOf(await create(payload, merchantId)));
+
+    expect(refusalOf(await create(payload, merchantId))).toEqual({
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'endpoint_limit_reached',
+      message:
+        'A merchant can have at most 16 webhook endpoints; delete one before creating another.',
+    });
+    // Other merchants are not affected.
+    bodyOf(await create(payload));
+
+    bodyOf(await production.remove.handle(requestOf(merchantId, { id: created[0]!.id })));
+    bodyOf(await create(payload, merchantId));
+    expect(refusalOf(await create(payload, merchantId)).code).toBe('endpoint_limit_reached');
+    expect(await liveCount(merchantId)).toBe(16);
+  });
+
+  it('still answers a retried create at the limit with the endpoint it made', async () => {
+    const merchantId = newMerchantId();
+    for (let i = 0; i < 15; i++) bodyOf(await create(payload, merchantId));
+    const last = bodyOf(await create(payload, merchantId, 'the-16th'));
+    expect(bodyOf(await create(payload, merchantId, 'the-16th'))).toEqual(last);
+  });
+
+  it('lets concurrent creates make no more than the limit', async () => {
+    const merchantId = newMerchantId();
+    const replica = dispatcherOf(
+      await db.openReplicaDataSource(),
+      testConfig({ WEBHOOK_ALLOW_HTTP: 'false', WEBHOOK_ALLOW_LOOPBACK: 'false' }),
+      resolve,
+    );
+    for (let i = 0; i < 10; i++) bodyOf(await create(payload, merchantId));
+
+    // Twelve at once, half through another connection pool as another replica would.
+    const replies = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        (i % 2 === 0 ? production : replica).create.handle(requestOf(merchantId, payload)),
+      ),
+    );
+    expect(replies.filter((reply) => reply.ok)).toHaveLength(6);
+    expect(
+      replies.filter((reply) => !reply.ok && reply.error.code === 'endpoint_limit_reached'),
+    ).toHaveLength(6);
+    expect(await liveCount(merchantId)).toBe(16);
+  });
+
+  it('takes its limit from WEBHOOK_MAX_ENDPOINTS_PER_MERCHANT', async () => {
+    const strict = dispatcherOf(
+      db.dataSource,
+      testConfig({ WEBHOOK_MAX_ENDPOINTS_PER_MERCHANT: '2' }),
+      resolve,
+    );
+    const merchantId = newMerchantId();
+    const local = { url: 'http://localhost:4242/webhooks', events: ['*' as const] };
+    bodyOf(await strict.create.handle(requestOf(merchantId, local)));
+    bodyOf(await strict.create.handle(requestOf(merchantId, local)));
+    expect(await strict.create.handle(requestOf(merchantId, local))).toMatchObject({
+      ok: false,
+      status: 400,
+      error: { code: 'endpoint_limit_reached' },
+    });
+  });
+});

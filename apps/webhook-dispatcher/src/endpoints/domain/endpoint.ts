@@ -59,6 +59,10 @@ export const toWebhookEndpoint = (state: EndpointState): WebhookEndpoint => ({
   metadata: { ...state.metadata },
 });
 
+/** Whether a merchant with `live` endpoints (deleted ones not counted) may create another. */
+export const mayCreateEndpoint = (live: number, maxPerMerchant: number): boolean =>
+  live < maxPerMerchant;
+
 /** Whether an endpoint subscribed to `events` receives an event of `type`. */
 export const subscribesTo = (
   events: readonly WebhookEventSelector[],
