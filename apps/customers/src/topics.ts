@@ -1,6 +1,7 @@
 import {
   dlqTopicOf,
   EventTopics,
+  PAYMENTS_REPLY_TOPIC,
   REPLY_TOPIC,
   requestTopicsOf,
   topicPlan,
@@ -12,6 +13,8 @@ export function customersTopics(): TopicSpec[] {
   const used = new Set<string>([
     ...requestTopicsOf('customers'),
     REPLY_TOPIC,
+    // customers.lookup answers payments there.
+    PAYMENTS_REPLY_TOPIC,
     EventTopics.customers,
     dlqTopicOf(EventTopics.customers),
   ]);

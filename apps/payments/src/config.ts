@@ -60,13 +60,19 @@ export class PaymentsConfig extends ServiceConfig {
   DAILY_SUMMARY_POLL_MS: number = 5000;
 
   /**
-   * How long a payment naming a customer this service has not heard of yet waits for that
-   * customer's event (customers are learnt from customers.customer.events, asynchronously).
+   * How long a payment naming a customer this service has not heard of yet (customers are learnt
+   * from customers.customer.events, asynchronously) waits for the customers service's answer;
+   * without one in time the payment is refused with a retryable 503.
    */
   @IsInt()
-  @Min(0)
+  @Min(50)
   @Max(30_000)
-  CUSTOMER_LOOKUP_WAIT_MS: number = 3000;
+  CUSTOMER_LOOKUP_TIMEOUT_MS: number = 2000;
+
+  /** Consumer group of this service's replies from customers.lookup, on payments.replies. */
+  @IsString()
+  @MinLength(1)
+  CUSTOMER_LOOKUP_GROUP_ID: string = 'payments-customer-lookups';
 
   /** Consumer group of the customer directory on customers.customer.events. */
   @IsString()

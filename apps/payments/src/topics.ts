@@ -1,6 +1,8 @@
 import {
   dlqTopicOf,
   EventTopics,
+  PAYMENTS_REPLY_TOPIC,
+  RequestTopics,
   REPLY_TOPIC,
   requestTopicsOf,
   topicPlan,
@@ -12,6 +14,9 @@ export function paymentsTopics(): TopicSpec[] {
   const used = new Set<string>([
     ...requestTopicsOf('payments'),
     REPLY_TOPIC,
+    // customers.lookup out, its replies in on this replica's partitions.
+    RequestTopics.customers.lookup,
+    PAYMENTS_REPLY_TOPIC,
     EventTopics.payments,
     dlqTopicOf(EventTopics.payments),
     EventTopics.customers,

@@ -33,3 +33,16 @@ export interface ListCustomersPayload extends ListParams {
 }
 
 export type CustomerList = ListPage<Customer>;
+
+/** customers.lookup: asked by another service, never by the gateway; any merchant's customer. */
+export interface LookupCustomerPayload {
+  id: string;
+}
+
+/** Whose customer an id is, as of its stream version `sequence` (as in its public events). */
+export interface CustomerStanding {
+  id: string;
+  merchant_id: string;
+  deleted: boolean;
+  sequence: number;
+}

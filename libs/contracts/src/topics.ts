@@ -7,6 +7,8 @@ export const RequestTopics = {
     list: 'customers.list',
     update: 'customers.update',
     delete: 'customers.delete',
+    /** Between services: whose customer an id is, and whether it is deleted (payments asks). */
+    lookup: 'customers.lookup',
   },
   payments: {
     create: 'payments.create',
@@ -46,6 +48,12 @@ export type EventTopic = (typeof EventTopics)[keyof typeof EventTopics];
  * fetches stay small.
  */
 export const REPLY_TOPIC = 'gateway.replies';
+
+/**
+ * Replies to the requests the payments service sends other services (customers.lookup), on the
+ * partitions of the payments replica that asked: at least one partition per payments replica.
+ */
+export const PAYMENTS_REPLY_TOPIC = 'payments.replies';
 export const dlqTopicOf = (topic: string): string => `${topic}.dlq`;
 
 export const requestTopicsOf = (service: ServiceName): RequestTopic[] =>
@@ -99,6 +107,7 @@ export const topicPlan = (): TopicSpec[] => [
     numPartitions: TopicPartitions.reply,
     config: { ...shortLived, 'max.message.bytes': String(MAX_REPLY_BYTES) },
   },
+  { topic: PAYMENTS_REPLY_TOPIC, numPartitions: TopicPartitions.reply, config: shortLived },
   ...Object.values(EventTopics).flatMap((topic) => [
     { topic, numPartitions: TopicPartitions.events },
     { topic: dlqTopicOf(topic), numPartitions: TopicPartitions.deadLetter },

@@ -6,6 +6,7 @@ import { CustomerRepository } from './customer.repository';
 import { DeleteCustomerHandler } from './delete-customer/delete-customer.handler';
 import { GetCustomerHandler } from './get-customer/get-customer.handler';
 import { ListCustomersHandler } from './list-customers/list-customers.handler';
+import { LookupCustomerHandler } from './lookup-customer/lookup-customer.handler';
 import { CustomerEventsRelay } from './publishing/customer-events.relay';
 import { UpdateCustomerHandler } from './update-customer/update-customer.handler';
 
@@ -21,6 +22,7 @@ export class CustomersModule {
         ListCustomersHandler,
         UpdateCustomerHandler,
         DeleteCustomerHandler,
+        LookupCustomerHandler,
       ],
       providers: [
         { provide: CustomersConfig, useValue: config },

@@ -28,6 +28,14 @@ export const PaymentErrors = {
     });
   },
 
+  /** 503: the customer could not be checked just now; nothing was created, a retry may pass. */
+  customersUnavailable: (): ErrorReply =>
+    fail(503, {
+      type: 'api_error',
+      code: 'service_unavailable',
+      message: 'The customer could not be checked just now. Retry with the same Idempotency-Key.',
+    }),
+
   paymentNotFound: (paymentId: string): ErrorReply => {
     const id = shown(paymentId, 'pay');
     return id === null

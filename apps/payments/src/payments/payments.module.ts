@@ -12,6 +12,8 @@ import { CreatePaymentHandler } from './create-payment/create-payment.handler';
 import { IdempotencyKeys } from './create-payment/idempotency-keys';
 import { CustomerDirectory } from './customer-directory/customer-directory';
 import { CustomerEventsConsumer } from './customer-directory/customer-events.consumer';
+import { CustomerLookup } from './customer-directory/customer-lookup';
+import { CustomersServiceLookup } from './customer-directory/customers-service.lookup';
 import { GetPaymentEventsHandler } from './get-payment-events/get-payment-events.handler';
 import { GetPaymentHandler } from './get-payment/get-payment.handler';
 import { ListPaymentsHandler } from './list-payments/list-payments.handler';
@@ -48,6 +50,7 @@ export class PaymentsModule {
         PaymentReadModel,
         PaymentStore,
         IdempotencyKeys,
+        { provide: CustomerLookup, useClass: CustomersServiceLookup },
         CustomerDirectory,
         {
           provide: CustomerEventsConsumer,

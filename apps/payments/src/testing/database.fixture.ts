@@ -29,7 +29,6 @@ export async function openTestDatabase(env: Record<string, string> = {}): Promis
     DATABASE_URL,
     KAFKA_BROKERS,
     NODE_ENV: 'test',
-    CUSTOMER_LOOKUP_WAIT_MS: '300',
     CUSTOMER_EVENTS_GROUP_ID: `payments-customers-${schema}`,
     RELAY_POLL_MS: '20',
     DAILY_SUMMARY_POLL_MS: '20',

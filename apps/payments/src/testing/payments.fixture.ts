@@ -15,7 +15,14 @@ import { TestAcquirer } from '../payments/acquirer/test-acquirer';
 import { CardFingerprints } from '../payments/card-fingerprints';
 import { CreatePaymentHandler } from '../payments/create-payment/create-payment.handler';
 import { IdempotencyKeys } from '../payments/create-payment/idempotency-keys';
-import { CustomerDirectory } from '../payments/customer-directory/customer-directory';
+import {
+  CustomerDirectory,
+  type CustomerFact,
+} from '../payments/customer-directory/customer-directory';
+import {
+  CustomerLookup,
+  CustomersUnavailable,
+} from '../payments/customer-directory/customer-lookup';
 import { GetPaymentEventsHandler } from '../payments/get-payment-events/get-payment-events.handler';
 import { GetPaymentHandler } from '../payments/get-payment/get-payment.handler';
 import { ListPaymentsHandler } from '../payments/list-payments/list-payments.handler';
@@ -35,6 +42,22 @@ export class TestClock extends Clock {
   }
 }
 
+/**
+ * Stands in for the customers service's customers.lookup (the e2e tests ask the real one):
+ * it knows the customers a test gives it, and can be made unreachable.
+ */
+export class CustomersStandIn extends CustomerLookup {
+  readonly known = new Map<string, CustomerFact>();
+  readonly asked: string[] = [];
+  reachable = true;
+
+  lookup(customerId: string): Promise<CustomerFact | null> {
+    this.asked.push(customerId);
+    if (!this.reachable) return Promise.reject(new CustomersUnavailable('unreachable'));
+    return Promise.resolve(this.known.get(customerId) ?? null);
+  }
+}
+
 /** The service's handlers wired by hand over a test database, as Nest wires them. */
 export function paymentsService(
   db: TestDatabase,
@@ -42,7 +65,8 @@ export function paymentsService(
 ) {
   const readModel = new PaymentReadModel();
   const payments = new PaymentStore(db.dataSource, db.store, readModel);
-  const customers = new CustomerDirectory(db.dataSource, db.config);
+  const customersService = new CustomersStandIn();
+  const customers = new CustomerDirectory(db.dataSource, customersService);
   const handler = new CreatePaymentHandler(
     payments,
     new IdempotencyKeys(db.dataSource),
@@ -57,6 +81,7 @@ export function paymentsService(
     readModel,
     payments,
     customers,
+    customersService,
     // Tests send the card as merchants do; it is sealed here as the gateway seals it.
     create: {
       handle: (request: ServiceRequest<unknown>) =>

@@ -60,15 +60,18 @@ export class CreatePaymentHandler {
     const key = meta.idempotencyKey;
 
     // A retried key is found by the claim's unique key below, not by a read before every create.
-    if (
-      request.customerId !== null &&
-      !(await this.customers.isLiveCustomerOf(meta.merchantId, request.customerId))
-    ) {
+    const customer =
+      request.customerId === null
+        ? 'live'
+        : await this.customers.standingOf(meta.merchantId, request.customerId, meta);
+    if (customer !== 'live' && request.customerId !== null) {
       // A retry answers with what its key created, even if the customer went since.
       const existing =
         key === undefined ? null : await this.idempotencyKeys.paymentFor(meta.merchantId, key);
       if (existing !== null) return this.retry(existing, request, fingerprint, meta);
-      return PaymentErrors.unknownCustomer(request.customerId);
+      return customer === 'absent'
+        ? PaymentErrors.unknownCustomer(request.customerId)
+        : PaymentErrors.customersUnavailable();
     }
 
     const paymentId = newId('pay');

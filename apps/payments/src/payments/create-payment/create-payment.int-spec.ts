@@ -228,20 +228,52 @@ describe('payments.create with a customer', () => {
     expect(await paymentsOf(merchant)).toBe(1);
   });
 
-  it('waits briefly for a customer whose event is still on its way', async () => {
+  it('asks the customers service about a customer it has not heard of, and records the answer', async () => {
     const merchant = newMerchant();
-    const customer = newId('cust');
-    setTimeout(() => {
-      void service.customers.record({
-        customerId: customer,
-        merchantId: merchant,
-        deleted: false,
-        sequence: 1,
-      });
-    }, 100);
-    expect(succeededBody(await create(merchant, createPayload({ customer }))).customer).toBe(
-      customer,
+    const [fresh, theirs] = [newId('cust'), newId('cust')];
+    service.customersService.known.set(fresh, {
+      customerId: fresh,
+      merchantId: merchant,
+      deleted: false,
+      sequence: 1,
+    });
+    service.customersService.known.set(theirs, {
+      customerId: theirs,
+      merchantId: newMerchant(),
+      deleted: false,
+      sequence: 1,
+    });
+    expect(succeededBody(await create(merchant, createPayload({ customer: fresh }))).customer).toBe(
+      fresh,
     );
+    expect(await create(merchant, createPayload({ customer: theirs }))).toMatchObject({
+      status: 400,
+      error: { code: 'resource_missing', param: 'customer' },
+    });
+    // Both answers are recorded: the next payments do not ask again.
+    const asked = service.customersService.asked.length;
+    expect(succeededBody(await create(merchant, createPayload({ customer: fresh }))).customer).toBe(
+      fresh,
+    );
+    expect((await create(merchant, createPayload({ customer: theirs }))).status).toBe(400);
+    expect(service.customersService.asked).toHaveLength(asked);
+  });
+
+  it('answers 503 at once, creating nothing, when the customers service cannot tell', async () => {
+    const merchant = newMerchant();
+    service.customersService.reachable = false;
+    try {
+      const started = Date.now();
+      expect(await create(merchant, createPayload({ customer: newId('cust') }))).toMatchObject({
+        ok: false,
+        status: 503,
+        error: { type: 'api_error', code: 'service_unavailable' },
+      });
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      service.customersService.reachable = true;
+    }
+    expect(await paymentsOf(merchant)).toBe(0);
   });
 });
 

@@ -2,8 +2,14 @@ import { Logger } from '@nestjs/common';
 import { dlqTopicOf, EventTopics, newId } from '@finfusion/contracts';
 import { DeadLetterHeaders, KeyedPublisher } from '@finfusion/kafka';
 import { structured } from '../../logging';
-import { eventually, openTestDatabase, type TestDatabase } from '../../testing/database.fixture';
+import {
+  eventually,
+  openTestDatabase,
+  requestMeta,
+  type TestDatabase,
+} from '../../testing/database.fixture';
 import { brokers, provisionPaymentsTopics, TopicReader } from '../../testing/kafka.fixture';
+import { CustomersStandIn } from '../../testing/payments.fixture';
 import { CustomerDirectory } from './customer-directory';
 import { CustomerEventsConsumer } from './customer-events.consumer';
 
@@ -16,8 +22,8 @@ let dlq: TopicReader;
 const log = structured(new Logger('customer-directory-test'));
 
 beforeAll(async () => {
-  db = await openTestDatabase({ CUSTOMER_LOOKUP_WAIT_MS: '0' });
-  directory = new CustomerDirectory(db.dataSource, db.config);
+  db = await openTestDatabase();
+  directory = new CustomerDirectory(db.dataSource, new CustomersStandIn());
   await provisionPaymentsTopics();
   dlq = await TopicReader.open(dlqTopicOf(EventTopics.customers));
   publisher = new KeyedPublisher({ brokers, clientId: 'customers-test' }, log);
@@ -67,10 +73,11 @@ const customerEvent = (
   }),
 });
 
+const standing = (merchantId: string, customerId: string) =>
+  directory.standingOf(merchantId, customerId, requestMeta(merchantId));
+
 const live = (merchantId: string, customerId: string) =>
-  eventually(async () =>
-    (await directory.isLiveCustomerOf(merchantId, customerId)) ? true : undefined,
-  );
+  eventually(async () => ((await standing(merchantId, customerId)) === 'live' ? true : undefined));
 
 const known = async (customerId: string) => {
   const rows = await db.dataSource.query<{ deleted: boolean; sequence: number }[]>(
@@ -88,13 +95,13 @@ describe('the customer directory fed by customers.customer.events', () => {
       customerEvent('customer.created', merchant, customer, 1),
     ]);
     await live(merchant, customer);
-    expect(await directory.isLiveCustomerOf(newId('mer'), customer)).toBe(false);
+    expect(await standing(newId('mer'), customer)).toBe('absent');
 
     await publisher.publish(EventTopics.customers, [
       customerEvent('customer.deleted', merchant, customer, 2),
     ]);
     await eventually(async () => ((await known(customer))?.deleted === true ? true : undefined));
-    expect(await directory.isLiveCustomerOf(merchant, customer)).toBe(false);
+    expect(await standing(merchant, customer)).toBe('absent');
   });
 
   it('ignores a redelivered or older event', async () => {

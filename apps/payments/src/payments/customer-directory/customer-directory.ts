@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { PaymentsConfig } from '../../config';
+import type { RequestMeta } from '@finfusion/contracts';
 import { tableOf } from '../../tables';
+import { CustomerLookup, CustomersUnavailable } from './customer-lookup';
 
 /** What one customer event tells this service: whose customer it is, and whether it is live. */
 export interface CustomerFact {
@@ -13,7 +13,8 @@ export interface CustomerFact {
   sequence: number;
 }
 
-const LOOKUP_INTERVAL_MS = 100;
+/** `unavailable`: neither the directory nor the customers service could tell, just now. */
+export type DirectoryAnswer = 'live' | 'absent' | 'unavailable';
 
 /**
  * The customers of each merchant, as far as customers.customer.events has told this service.
@@ -21,14 +22,10 @@ const LOOKUP_INTERVAL_MS = 100;
  */
 @Injectable()
 export class CustomerDirectory {
-  private readonly waitMs: number;
-
   constructor(
     private readonly dataSource: DataSource,
-    config: PaymentsConfig,
-  ) {
-    this.waitMs = config.CUSTOMER_LOOKUP_WAIT_MS;
-  }
+    private readonly lookup: CustomerLookup,
+  ) {}
 
   /** Idempotent: a redelivered or out-of-date fact changes nothing. */
   async record(fact: CustomerFact): Promise<void> {
@@ -71,21 +68,30 @@ export class CustomerDirectory {
   }
 
   /**
-   * Whether the customer is a live customer of the merchant. A customer this service has not heard
-   * of may have been created a moment ago, its event still on its way: such a lookup waits up to
-   * CUSTOMER_LOOKUP_WAIT_MS for it. A known answer (another merchant's, deleted) is immediate.
+   * Whether the customer is a live customer of the merchant. The directory answers what it has
+   * heard of at once; an id it has not (created a moment ago, its event still on its way, or no
+   * customer at all) is asked of the customers service, whose answer is recorded.
    */
-  async isLiveCustomerOf(merchantId: string, customerId: string): Promise<boolean> {
-    const deadline = Date.now() + this.waitMs;
-    for (;;) {
-      const [row] = await this.dataSource.query<{ merchant_id: string; deleted: boolean }[]>(
-        `SELECT merchant_id, deleted FROM ${tableOf(this.dataSource, 'known_customers')}
-          WHERE customer_id = $1`,
-        [customerId],
-      );
-      if (row) return row.merchant_id === merchantId && !row.deleted;
-      if (Date.now() >= deadline) return false;
-      await sleep(LOOKUP_INTERVAL_MS);
+  async standingOf(
+    merchantId: string,
+    customerId: string,
+    meta: RequestMeta,
+  ): Promise<DirectoryAnswer> {
+    const [row] = await this.dataSource.query<{ merchant_id: string; deleted: boolean }[]>(
+      `SELECT merchant_id, deleted FROM ${tableOf(this.dataSource, 'known_customers')}
+        WHERE customer_id = $1`,
+      [customerId],
+    );
+    if (row) return row.merchant_id === merchantId && !row.deleted ? 'live' : 'absent';
+    let fact: CustomerFact | null;
+    try {
+      fact = await this.lookup.lookup(customerId, meta);
+    } catch (error) {
+      if (error instanceof CustomersUnavailable) return 'unavailable';
+      throw error;
     }
+    if (fact === null) return 'absent';
+    await this.record(fact);
+    return fact.merchantId === merchantId && !fact.deleted ? 'live' : 'absent';
   }
 }
