@@ -17,6 +17,7 @@ import { IdempotencyStore } from './idempotency/idempotency.store';
 import { IdempotencySweeper } from './idempotency/idempotency.sweeper';
 import { MerchantDirectory } from './merchants/merchant-directory';
 import { PaymentsModule } from './payments/payments.module';
+import { AuthAttemptLimiter } from './rate-limit/auth-attempt-limiter';
 import { GatewayValidationPipe } from './validation/gateway-validation.pipe';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -72,6 +73,7 @@ export class AppModule {
               staleAfterMs: config.REQUEST_TIMEOUT_MS + STALE_MARGIN_MS,
             }),
         },
+        AuthAttemptLimiter,
         ApiKeyAuthenticator,
         ServiceClient,
         RouteTable,

@@ -11,8 +11,28 @@ describe('GatewayConfig', () => {
       RATE_LIMIT_REQUESTS: 100,
       RATE_LIMIT_WINDOW_MS: 1000,
       IDEMPOTENCY_TTL_HOURS: 24,
+      AUTH_FAILURE_LIMIT: 30,
+      AUTH_FAILURE_WINDOW_MS: 10_000,
+      AUTH_LOOKUPS_PER_SECOND: 200,
+      TRUSTED_PROXIES: [],
     });
   });
+
+  it('reads trusted proxies as a list of addresses and CIDR ranges', () => {
+    const config = loadConfig(GatewayConfig, {
+      TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.7,fd00::/8 , ::1',
+    });
+    expect(config.TRUSTED_PROXIES).toEqual(['10.0.0.0/8', '192.168.1.7', 'fd00::/8', '::1']);
+  });
+
+  it.each(['10.0.0.0/33', 'proxy.internal', '10.0.0.1/8/8', '::1/129', '10.0.0/8'])(
+    'refuses %p as a trusted proxy',
+    (proxy) => {
+      expect(() => loadConfig(GatewayConfig, { TRUSTED_PROXIES: proxy })).toThrow(
+        /TRUSTED_PROXIES/,
+      );
+    },
+  );
 
   it('reads numbers from the environment', () => {
     const config = loadConfig(GatewayConfig, {

@@ -1,6 +1,8 @@
-import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { isIP } from 'node:net';
+import { IsInt, IsString, Max, Min, MinLength, ValidateBy } from 'class-validator';
 import {
   DEVELOPMENT_CARD_TRANSIT_KEY,
+  ListFromEnv,
   NotDefaultInProduction,
   ServiceConfig,
 } from '@finfusion/config';
@@ -25,7 +27,7 @@ export class GatewayConfig extends ServiceConfig {
   @Max(10 * 1024 * 1024)
   BODY_LIMIT_BYTES: number = 65_536;
 
-  /** Requests allowed per API key (or per client IP before authentication) in each window. */
+  /** Requests allowed per merchant (all its keys together) in each window. */
   @IsInt()
   @Min(1)
   RATE_LIMIT_REQUESTS: number = 100;
@@ -34,6 +36,30 @@ export class GatewayConfig extends ServiceConfig {
   @Min(100)
   @Max(3_600_000)
   RATE_LIMIT_WINDOW_MS: number = 1000;
+
+  /** Failed authentications (missing, malformed, unknown or revoked keys) per client address… */
+  @IsInt()
+  @Min(1)
+  AUTH_FAILURE_LIMIT: number = 30;
+
+  /** … in this window. */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  AUTH_FAILURE_WINDOW_MS: number = 10_000;
+
+  /** Database lookups of keys not known to be good, all clients together, per second. */
+  @IsInt()
+  @Min(1)
+  AUTH_LOOKUPS_PER_SECOND: number = 200;
+
+  /**
+   * Addresses or CIDR ranges of the proxies in front of the gateway: X-Forwarded-For names the
+   * client only when the connection comes from one of them. Empty: the peer is the client.
+   */
+  @ListFromEnv()
+  @IsAddressOrRange({ each: true })
+  TRUSTED_PROXIES: string[] = [];
 
   /** How long a POST's first response is kept for replay under its Idempotency-Key. */
   @IsInt()
@@ -51,4 +77,28 @@ export class GatewayConfig extends ServiceConfig {
   @MinLength(32)
   @NotDefaultInProduction(DEVELOPMENT_CARD_TRANSIT_KEY)
   CARD_TRANSIT_KEY: string = DEVELOPMENT_CARD_TRANSIT_KEY;
+}
+
+/** An IPv4 or IPv6 address, optionally with a /prefix length (`10.0.0.0/8`, `fd00::/8`). */
+export function isAddressOrRange(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const [address = '', prefix, ...rest] = value.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (version === 4 ? 32 : 128);
+}
+
+function IsAddressOrRange(options: { each: boolean }): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isAddressOrRange',
+      validator: {
+        validate: isAddressOrRange,
+        defaultMessage: () => 'must be a comma-separated list of IP addresses or CIDR ranges',
+      },
+    },
+    options,
+  );
 }

@@ -24,6 +24,8 @@ async function main(): Promise<void> {
       genReqId: () => newId(IdPrefixes.request),
       requestIdHeader: false,
       maxParamLength: MAX_PARAM_LENGTH,
+      // X-Forwarded-For names the client only behind a listed proxy; else the peer is the client.
+      trustProxy: config.TRUSTED_PROXIES.length > 0 ? config.TRUSTED_PROXIES : false,
       frameworkErrors: answerFrameworkError,
     }),
     configure: (app) => {

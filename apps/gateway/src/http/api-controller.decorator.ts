@@ -7,13 +7,14 @@ import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 export const BEARER_SCHEME = 'api_key';
 
 /**
- * A controller of the public API under /v2: rate limited (first, so bad keys are limited too),
- * authenticated, and documented with the errors every such route can answer.
+ * A controller of the public API under /v2: authenticated (failed attempts limited per client
+ * address and overall), rate limited per merchant, and documented with the errors every such
+ * route can answer.
  */
 export const ApiController = (path: string, tag: string): ClassDecorator =>
   applyDecorators(
     Controller(`v2/${path}`),
-    UseGuards(RateLimitGuard, ApiKeyGuard),
+    UseGuards(ApiKeyGuard, RateLimitGuard),
     ApiTags(tag),
     ApiBearerAuth(BEARER_SCHEME),
     ApiErrors(401, 429, 500, 502, 503, 504),

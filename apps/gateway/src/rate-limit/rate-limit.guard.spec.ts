@@ -1,34 +1,26 @@
-import { generateApiKey, hashApiKey } from '../auth/api-key';
+import type { FastifyRequest } from 'fastify';
+import { requestStateOf } from '../http/request-state';
 import { rateLimitTracker } from './rate-limit.guard';
 
+const requestFrom = (ip: string, merchantId?: string): FastifyRequest => {
+  const request = { headers: {}, id: 'req_1', ip } as unknown as FastifyRequest;
+  if (merchantId !== undefined) requestStateOf(request).merchantId = merchantId;
+  return request;
+};
+
 describe('rateLimitTracker', () => {
-  it('counts a request against the digest of its API key, never the key itself', () => {
-    const key = generateApiKey();
-    const tracker = rateLimitTracker({
-      headers: { authorization: `Bearer ${key}` },
-      ip: '10.0.0.1',
-    });
-    expect(tracker).toBe(`key:${hashApiKey(key)}`);
-    expect(tracker).not.toContain(key);
+  it('counts an authenticated request against its merchant, whatever key or address it uses', () => {
+    expect(rateLimitTracker(requestFrom('10.0.0.1', 'mer_1'))).toBe('merchant:mer_1');
+    expect(rateLimitTracker(requestFrom('10.0.0.2', 'mer_1'))).toBe('merchant:mer_1');
   });
 
-  it('counts two keys from one address separately', () => {
-    const ip = '10.0.0.1';
-    const first = rateLimitTracker({
-      headers: { authorization: `Bearer ${generateApiKey()}` },
-      ip,
-    });
-    const second = rateLimitTracker({
-      headers: { authorization: `Bearer ${generateApiKey()}` },
-      ip,
-    });
-    expect(first).not.toBe(second);
-  });
-
-  it('counts a request without a well-formed key against its address', () => {
-    expect(rateLimitTracker({ headers: {}, ip: '10.0.0.2' })).toBe('ip:10.0.0.2');
-    expect(rateLimitTracker({ headers: { authorization: 'Bearer nope' }, ip: '10.0.0.2' })).toBe(
-      'ip:10.0.0.2',
+  it('counts two merchants separately', () => {
+    expect(rateLimitTracker(requestFrom('10.0.0.1', 'mer_1'))).not.toBe(
+      rateLimitTracker(requestFrom('10.0.0.1', 'mer_2')),
     );
+  });
+
+  it('falls back to the client address for a request without a merchant', () => {
+    expect(rateLimitTracker(requestFrom('10.0.0.2'))).toBe('ip:10.0.0.2');
   });
 });

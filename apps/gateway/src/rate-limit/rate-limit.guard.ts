@@ -1,27 +1,27 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
-import { credentialsOf, hashApiKey } from '../auth/api-key';
 import { ApiError } from '../errors/api-error';
+import { requestStateOf } from '../http/request-state';
 
 /**
- * Who a request counts against: the API key it presents (by digest, so no secret sits in
- * memory), else the client's address. It runs before authentication, so a flood of bad keys is
- * limited too.
+ * Who a request counts against: its merchant, all of the merchant's keys together. The guard runs
+ * after authentication; requests that do not authenticate have budgets of their own
+ * (AuthAttemptLimiter), checked before any lookup.
  */
-export function rateLimitTracker(request: Pick<FastifyRequest, 'headers' | 'ip'>): string {
-  const credentials = credentialsOf(request.headers.authorization);
-  return credentials.kind === 'api_key' ? `key:${hashApiKey(credentials.key)}` : `ip:${request.ip}`;
+export function rateLimitTracker(request: FastifyRequest): string {
+  const { merchantId } = requestStateOf(request);
+  return merchantId === undefined ? `ip:${request.ip}` : `merchant:${merchantId}`;
 }
 
-/** @nestjs/throttler, one budget per key across all routes, answered in the API's error shape. */
+/** @nestjs/throttler, one budget per merchant across all routes, answered in the API's error shape. */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
   protected override getTracker(request: Record<string, unknown>): Promise<string> {
     return Promise.resolve(rateLimitTracker(request as unknown as FastifyRequest));
   }
 
-  // The library keys by class and handler: one budget per route. The budget is per key.
+  // The library keys by class and handler: one budget per route. The budget is per merchant.
   protected override generateKey(
     _context: ExecutionContext,
     tracker: string,
