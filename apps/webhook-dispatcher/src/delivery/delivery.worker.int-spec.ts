@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Webhook } from 'standardwebhooks';
 import type { PublicEventType, WebhookEndpointWithSecret } from '@finfusion/contracts';
 import { ENDPOINT_DISABLED_ERROR } from '../deliveries/delivery.repository';
@@ -323,21 +324,38 @@ describe('DeliveryWorker', () => {
   it('refuses at delivery an endpoint whose host now resolves inside, without retrying', async () => {
     const dns: Record<string, string> = { 'rebind.example.com': '93.184.216.34' };
     const made = dispatcher({ WEBHOOK_ALLOW_LOOPBACK: 'false' }, fakeResolver(dns));
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    cleanups.push(() => {
+      warn.mockRestore();
+      return Promise.resolve();
+    });
     const merchantId = newMerchantId();
-    await endpointFor(made, merchantId, 'http://rebind.example.com/hooks');
+    const endpoint = await endpointFor(made, merchantId, 'http://rebind.example.com/hooks');
     dns['rebind.example.com'] = '10.0.0.1';
     made.worker.start();
 
     const { event } = await publish(made, merchantId);
     const delivery = await waitFor(finished(event.id), 10_000, 'the delivery');
 
+    // What the merchant can read (the delivery and its attempts) names no internal address.
     expect(delivery).toMatchObject({
       status: 'failed',
       attempts: 1,
       last_http_status: null,
-      last_error:
-        'rebind.example.com resolves to 10.0.0.1, a private address, which is not allowed',
+      last_error: 'rebind.example.com resolves to a private address, which is not allowed',
     });
+    const listed = bodyOf(
+      await made.listDeliveries.handle(
+        requestOf(merchantId, { endpoint_id: endpoint.id, limit: 10 }),
+      ),
+    );
+    expect(JSON.stringify(listed)).toContain('resolves to a private address');
+    expect(JSON.stringify(listed)).not.toContain('10.0.0.1');
+    // The log says which address it was.
+    expect(warn).toHaveBeenCalledWith(
+      expect.objectContaining({ delivery_id: delivery.id, refused_address: '10.0.0.1' }),
+      'webhook attempt failed',
+    );
   });
 
   it('loses no delivery when a worker dies mid-flight: another resumes it once the lease runs out', async () => {

@@ -246,6 +246,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         http_status: httpStatus,
         duration_ms: result.durationMs,
         ...(error !== null && { error }),
+        // The merchant sees only the kind of address it was refused for; operators see which.
+        ...(result.kind === 'refused' && { refused_address: result.address }),
       };
       if (!recorded)
         this.logger.warn(logged, 'attempt not recorded: the lease had passed to another worker');

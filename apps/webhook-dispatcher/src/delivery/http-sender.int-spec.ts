@@ -53,7 +53,8 @@ describe('HttpSender and the SSRF guard', () => {
     const result = await sender.send(webhook('http://hooks.example.com/hooks'));
     expect(result).toMatchObject({
       kind: 'refused',
-      error: 'hooks.example.com resolves to 10.20.30.40, a private address, which is not allowed',
+      error: 'hooks.example.com resolves to a private address, which is not allowed',
+      address: '10.20.30.40',
     });
     expect(traces.length).toBeGreaterThan(0);
     expect(traces.every((trace) => trace.attempts.length === 0 && !trace.connected)).toBe(true);

@@ -22,8 +22,11 @@ export type SendResult =
   | { kind: 'timeout'; error: string; durationMs: number }
   /** DNS, connection or TLS failure. */
   | { kind: 'network'; error: string; durationMs: number }
-  /** Not sent: the URL or the address it resolved to is not allowed. */
-  | { kind: 'refused'; error: string; durationMs: number }
+  /**
+   * Not sent: the URL or the address it resolved to is not allowed. `error` never names a
+   * resolved address; `address` does, for the logs only.
+   */
+  | { kind: 'refused'; error: string; address?: string; durationMs: number }
   /** The caller gave up (the worker is stopping); the outcome is unknown. */
   | { kind: 'aborted'; error: string; durationMs: number };
 
@@ -119,6 +122,7 @@ export class HttpSender {
           finish({
             kind: 'refused',
             error: new AddressNotAllowedError(url.hostname, address, verdict.range).message,
+            address,
             durationMs: elapsed(),
           });
           request.destroy();
@@ -165,7 +169,7 @@ export class HttpSender {
 
 function resultOfError(error: NodeJS.ErrnoException, durationMs: number): SendResult {
   if (error instanceof AddressNotAllowedError) {
-    return { kind: 'refused', error: error.message, durationMs };
+    return { kind: 'refused', error: error.message, address: error.address, durationMs };
   }
   const code =
     error.code === undefined || error.message.includes(error.code) ? '' : ` (${error.code})`;

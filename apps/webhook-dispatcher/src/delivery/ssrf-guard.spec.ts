@@ -126,13 +126,13 @@ describe('checkHost', () => {
     });
   });
 
-  it('refuses a host resolving to a private address, naming it', async () => {
+  it('refuses a host resolving to a private address, naming the address for the logs only', async () => {
     await expect(checkHost('internal.example.com', strict, resolve)).resolves.toEqual({
       ok: false,
       reason: 'not_allowed',
       address: '10.0.0.5',
       range: 'private',
-      message: 'internal.example.com resolves to 10.0.0.5, a private address, which is not allowed',
+      message: 'internal.example.com resolves to a private address, which is not allowed',
     });
   });
 

@@ -15,7 +15,11 @@ export type AddressVerdict = { allowed: true } | { allowed: false; range: string
 /** Resolves a host name to every address it has, as `dns.lookup` with `all: true` does. */
 export type HostResolver = (hostname: string) => Promise<LookupAddress[]>;
 
-/** A refusal by the guard; `code` lets callers tell it from a network error. */
+/**
+ * A refusal by the guard; `code` lets callers tell it from a network error. The message is for
+ * the merchant and names the kind of address, never the address a name resolved to (that would
+ * map the network behind the dispatcher); `address` is for the logs.
+ */
 export class AddressNotAllowedError extends Error {
   override readonly name = 'AddressNotAllowedError';
   readonly code = 'ERR_ADDRESS_NOT_ALLOWED';
@@ -28,7 +32,7 @@ export class AddressNotAllowedError extends Error {
     super(
       hostname === address
         ? `${address} is ${describeRange(range)}, which is not allowed`
-        : `${hostname} resolves to ${address}, ${describeRange(range)}, which is not allowed`,
+        : `${hostname} resolves to ${describeRange(range)}, which is not allowed`,
     );
   }
 }

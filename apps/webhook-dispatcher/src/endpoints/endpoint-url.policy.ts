@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { checkHost, type AddressPolicy, type HostResolver } from '../delivery/ssrf-guard';
 import { WebhookErrorCodes } from '../webhooks.errors';
 import { checkUrlSyntax, type Checked } from './domain/endpoint-input';
@@ -11,6 +12,8 @@ export interface UrlPolicyOptions extends AddressPolicy {
  * resolves to now. Delivery checks again on the address it connects to (DNS can change).
  */
 export class EndpointUrlPolicy {
+  private readonly logger = new Logger('EndpointUrlPolicy');
+
   constructor(
     private readonly options: UrlPolicyOptions,
     private readonly resolve: HostResolver,
@@ -21,6 +24,13 @@ export class EndpointUrlPolicy {
     if (!syntax.ok) return syntax;
     const host = await checkHost(syntax.value.hostname, this.options, this.resolve);
     if (host.ok) return { ok: true, value: value as string };
+    if (host.reason === 'not_allowed') {
+      // The reply names the kind of address only; which address it was stays in the logs.
+      this.logger.warn(
+        { host: syntax.value.hostname, address: host.address, range: host.range },
+        'endpoint url refused by the SSRF guard',
+      );
+    }
     return {
       ok: false,
       param: 'url',
