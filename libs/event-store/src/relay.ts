@@ -1,11 +1,17 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { Gauge } from 'prom-client';
 import type { EventStore, StoredEvent } from './event-store';
-import { LogSubscription, type SubscriptionLogger } from './subscription';
+import { LogSubscription, PartialBatchError, type SubscriptionLogger } from './subscription';
 import type { NotificationSource } from './notifications';
 
 /** Where a relay sends its records; a Kafka producer in the apps. */
 export interface RecordPublisher<R> {
-  /** Resolves once the broker has acknowledged every record; rejects otherwise. */
+  /**
+   * Resolves once the broker has acknowledged every record, in order; rejects otherwise. A
+   * rejection may say how far it got: `published`, the number of leading records acknowledged,
+   * and `recordTooLarge: true` when the next record is one the broker refuses for its size (a
+   * retry cannot help until the broker's limit is raised).
+   */
   publish(topic: string, records: R[]): Promise<void>;
   connect?(): Promise<void>;
   disconnect?(): Promise<void>;
@@ -25,14 +31,30 @@ export interface RelayOptions<R> {
   /** The safety poll; commits wake the relay at once (see LogSubscription). */
   pollIntervalMs?: number;
   retryDelayMs?: number;
+  /** The longest back-off between failed batches (a record the broker refuses, an outage). */
+  maxRetryDelayMs?: number;
   notifications?: NotificationSource | false;
 }
+
+const stuckGauge = new Gauge({
+  name: 'event_relay_stuck',
+  help:
+    'A relay cannot publish its next event because the broker refuses the record for its size ' +
+    '(1): nothing after it is published until the topic accepts it.',
+  labelNames: ['relay'],
+});
 
 /**
  * Publishes an event log to a topic, at least once, in log order (so in stream order per key).
  * It reads only committed events (the log is the outbox); the checkpoint advances in the
  * transaction that follows a successful send, so a crash in between republishes that batch with
  * the same event ids rather than losing it. Lag: the `event_subscription_lag_events` gauge.
+ *
+ * A failed publish is retried with a growing back-off (up to `maxRetryDelayMs`), never skipped:
+ * skipping would break the order of that aggregate's events. A record the broker refuses for its
+ * size stops the relay at that record (the ones before it are checkpointed); it is logged as an
+ * error on every retry and raises `event_relay_stuck` until the topic's `max.message.bytes` is
+ * raised.
  */
 export class EventRelay<R> {
   private readonly subscription: LogSubscription;
@@ -47,6 +69,7 @@ export class EventRelay<R> {
       batchSize: relay.batchSize,
       pollIntervalMs: relay.pollIntervalMs,
       retryDelayMs: relay.retryDelayMs,
+      maxRetryDelayMs: relay.maxRetryDelayMs,
       notifications: relay.notifications,
       handle: (events, manager) => this.publish(events, manager),
     });
@@ -83,7 +106,12 @@ export class EventRelay<R> {
 
   private async publish(events: StoredEvent[], manager: EntityManager): Promise<void> {
     const records = await this.relay.toRecords(events, manager);
-    await this.relay.publisher.publish(this.relay.topic, records);
+    try {
+      await this.relay.publisher.publish(this.relay.topic, records);
+    } catch (error) {
+      throw this.failed(error, events, records.length);
+    }
+    stuckGauge.set({ relay: this.relay.name }, 0);
     this.relay.logger.debug(
       {
         subscription: this.relay.name,
@@ -92,5 +120,32 @@ export class EventRelay<R> {
       },
       'events published',
     );
+  }
+
+  /** What the subscription should see of a failed publish. */
+  private failed(error: unknown, events: StoredEvent[], records: number): unknown {
+    const { published, recordTooLarge } = (error ?? {}) as {
+      published?: unknown;
+      recordTooLarge?: unknown;
+    };
+    // Progress maps onto events only while there is one record per event.
+    const handled = typeof published === 'number' && records === events.length ? published : 0;
+    if (recordTooLarge === true) {
+      const blocked = events[handled];
+      stuckGauge.set({ relay: this.relay.name }, 1);
+      this.relay.logger.error(
+        {
+          subscription: this.relay.name,
+          topic: this.relay.topic,
+          event_id: blocked?.eventId,
+          stream_id: blocked?.streamId,
+          global_position: blocked?.globalPosition,
+          err: { message: error instanceof Error ? error.message : String(error) },
+        },
+        'relay stuck: the broker refuses an event as too large; nothing after it is published ' +
+          "until the topic's max.message.bytes is raised",
+      );
+    }
+    return handled > 0 ? new PartialBatchError(handled, error) : error;
   }
 }

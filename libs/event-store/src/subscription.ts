@@ -29,8 +29,12 @@ export interface SubscriptionOptions {
    * at once through LISTEN/NOTIFY, so this only bounds a wake-up that went missing.
    */
   pollIntervalMs?: number;
-  /** Back-off after a failed batch; notifications do not cut it short. */
+  /**
+   * Back-off after a failed batch, doubling after each failure in a row up to
+   * `maxRetryDelayMs`; notifications do not cut it short.
+   */
   retryDelayMs?: number;
+  maxRetryDelayMs?: number;
   /**
    * What wakes the loop after each append to the log (the log's insert trigger notifies
    * `eventsChannel(schema)`). Default: the process's listener on the data source's database;
@@ -54,6 +58,38 @@ export interface SubscriptionOptions {
    * appends of a busy process share passes instead of each costing one.
    */
   coalesceMs?: number;
+  /**
+   * Held back by an older open transaction for longer than this, the subscription logs a warning
+   * naming that transaction (pid, age) when it may see it in pg_stat_activity, and again every
+   * `heldBackWarnEveryMs` while it lasts.
+   */
+  heldBackWarnMs?: number;
+  heldBackWarnEveryMs?: number;
+}
+
+/**
+ * Thrown by a handler that handled only the first `handled` events of its batch before failing:
+ * the checkpoint moves past those, then the failure is retried as any other.
+ */
+export class PartialBatchError extends Error {
+  override readonly name = 'PartialBatchError';
+
+  constructor(
+    readonly handled: number,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
+/** The oldest transaction that holds an xid, as pg_stat_activity shows it (null fields: no rights). */
+export interface BlockingTransaction {
+  pid: number;
+  database: string | null;
+  user: string | null;
+  application: string | null;
+  state: string | null;
+  ageSeconds: number | null;
 }
 
 const lagGauge = new Gauge({
@@ -68,6 +104,20 @@ const positionGauge = new Gauge({
   labelNames: ['subscription'],
 });
 
+const heldBackGauge = new Gauge({
+  name: 'event_subscription_held_back_seconds',
+  help:
+    'How long committed events have been unreadable to a log subscription because an older ' +
+    'transaction is still open (0: not held back).',
+  labelNames: ['subscription'],
+});
+
+const failuresGauge = new Gauge({
+  name: 'event_subscription_consecutive_failures',
+  help: 'Failed passes in a row of a log subscription (0: the last pass succeeded).',
+  labelNames: ['subscription'],
+});
+
 const LAG_CHECK_INTERVAL_MS = 5000;
 
 /** What one pass over the log found. */
@@ -77,6 +127,8 @@ interface Pass {
   handled: number;
   /** Committed events remain that an older running transaction keeps unreadable for now. */
   heldBack: boolean;
+  /** The handler failed after handling a prefix of the batch (which is checkpointed). */
+  failure?: PartialBatchError;
 }
 
 interface Sleeper {
@@ -108,6 +160,9 @@ export class LogSubscription {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly retryDelayMs: number;
+  private readonly maxRetryDelayMs: number;
+  private readonly heldBackWarnMs: number;
+  private readonly heldBackWarnEveryMs: number;
   private readonly heldBackDelayMs: number;
   private readonly heldBackMaxDelayMs: number;
   private readonly busyPollMs: number;
@@ -119,6 +174,9 @@ export class LogSubscription {
     this.batchSize = options.batchSize ?? 200;
     this.pollIntervalMs = options.pollIntervalMs ?? 5000;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
+    this.maxRetryDelayMs = Math.max(options.maxRetryDelayMs ?? 30_000, this.retryDelayMs);
+    this.heldBackWarnMs = options.heldBackWarnMs ?? 5000;
+    this.heldBackWarnEveryMs = options.heldBackWarnEveryMs ?? 30_000;
     this.heldBackDelayMs = options.heldBackDelayMs ?? 2;
     this.heldBackMaxDelayMs = options.heldBackMaxDelayMs ?? 250;
     this.busyPollMs = options.busyPollMs ?? 50;
@@ -180,8 +238,17 @@ export class LogSubscription {
         events.length < this.batchSize &&
         (await store.heldBackAfter(manager, last ? checkpointOf(last) : checkpoint));
       if (!last) return { locked: true, handled: 0, heldBack };
-      await handle(events, manager);
-      const next = checkpointOf(last);
+      let handled = events;
+      let failure: PartialBatchError | undefined;
+      try {
+        await handle(events, manager);
+      } catch (error) {
+        if (!(error instanceof PartialBatchError) || error.handled <= 0) throw error;
+        handled = events.slice(0, Math.min(error.handled, events.length));
+        failure = error;
+      }
+      const lastHandled = handled.at(-1) ?? last;
+      const next = checkpointOf(lastHandled);
       await manager.query(
         `INSERT INTO "${store.schema}".checkpoints (subscription_id, transaction_id, global_position, updated_at)
          VALUES ($1, $2::xid8, $3, now())
@@ -190,7 +257,7 @@ export class LogSubscription {
         [name, next.transactionId, next.globalPosition],
       );
       positionGauge.set({ subscription: name }, Number(next.globalPosition));
-      return { locked: true, handled: events.length, heldBack };
+      return { locked: true, handled: handled.length, heldBack, failure };
     });
   }
 
@@ -215,6 +282,9 @@ export class LogSubscription {
     try {
       let heldBackDelay = 0;
       let lagCheckedAt = 0;
+      let failures = 0;
+      let heldBackSince: number | undefined;
+      let heldBackWarnedAt: number | undefined;
       while (this.running) {
         this.woken = false;
         let delay: number;
@@ -222,6 +292,25 @@ export class LogSubscription {
         let coalesce = false;
         try {
           const pass = await this.pass();
+          if (pass.failure !== undefined) throw pass.failure;
+          if (failures > 0) failuresGauge.set({ subscription: name }, 0);
+          failures = 0;
+          if (pass.heldBack) {
+            const now = Date.now();
+            heldBackSince ??= now;
+            heldBackGauge.set({ subscription: name }, (now - heldBackSince) / 1000);
+            if (
+              now - heldBackSince >= this.heldBackWarnMs &&
+              (heldBackWarnedAt === undefined || now - heldBackWarnedAt >= this.heldBackWarnEveryMs)
+            ) {
+              heldBackWarnedAt = now;
+              await this.warnHeldBack(now - heldBackSince);
+            }
+          } else if (heldBackSince !== undefined) {
+            heldBackSince = undefined;
+            heldBackWarnedAt = undefined;
+            heldBackGauge.set({ subscription: name }, 0);
+          }
           const caughtUp = pass.locked && pass.handled < this.batchSize && !pass.heldBack;
           if (pass.handled > 0 && this.idle !== 'awake') await this.markSleeping(false);
           if (pass.handled === this.batchSize) {
@@ -258,11 +347,13 @@ export class LogSubscription {
             lagGauge.set({ subscription: name }, await this.lag());
           }
         } catch (error) {
+          failures++;
+          failuresGauge.set({ subscription: name }, failures);
+          delay = Math.min(this.retryDelayMs * 2 ** (failures - 1), this.maxRetryDelayMs);
           logger.error(
-            { subscription: name, err: describeError(error) },
+            { subscription: name, failures, retry_in_ms: delay, err: describeError(error) },
             'log subscription failed; retrying',
           );
-          delay = this.retryDelayMs;
           wakeable = false;
         }
         if (coalesce && delay > 0) {
@@ -276,6 +367,63 @@ export class LogSubscription {
       stopWatching();
       await stopListening();
     }
+  }
+
+  /** The oldest open transaction holding an xid: what keeps committed events unreadable. */
+  async blockingTransaction(): Promise<BlockingTransaction | undefined> {
+    const [row] = await this.options.dataSource.query<
+      {
+        pid: number;
+        datname: string | null;
+        usename: string | null;
+        application_name: string | null;
+        state: string | null;
+        age_seconds: number | null;
+      }[]
+    >(
+      `SELECT pid, datname, usename, application_name, state,
+              extract(epoch FROM now() - xact_start)::float8 AS age_seconds
+         FROM pg_stat_activity
+        WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()
+        ORDER BY age(backend_xid) DESC
+        LIMIT 1`,
+    );
+    return row
+      ? {
+          pid: row.pid,
+          database: row.datname,
+          user: row.usename,
+          application: row.application_name,
+          state: row.state,
+          ageSeconds: row.age_seconds,
+        }
+      : undefined;
+  }
+
+  private async warnHeldBack(heldBackMs: number): Promise<void> {
+    const { name, logger } = this.options;
+    let blocker: BlockingTransaction | undefined;
+    try {
+      blocker = await this.blockingTransaction();
+    } catch {
+      // Seeing other sessions is a nicety; the warning goes out without it.
+    }
+    (logger.warn ?? logger.error).call(
+      logger,
+      {
+        subscription: name,
+        held_back_ms: heldBackMs,
+        ...(blocker && {
+          blocking_pid: blocker.pid,
+          blocking_age_s: blocker.ageSeconds,
+          blocking_state: blocker.state,
+          blocking_database: blocker.database,
+          blocking_application: blocker.application,
+        }),
+      },
+      'log subscription held back by an open transaction: committed events after it wait until ' +
+        'it ends (pg_terminate_backend(blocking_pid) ends it)',
+    );
   }
 
   /**
