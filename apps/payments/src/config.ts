@@ -79,6 +79,21 @@ export class PaymentsConfig extends ServiceConfig {
   @MinLength(1)
   CUSTOMER_EVENTS_GROUP_ID: string = 'payments-customers';
 
+  /**
+   * A payment still pending this long after its creation (its acquirer call failed, or the
+   * process died during it) is settled by asking the acquirer for the outcome of its reference.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  PAYMENTS_PENDING_RECOVERY_AFTER_MS: number = 60_000;
+
+  /** How often each replica looks for such payments. */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  PAYMENTS_PENDING_RECOVERY_INTERVAL_MS: number = 10_000;
+
   @IsInt()
   @Min(1)
   @Max(200)

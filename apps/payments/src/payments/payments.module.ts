@@ -1,10 +1,12 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { EventStore } from '@finfusion/event-store';
 import { Readiness } from '@finfusion/runtime';
 import { Clock } from '../clock';
 import { PaymentsConfig } from '../config';
 import { structured } from '../logging';
 import { Acquirer } from './acquirer/acquirer';
+import { PostgresAuthorizationLedger } from './acquirer/authorization-ledger';
 import { TestAcquirer } from './acquirer/test-acquirer';
 import { CardFingerprints } from './card-fingerprints';
 import { CardTransit } from './create-payment/card-transit';
@@ -22,6 +24,7 @@ import { DailyReportHandler } from './projections/daily-summary/daily-report.han
 import { DailySummaryProjection } from './projections/daily-summary/daily-summary.projection';
 import { PaymentReadModel } from './projections/payment-read-model/payment-read-model';
 import { PaymentEventsRelay } from './publishing/payment-events.relay';
+import { PendingPaymentRecovery } from './recover-pending/pending-payment.recovery';
 
 /**
  * The payments feature: request handlers, the event-sourced store with its synchronous read model,
@@ -43,7 +46,12 @@ export class PaymentsModule {
         { provide: PaymentsConfig, useValue: config },
         { provide: EventStore, useValue: new EventStore(schema) },
         // The only acquirer so far: DESIGN.md's deterministic test acquirer.
-        { provide: Acquirer, useClass: TestAcquirer },
+        {
+          provide: Acquirer,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) =>
+            new TestAcquirer(new PostgresAuthorizationLedger(dataSource)),
+        },
         Clock,
         CardFingerprints,
         CardTransit,
@@ -71,6 +79,7 @@ export class PaymentsModule {
         },
         PaymentEventsRelay,
         DailySummaryProjection,
+        PendingPaymentRecovery,
       ],
     };
   }

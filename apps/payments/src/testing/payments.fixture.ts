@@ -11,6 +11,7 @@ import {
 import { CardTransit } from '../payments/create-payment/card-transit';
 import { Clock } from '../clock';
 import { type Acquirer } from '../payments/acquirer/acquirer';
+import { PostgresAuthorizationLedger } from '../payments/acquirer/authorization-ledger';
 import { TestAcquirer } from '../payments/acquirer/test-acquirer';
 import { CardFingerprints } from '../payments/card-fingerprints';
 import { CreatePaymentHandler } from '../payments/create-payment/create-payment.handler';
@@ -71,7 +72,7 @@ export function paymentsService(
     payments,
     new IdempotencyKeys(db.dataSource),
     customers,
-    options.acquirer ?? new TestAcquirer(),
+    options.acquirer ?? new TestAcquirer(new PostgresAuthorizationLedger(db.dataSource)),
     new CardFingerprints(db.config),
     options.clock ?? new Clock(),
     new CardTransit(db.config),

@@ -17,10 +17,24 @@ export interface AuthorizationRequest {
   card: CardForAuthorization;
 }
 
+/** The acquirer gave no answer (a timeout, a lost connection): the outcome is not known. */
+export class AcquirerUnavailable extends Error {
+  override readonly name = 'AcquirerUnavailable';
+}
+
 /**
  * The port to whoever authorizes card payments. An abstract class rather than an interface so
  * that Nest can inject it by type; a thrown error means "no answer", and the payment stays pending.
+ * The payment id is the idempotency reference of both calls: the acquirer answers one reference
+ * once, and repeats that answer to every later call.
  */
 export abstract class Acquirer {
   abstract authorize(request: AuthorizationRequest): Promise<AuthorizationResult>;
+
+  /**
+   * The outcome of the authorization with this reference, for a payment whose answer never
+   * arrived. One the acquirer never received is closed as failed, so that a late `authorize` with
+   * the same reference gets that failure too, and never charges the card.
+   */
+  abstract settle(paymentId: string): Promise<AuthorizationResult>;
 }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { AuthorizationResult } from '../domain/payment.decider';
 import type { Failure } from '../domain/payment.events';
-import { Acquirer, type AuthorizationRequest } from './acquirer';
+import { Acquirer, AcquirerUnavailable, type AuthorizationRequest } from './acquirer';
+import { InMemoryAuthorizationLedger, type AuthorizationLedger } from './authorization-ledger';
 
 const declined = (declineCode: NonNullable<Failure['declineCode']>, message: string): Failure => ({
   code: 'card_declined',
@@ -28,16 +29,53 @@ export const TestCardOutcomes: Readonly<Record<string, Failure>> = {
 };
 
 /**
+ * Approved, but the acquirer's first answer is lost on the way back (the call times out and the
+ * payment stays pending). Asked again with the same reference, by a retry or by the recovery of
+ * pending payments, the acquirer gives the approval it recorded: one charge.
+ */
+export const ANSWER_LOST_CARD = '4000000000000309';
+
+/** What `settle` records for a reference the acquirer never received. */
+export const NEVER_RECEIVED: Failure = {
+  code: 'processing_error',
+  message: 'The payment could not be completed. Try again with a new payment.',
+};
+
+/**
  * The built-in acquirer: deterministic, driven by the card number, so every outcome can be
- * produced on purpose. Every valid number not in the table is approved.
+ * produced on purpose. Every valid number not in the table is approved. Like a real acquirer it
+ * keeps one answer per reference (the payment id) in its ledger and repeats it.
  */
 @Injectable()
 export class TestAcquirer extends Acquirer {
-  authorize({ paymentId, card }: AuthorizationRequest): Promise<AuthorizationResult> {
-    const failure = TestCardOutcomes[card.number];
-    if (failure) return Promise.resolve({ approved: false, failure });
-    // A stable reference per payment, as a real acquirer's would be for a retried request.
-    const reference = `auth_test_${createHash('sha256').update(paymentId).digest('hex').slice(0, 24)}`;
-    return Promise.resolve({ approved: true, reference });
+  constructor(private readonly ledger: AuthorizationLedger = new InMemoryAuthorizationLedger()) {
+    super();
   }
+
+  async authorize({ paymentId, card }: AuthorizationRequest): Promise<AuthorizationResult> {
+    const { outcome, first } = await this.ledger.record(
+      paymentId,
+      outcomeFor(card.number, paymentId),
+    );
+    if (first && card.number === ANSWER_LOST_CARD) {
+      throw new AcquirerUnavailable('the acquirer did not answer in time');
+    }
+    return outcome;
+  }
+
+  async settle(paymentId: string): Promise<AuthorizationResult> {
+    const { outcome } = await this.ledger.record(paymentId, {
+      approved: false,
+      failure: NEVER_RECEIVED,
+    });
+    return outcome;
+  }
+}
+
+function outcomeFor(number: string, paymentId: string): AuthorizationResult {
+  const failure = TestCardOutcomes[number];
+  if (failure) return { approved: false, failure };
+  // A stable reference per payment, as a real acquirer's would be for a retried request.
+  const reference = `auth_test_${createHash('sha256').update(paymentId).digest('hex').slice(0, 24)}`;
+  return { approved: true, reference };
 }

@@ -65,6 +65,9 @@ class CountingAcquirer extends Acquirer {
     }
     return new TestAcquirer().authorize(request);
   }
+  settle(paymentId: string): Promise<AuthorizationResult> {
+    return new TestAcquirer().settle(paymentId);
+  }
 }
 
 describe('payments.create', () => {

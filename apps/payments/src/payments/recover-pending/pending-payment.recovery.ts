@@ -1,0 +1,141 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { newId } from '@finfusion/contracts';
+import { ConcurrencyError } from '@finfusion/event-store';
+import { Clock } from '../../clock';
+import { PaymentsConfig } from '../../config';
+import { tableOf } from '../../tables';
+import { Acquirer } from '../acquirer/acquirer';
+import { isPayment } from '../domain/payment';
+import { decide } from '../domain/payment.decider';
+import { PaymentStore } from '../payment.store';
+
+/** Payments looked at per sweep; the next sweep takes the rest. */
+const SWEEP_LIMIT = 100;
+
+export type RecoveryOutcome = 'settled' | 'skipped';
+
+/**
+ * Settles payments left pending: their acquirer call failed (a timeout, a lost answer) or the
+ * process died during it, and no client retried. Driven from the database, so it survives
+ * restarts: every PAYMENTS_PENDING_RECOVERY_INTERVAL_MS each replica looks for payments pending
+ * for longer than PAYMENTS_PENDING_RECOVERY_AFTER_MS and asks the acquirer for the outcome of
+ * each one's reference (its payment id: no second charge), then appends that outcome as a
+ * request would, so the relay publishes it and webhooks go out.
+ *
+ * Replicas claim a payment with a transaction-scoped advisory lock, so one asks the acquirer; a
+ * client retry racing the recovery gets the same answer from the acquirer for the same
+ * reference, and the stream's expected version lets only one of them append it.
+ */
+@Injectable()
+export class PendingPaymentRecovery implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(PendingPaymentRecovery.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly payments: PaymentStore,
+    private readonly acquirer: Acquirer,
+    private readonly clock: Clock,
+    private readonly config: PaymentsConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One pass: settles what it can of the payments pending for too long; returns how many. */
+  async sweep(): Promise<number> {
+    const cutoff = new Date(
+      this.clock.now().getTime() - this.config.PAYMENTS_PENDING_RECOVERY_AFTER_MS,
+    );
+    const candidates = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM ${tableOf(this.dataSource, 'payments')}
+        WHERE status = 'pending' AND created_at < $1
+        ORDER BY created_at LIMIT ${SWEEP_LIMIT}`,
+      [cutoff],
+    );
+    let settled = 0;
+    for (const { id } of candidates) {
+      if (this.stopped) break;
+      try {
+        if ((await this.recover(id)) === 'settled') settled++;
+      } catch (error) {
+        // The acquirer did not answer either: the next sweep asks again.
+        this.logger.warn({ payment_id: id, err: describe(error) }, 'pending payment not settled');
+      }
+    }
+    return settled;
+  }
+
+  /** Settles one payment unless another replica is on it or it is no longer pending. */
+  recover(paymentId: string): Promise<RecoveryOutcome> {
+    return this.dataSource.transaction(async (manager) => {
+      if (!(await claim(manager, paymentId))) return 'skipped';
+      const loaded = await this.payments.load(manager, paymentId);
+      if (!isPayment(loaded.state) || loaded.state.status !== 'pending') return 'skipped';
+      const { merchantId } = loaded.state;
+      const result = await this.acquirer.settle(paymentId);
+      const events = decide(
+        { type: 'RecordAuthorization', data: { paymentId, result, now: this.clock.now() } },
+        loaded.state,
+      );
+      const requestId = newId('req');
+      try {
+        await this.payments.append(manager, paymentId, loaded, events, {
+          merchantId,
+          requestId,
+          correlationId: requestId,
+        });
+      } catch (error) {
+        // A client's retry recorded the (same) outcome first.
+        if (error instanceof ConcurrencyError) return 'skipped';
+        throw error;
+      }
+      this.logger.log(
+        { payment_id: paymentId, status: result.approved ? 'succeeded' : 'failed' },
+        'pending payment settled',
+      );
+      return 'settled';
+    });
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.sweep()
+        .catch((error: unknown) => {
+          this.logger.error({ err: describe(error) }, 'pending payment sweep failed');
+        })
+        .finally(() => {
+          this.schedule();
+        });
+    }, this.config.PAYMENTS_PENDING_RECOVERY_INTERVAL_MS);
+    this.timer.unref();
+  }
+}
+
+/** Held until the transaction ends; a payment another replica holds is left to it. */
+async function claim(manager: EntityManager, paymentId: string): Promise<boolean> {
+  const [row] = await manager.query<{ claimed: boolean }[]>(
+    `SELECT pg_try_advisory_xact_lock(hashtext('payments.pending-recovery'), hashtext($1)) AS claimed`,
+    [paymentId],
+  );
+  return row?.claimed === true;
+}
+
+const describe = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
