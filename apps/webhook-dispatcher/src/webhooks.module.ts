@@ -14,6 +14,8 @@ import { EndpointUrlPolicy } from './endpoints/endpoint-url.policy';
 import { GetEndpointHandler } from './endpoints/get-endpoint/get-endpoint.handler';
 import { ListEndpointsHandler } from './endpoints/list-endpoints/list-endpoints.handler';
 import { RotateSecretHandler } from './endpoints/rotate-secret/rotate-secret.handler';
+import { SecretBox } from './endpoints/secret-box';
+import { SecretResealer } from './endpoints/secret-resealer';
 import { UpdateEndpointHandler } from './endpoints/update-endpoint/update-endpoint.handler';
 import { EventIntakeService, IntakeSource } from './intake/event-intake.service';
 import { EventRecorder } from './intake/event-recorder';
@@ -37,6 +39,7 @@ export class WebhooksModule {
       ],
       providers: [
         { provide: DispatcherConfig, useValue: config },
+        { provide: SecretBox, useValue: SecretBox.fromConfig(config.WEBHOOK_SECRET_KEYS) },
         {
           provide: EndpointUrlPolicy,
           useValue: new EndpointUrlPolicy(
@@ -57,6 +60,7 @@ export class WebhooksModule {
           }),
         },
         EndpointRepository,
+        SecretResealer,
         DeliveryRepository,
         EventRecorder,
         DeliveryWorker,

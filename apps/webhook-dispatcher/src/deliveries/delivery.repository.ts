@@ -12,6 +12,7 @@ import { queryRows, tableOf } from '../database';
 import { failedTooLong, type DeliveryOutcome } from '../delivery/retry-schedule';
 import { EndpointSecretEntity } from '../endpoints/endpoint-secret.entity';
 import { EndpointEntity } from '../endpoints/endpoint.entity';
+import type { StoredSecret } from '../endpoints/secret-box';
 import { ReceivedEventEntity } from '../intake/received-event.entity';
 import { DeliveryAttemptEntity } from './delivery-attempt.entity';
 import { DeliveryEntity } from './delivery.entity';
@@ -31,8 +32,8 @@ export interface DeliveryJob {
   endpoint_status: WebhookEndpointStatus;
   endpoint_deleted: boolean;
   body: string;
-  /** Every secret that signs now, newest first. */
-  secrets: string[];
+  /** Every secret that signs now, newest first, as stored (sealed). */
+  secrets: StoredSecret[];
 }
 
 export interface AttemptRecord {
@@ -125,7 +126,9 @@ export class DeliveryRepository {
       `SELECT d.id, d.merchant_id, d.endpoint_id, d.event_id, d.event_type, d.attempts,
               d.max_attempts, d.lease_token, e.url, e.status AS endpoint_status,
               e.deleted_at IS NOT NULL AS endpoint_deleted, r.body,
-              ARRAY(SELECT s.secret FROM ${tableOf(this.manager, EndpointSecretEntity)} s
+              ARRAY(SELECT json_build_object('endpointId', s.endpoint_id, 'keyId', s.key_id,
+                                             'secret', s.secret)
+                    FROM ${tableOf(this.manager, EndpointSecretEntity)} s
                     WHERE s.endpoint_id = e.id AND (s.expires_at IS NULL OR s.expires_at > now())
                     ORDER BY s.created_at DESC, s.id DESC) AS secrets
        FROM ${deliveries} d

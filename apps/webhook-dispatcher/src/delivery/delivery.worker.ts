@@ -13,6 +13,7 @@ import {
   ENDPOINT_DISABLED_ERROR,
   type DeliveryJob,
 } from '../deliveries/delivery.repository';
+import { SecretBox } from '../endpoints/secret-box';
 import { HttpSender } from './http-sender';
 import { decideAfterAttempt, judgeAttempt } from './retry-schedule';
 import { signatureHeaders } from './signer';
@@ -62,6 +63,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly config: DispatcherConfig,
     private readonly deliveries: DeliveryRepository,
     private readonly sender: HttpSender,
+    private readonly secrets: SecretBox,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -199,8 +201,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         this.logger.error(fields, 'delivery failed: the endpoint has no signing secret');
         return;
       }
+      // A secret no configured key opens throws: nothing is recorded, and the delivery is tried
+      // again once its lease runs out (by then with the key, after a deployment's rollout).
+      const secrets = job.secrets.map((stored) => this.secrets.open(stored));
       const attemptedAt = new Date();
-      const headers = signatureHeaders(job.event_id, attemptedAt, job.body, job.secrets);
+      const headers = signatureHeaders(job.event_id, attemptedAt, job.body, secrets);
       const result = await this.sender.send(
         { url: job.url, body: job.body, headers: { ...headers } },
         this.aborter.signal,

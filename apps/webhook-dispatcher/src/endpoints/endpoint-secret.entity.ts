@@ -9,8 +9,12 @@ export class EndpointSecretEntity {
   @Column({ type: 'text' })
   endpoint_id!: string;
 
+  /** Sealed (base64 of IV, ciphertext and tag) under `key_id`; plaintext where that is null. */
   @Column({ type: 'text' })
   secret!: string;
+
+  @Column({ type: 'text', nullable: true })
+  key_id!: string | null;
 
   @Column({ type: 'timestamptz', precision: 3 })
   created_at!: Date;

@@ -4,11 +4,18 @@ import { queryRows, tableOf } from '../database';
 import type { EndpointState } from './domain/endpoint';
 import { EndpointSecretEntity } from './endpoint-secret.entity';
 import { EndpointEntity } from './endpoint.entity';
+import { SecretBox } from './secret-box';
 
-/** The endpoints table and the signing secrets beside it. */
+/** Secrets sealed again per transaction by `resealSecrets`. */
+const RESEAL_BATCH = 500;
+
+/** The endpoints table and the signing secrets beside it, sealed at rest. */
 @Injectable()
 export class EndpointRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly secrets: SecretBox,
+  ) {}
 
   get manager(): EntityManager {
     return this.dataSource.manager;
@@ -123,14 +130,59 @@ export class EndpointRepository {
 
   /** The newest secret that still signs. */
   async newestSecret(manager: EntityManager, endpointId: string): Promise<string | undefined> {
-    const [row] = await queryRows<{ secret: string }>(
+    const [row] = await queryRows<{ secret: string; key_id: string | null }>(
       manager,
-      `SELECT secret FROM ${tableOf(manager, EndpointSecretEntity)}
+      `SELECT secret, key_id FROM ${tableOf(manager, EndpointSecretEntity)}
        WHERE endpoint_id = $1 AND (expires_at IS NULL OR expires_at > now())
        ORDER BY created_at DESC, id DESC LIMIT 1`,
       [endpointId],
     );
-    return row?.secret;
+    return row && this.secrets.open({ endpointId, keyId: row.key_id, secret: row.secret });
+  }
+
+  /**
+   * Seals with the current key every secret stored in plaintext or under an older key, a batch
+   * per transaction; replicas starting together share the work (SKIP LOCKED). Returns how many
+   * it sealed. Throws, naming it, on a secret no configured key opens.
+   */
+  async resealSecrets(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const sealed = await this.dataSource.transaction(async (manager) => {
+        const table = tableOf(manager, EndpointSecretEntity);
+        const stale = await queryRows<{
+          id: string;
+          endpoint_id: string;
+          key_id: string | null;
+          secret: string;
+        }>(
+          manager,
+          `SELECT id, endpoint_id, key_id, secret FROM ${table}
+           WHERE key_id IS NULL OR key_id <> $1
+           ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+          [this.secrets.currentKeyId, RESEAL_BATCH],
+        );
+        if (stale.length === 0) return 0;
+        const resealed = stale.map((row) => {
+          const endpointId = row.endpoint_id;
+          const plain = this.secrets.open({ endpointId, keyId: row.key_id, secret: row.secret });
+          return this.secrets.seal(endpointId, plain);
+        });
+        await manager.query(
+          `UPDATE ${table} t SET secret = r.secret, key_id = r.key_id
+           FROM unnest($1::bigint[], $2::text[], $3::text[]) AS r (id, secret, key_id)
+           WHERE t.id = r.id`,
+          [
+            stale.map((row) => row.id),
+            resealed.map((row) => row.secret),
+            resealed.map((row) => row.keyId),
+          ],
+        );
+        return stale.length;
+      });
+      total += sealed;
+      if (sealed < RESEAL_BATCH) return total;
+    }
   }
 
   /**
@@ -164,10 +216,12 @@ export class EndpointRepository {
     secret: string,
     now: Date,
   ): Promise<void> {
+    const sealed = this.secrets.seal(endpointId, secret);
     await manager.query(
-      `INSERT INTO ${tableOf(manager, EndpointSecretEntity)} (endpoint_id, secret, created_at)
-       VALUES ($1, $2, $3)`,
-      [endpointId, secret, now],
+      `INSERT INTO ${tableOf(manager, EndpointSecretEntity)}
+         (endpoint_id, secret, key_id, created_at)
+       VALUES ($1, $2, $3, $4)`,
+      [endpointId, sealed.secret, sealed.keyId, now],
     );
   }
 }

@@ -184,11 +184,17 @@ describe('webhooks.delete', () => {
 });
 
 describe('webhooks.rotate-secret', () => {
-  const secretsOf = (id: string) =>
-    db.query<{ secret: string; expires_at: Date | null }>(
-      'SELECT secret, expires_at FROM $schema.endpoint_secrets WHERE endpoint_id = $1 ORDER BY id',
-      [id],
-    );
+  // Stored sealed: opened as the dispatcher opens them.
+  const secretsOf = async (id: string) =>
+    (
+      await db.query<{ secret: string; key_id: string | null; expires_at: Date | null }>(
+        'SELECT secret, key_id, expires_at FROM $schema.endpoint_secrets WHERE endpoint_id = $1 ORDER BY id',
+        [id],
+      )
+    ).map((row) => ({
+      secret: dispatcher.secrets.open({ endpointId: id, keyId: row.key_id, secret: row.secret }),
+      expires_at: row.expires_at,
+    }));
 
   it('issues a new secret and keeps the old one signing for the overlap', async () => {
     const merchantId = newMerchantId();

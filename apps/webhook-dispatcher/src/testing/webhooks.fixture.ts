@@ -30,6 +30,7 @@ import { EndpointUrlPolicy } from '../endpoints/endpoint-url.policy';
 import { GetEndpointHandler } from '../endpoints/get-endpoint/get-endpoint.handler';
 import { ListEndpointsHandler } from '../endpoints/list-endpoints/list-endpoints.handler';
 import { RotateSecretHandler } from '../endpoints/rotate-secret/rotate-secret.handler';
+import { SecretBox } from '../endpoints/secret-box';
 import { UpdateEndpointHandler } from '../endpoints/update-endpoint/update-endpoint.handler';
 import { EventRecorder } from '../intake/event-recorder';
 
@@ -116,6 +117,7 @@ export const fakeResolver =
 /** Everything the dispatcher is made of, wired by hand around one data source and config. */
 export interface Dispatcher {
   config: DispatcherConfig;
+  secrets: SecretBox;
   endpoints: EndpointRepository;
   deliveries: DeliveryRepository;
   recorder: EventRecorder;
@@ -135,7 +137,8 @@ export function dispatcherOf(
   config: DispatcherConfig,
   resolve: HostResolver = fakeResolver({}),
 ): Dispatcher {
-  const endpoints = new EndpointRepository(dataSource);
+  const secrets = SecretBox.fromConfig(config.WEBHOOK_SECRET_KEYS);
+  const endpoints = new EndpointRepository(dataSource, secrets);
   const deliveries = new DeliveryRepository(dataSource);
   const urls = new EndpointUrlPolicy(
     { allowHttp: config.WEBHOOK_ALLOW_HTTP, allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK },
@@ -147,9 +150,10 @@ export function dispatcherOf(
     policy: { allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK },
     resolve,
   });
-  const worker = new DeliveryWorker(config, deliveries, sender);
+  const worker = new DeliveryWorker(config, deliveries, sender, secrets);
   return {
     config,
+    secrets,
     endpoints,
     deliveries,
     recorder: new EventRecorder(config, dataSource),
