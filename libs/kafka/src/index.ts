@@ -5,6 +5,8 @@ export * from './publisher';
 export * from './consumer-readiness';
 export * from './kafka-logger';
 export * from './event-consumer';
+export * from './transient-failure';
+export * from './dead-letters';
 export * from './transport/batching-kafka.server';
 export * from './transport/batching-kafka.client';
 export * from './transport/micro-batch-producer';
