@@ -197,6 +197,37 @@ export class DispatcherConfig extends ServiceConfig {
   WEBHOOK_DNS_TIMEOUT_MS: number = 2000;
 
   /**
+   * Finished (succeeded or failed) deliveries and their attempts are removed this many days
+   * after they last changed; until then they can be listed and resent.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  WEBHOOK_DELIVERY_RETENTION_DAYS: number = 30;
+
+  /**
+   * Taken-in events are kept this many days (and while a delivery refers to them) to recognise
+   * a Kafka record that comes again. Keep it longer than the event topics' retention (7 days by
+   * default) and than a parked record may wait on its .dlq topic before a replay.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  WEBHOOK_RECEIVED_EVENTS_RETENTION_DAYS: number = 30;
+
+  /** How often old deliveries and events are swept; also once at start. */
+  @IsInt()
+  @Min(1000)
+  @Max(7 * DAY_MS)
+  WEBHOOK_SWEEP_INTERVAL_MS: number = 3_600_000;
+
+  /** Rows removed per transaction by the sweep. */
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  WEBHOOK_SWEEP_BATCH_SIZE: number = 1000;
+
+  /**
    * The worker's safety poll. New deliveries wake it at once (Postgres LISTEN/NOTIFY) and it
    * sleeps until the next retry falls due, so this only bounds a lost wake-up.
    */

@@ -19,8 +19,10 @@ import { SecretResealer } from './endpoints/secret-resealer';
 import { UpdateEndpointHandler } from './endpoints/update-endpoint/update-endpoint.handler';
 import { EventIntakeService, IntakeSource } from './intake/event-intake.service';
 import { EventRecorder } from './intake/event-recorder';
+import { RetentionRepository } from './retention/retention.repository';
+import { RetentionSweeper } from './retention/retention.sweeper';
 
-/** Endpoints and their request handlers, event intake, and the delivery worker. */
+/** Endpoints and their request handlers, event intake, the delivery worker, and the sweep. */
 @Module({})
 export class WebhooksModule {
   static register(config: DispatcherConfig): DynamicModule {
@@ -69,6 +71,8 @@ export class WebhooksModule {
           useValue: new IntakeSource(Object.values(EventTopics), config.WEBHOOK_EVENTS_GROUP_ID),
         },
         EventIntakeService,
+        RetentionRepository,
+        RetentionSweeper,
       ],
     };
   }

@@ -2,6 +2,7 @@ import { ReceivedEvents1764100000000 } from './1764100000000-received-events';
 import { WebhookDelivery1764200000000 } from './1764200000000-webhook-delivery';
 import { NotifyNewDeliveries1764700000000 } from './1764700000000-notify-new-deliveries';
 import { SealedEndpointSecrets1764900000001 } from './1764900000001-sealed-endpoint-secrets';
+import { RetentionIndexes1764900000002 } from './1764900000002-retention-indexes';
 
 /** In order; never edit one that has shipped, add the next. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   WebhookDelivery1764200000000,
   NotifyNewDeliveries1764700000000,
   SealedEndpointSecrets1764900000001,
+  RetentionIndexes1764900000002,
 ];

@@ -33,6 +33,8 @@ import { RotateSecretHandler } from '../endpoints/rotate-secret/rotate-secret.ha
 import { SecretBox } from '../endpoints/secret-box';
 import { UpdateEndpointHandler } from '../endpoints/update-endpoint/update-endpoint.handler';
 import { EventRecorder } from '../intake/event-recorder';
+import { RetentionRepository } from '../retention/retention.repository';
+import { RetentionSweeper } from '../retention/retention.sweeper';
 
 // Nest's default console logger would print every attempt the tests provoke.
 Logger.overrideLogger(false);
@@ -122,6 +124,7 @@ export interface Dispatcher {
   deliveries: DeliveryRepository;
   recorder: EventRecorder;
   worker: DeliveryWorker;
+  sweeper: RetentionSweeper;
   create: CreateEndpointHandler;
   get: GetEndpointHandler;
   list: ListEndpointsHandler;
@@ -158,6 +161,7 @@ export function dispatcherOf(
     deliveries,
     recorder: new EventRecorder(config, dataSource),
     worker,
+    sweeper: new RetentionSweeper(config, new RetentionRepository(dataSource)),
     create: new CreateEndpointHandler(config, endpoints, urls),
     get: new GetEndpointHandler(endpoints),
     list: new ListEndpointsHandler(endpoints),
