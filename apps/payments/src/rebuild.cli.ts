@@ -6,17 +6,18 @@ import { dataSourceOptions, exitOnBootFailure } from '@finfusion/runtime';
 import { PAYMENTS_SCHEMA, PaymentsConfig } from './config';
 import { paymentsDatabase } from './database';
 import { rebuildDailySummary } from './payments/projections/daily-summary/daily-summary.projection';
-import { PaymentReadModel } from './payments/projections/payment-read-model/payment-read-model';
+import { rebuildPaymentsTable } from './payments/projections/payment-read-model/payment-read-model.rebuild';
 
 const READ_MODELS = ['payments', 'daily-summary'] as const;
 type ReadModel = (typeof READ_MODELS)[number];
 
 const USAGE = `usage: node apps/payments/dist/rebuild.cli.js <${READ_MODELS.join('|')}|all>
 
-Rebuilds a read model of the payments schema from the event log, in one transaction:
-  payments       the payments table that GET and lists read
-  daily-summary  the per-merchant daily summary (its checkpoint moves to the end of the rebuild)
-The service may keep running: writers wait for the rebuild to commit, then carry on.`;
+Rebuilds a read model of the payments schema from the event log:
+  payments       the payments table that GET and lists read: rebuilt into a new table in short
+                 transactions while the service runs, then swapped in under a brief lock
+  daily-summary  the per-merchant daily summary, in one transaction (its checkpoint moves to the
+                 end of the rebuild)`;
 
 async function rebuild(
   dataSource: DataSource,
@@ -25,9 +26,7 @@ async function rebuild(
 ): Promise<string> {
   switch (model) {
     case 'payments': {
-      const { payments } = await dataSource.transaction((manager) =>
-        new PaymentReadModel().rebuild(manager, store),
-      );
+      const { payments } = await rebuildPaymentsTable(dataSource, store);
       return `payments: ${payments} payments rebuilt from the log`;
     }
     case 'daily-summary': {
@@ -52,7 +51,8 @@ async function main(): Promise<void> {
   }
   const config = loadConfig(PaymentsConfig);
   const dataSource = new DataSource(
-    dataSourceOptions(paymentsDatabase(config.DATABASE_URL, PAYMENTS_SCHEMA, 1)),
+    // Two connections: the rebuild's advisory lock holds one, its transactions use the other.
+    dataSourceOptions(paymentsDatabase(config.DATABASE_URL, PAYMENTS_SCHEMA, 2)),
   );
   await dataSource.initialize();
   try {

@@ -4,7 +4,10 @@ import {
   type TestDatabase,
 } from '../../../testing/database.fixture';
 import { createPayload, newMerchant, paymentsService } from '../../../testing/payments.fixture';
-import { PaymentReadModel } from './payment-read-model';
+import { fold, isPayment } from '../../domain/payment';
+import { toPaymentEvent } from '../../domain/payment.events';
+import { toRow } from './payment-read-model';
+import { rebuildPaymentsTable } from './payment-read-model.rebuild';
 
 let db: TestDatabase;
 let service: ReturnType<typeof paymentsService>;
@@ -18,7 +21,7 @@ afterAll(() => db.drop());
 
 const allRows = () =>
   db.dataSource.query<Record<string, unknown>[]>(
-    `SELECT * FROM "${db.schema}".payments ORDER BY id`,
+    `SELECT * FROM "${db.schema}".payments ORDER BY id COLLATE "C"`,
   );
 
 describe('rebuilding the payments read model', () => {
@@ -48,38 +51,110 @@ describe('rebuilding the payments read model', () => {
       `DELETE FROM "${db.schema}".payments WHERE id = (SELECT min(id) FROM "${db.schema}".payments)`,
     );
 
-    const result = await db.dataSource.transaction((manager) =>
-      new PaymentReadModel().rebuild(manager, db.store),
-    );
+    const result = await rebuildPaymentsTable(db.dataSource, db.store);
     expect(result.payments).toBe(live.length);
     expect(await allRows()).toEqual(live);
   });
 
-  it('lets writers carry on while it runs: they wait for its commit and lose nothing', async () => {
+  it('lets creates and the log’s followers carry on while it runs, and misses none of their payments', async () => {
     const merchant = newMerchant();
-    const runner = db.dataSource.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction();
-    let rebuilt = false;
-    try {
-      await new PaymentReadModel().rebuild(runner.manager, db.store);
-      const writing = service.create.handle({
+    const create = async () => {
+      const reply = await service.create.handle({
         meta: requestMeta(merchant),
         payload: createPayload(),
       });
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      await runner.commitTransaction();
-      rebuilt = true;
-      const reply = await writing;
-      expect(reply).toMatchObject({ ok: true, body: { status: 'succeeded' } });
-    } finally {
-      if (!rebuilt) await runner.rollbackTransaction();
-      await runner.release();
-    }
-    const [row] = await db.dataSource.query<{ status: string; version: number }[]>(
-      `SELECT status, version FROM "${db.schema}".payments WHERE merchant_id = $1`,
-      [merchant],
+      if (!reply.ok) throw new Error(`create failed: ${JSON.stringify(reply)}`);
+      return reply.body.id;
+    };
+    // Enough history for many short batches.
+    for (let i = 0; i < 30; i++) await Promise.all(Array.from({ length: 20 }, create));
+    const indexesBefore = await indexesOfPayments();
+
+    const rebuild = { done: false };
+    const rebuilding = rebuildPaymentsTable(db.dataSource, db.store, { batchSize: 20 }).finally(
+      () => {
+        rebuild.done = true;
+      },
     );
-    expect(row).toEqual({ status: 'succeeded', version: 2 });
+    const during: { id: string; ms: number; followed: boolean }[] = [];
+    while (!rebuild.done) {
+      const started = Date.now();
+      const id = await create();
+      const ms = Date.now() - started;
+      // Readers that follow the log (relay, projections) read below the oldest running
+      // transaction: a rebuild holding one open would keep them from this payment's events.
+      const followed = await readableByFollowers(id, 1000);
+      during.push({ id, ms, followed });
+    }
+    await rebuilding;
+
+    expect(during.length).toBeGreaterThanOrEqual(3);
+    for (const write of during) {
+      expect(write.followed).toBe(true);
+      expect(write.ms).toBeLessThan(2000);
+    }
+    // The rebuilt table is the log's projection, payments created during the rebuild included.
+    expect(await allRows()).toEqual(await projectionOfLog());
+    const rows = await allRows();
+    for (const { id } of during) expect(rows.some((row) => row.id === id)).toBe(true);
+    expect(await indexesOfPayments()).toEqual(indexesBefore);
+    // And it is the live table: writes and reads go on in it.
+    const after = await create();
+    expect(
+      await service.get.handle({ meta: requestMeta(merchant), payload: { id: after } }),
+    ).toMatchObject({
+      ok: true,
+      body: { id: after, status: 'succeeded' },
+    });
+  });
+
+  it('refuses to run twice at once', async () => {
+    const [first, second] = await Promise.allSettled([
+      rebuildPaymentsTable(db.dataSource, db.store, { batchSize: 5 }),
+      rebuildPaymentsTable(db.dataSource, db.store, { batchSize: 5 }),
+    ]);
+    expect([first.status, second.status].sort()).toEqual(['fulfilled', 'rejected']);
+    expect(await allRows()).toEqual(await projectionOfLog());
   });
 });
+
+const indexesOfPayments = () =>
+  db.dataSource.query<{ indexname: string; indexdef: string }[]>(
+    `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = 'payments'
+      ORDER BY indexname`,
+    [db.schema],
+  );
+
+const readableByFollowers = async (paymentId: string, withinMs: number): Promise<boolean> => {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const [row] = await db.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM "${db.schema}".events
+        WHERE stream_id = $1 AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())`,
+      [paymentId],
+    );
+    if ((row?.n ?? 0) > 0) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+/** Every payment's row as its whole stream folds to, ordered as allRows orders them. */
+const projectionOfLog = async (): Promise<object[]> => {
+  const ids = await db.dataSource.query<{ stream_id: string }[]>(
+    `SELECT DISTINCT stream_id FROM "${db.schema}".events`,
+  );
+  const streams = await db.store.readStreams(
+    db.dataSource.manager,
+    ids.map((row) => row.stream_id),
+  );
+  const rows: object[] = [];
+  for (const history of streams.values()) {
+    const state = fold(history.map((e) => toPaymentEvent(e.type, e.schemaVersion, e.data)));
+    // toEqual compares fields, not prototypes: a PaymentRow equals the plain row Postgres returns.
+    if (isPayment(state)) rows.push(toRow(state, history.at(-1)?.streamVersion ?? 0));
+  }
+  return rows.sort((a, b) => (idOf(a) < idOf(b) ? -1 : 1));
+};
+
+const idOf = (row: object): string => (row as { id: string }).id;

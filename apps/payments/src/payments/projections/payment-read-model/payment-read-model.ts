@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { Payment as PaymentResource, PaymentStatus } from '@finfusion/contracts';
-import type { EventStore, RowWrite } from '@finfusion/event-store';
-import { fold, isPayment, type Payment } from '../../domain/payment';
-import { toPaymentEvent } from '../../domain/payment.events';
+import type { RowWrite } from '@finfusion/event-store';
+import type { Payment } from '../../domain/payment';
 import { toFailureResource } from '../../payment.resource';
 import { tableOf } from '../../../tables';
 import { PaymentRow } from './payment-row.entity';
@@ -115,10 +114,18 @@ export class PaymentReadModel {
     };
   }
 
-  /** Stores the payment as of `version`; a row already at that version or later is kept. */
-  async project(manager: EntityManager, payment: Payment, version: number): Promise<void> {
+  /**
+   * Stores the payment as of `version`; a row already at that version or later is kept. `into`
+   * names another table of the same shape (a rebuild's).
+   */
+  async project(
+    manager: EntityManager,
+    payment: Payment,
+    version: number,
+    into = 'payments',
+  ): Promise<void> {
     const row = toRow(payment, version);
-    const table = tableOf(manager, 'payments');
+    const table = tableOf(manager, into);
     const values = COLUMNS.map((column) =>
       column === 'metadata' ? JSON.stringify(row.metadata) : row[column],
     );
@@ -163,35 +170,5 @@ export class PaymentReadModel {
       query.andWhere('payment.created_at <= :lte', { lte: filter.createdLte });
     }
     return query;
-  }
-
-  /**
-   * Replaces every row with the fold of its stream, in the caller's transaction. The table lock
-   * waits for writers in flight and holds new ones until commit; those then write their own
-   * (newer) state, so nothing is lost while the rebuild runs.
-   */
-  async rebuild(manager: EntityManager, store: EventStore): Promise<{ payments: number }> {
-    const table = tableOf(manager, 'payments');
-    const events = tableOf(manager, 'events');
-    await manager.query(`LOCK TABLE ${table} IN SHARE ROW EXCLUSIVE MODE`);
-    await manager.query(`DELETE FROM ${table}`);
-    let payments = 0;
-    let after = '';
-    for (;;) {
-      const streams = await manager.query<{ stream_id: string }[]>(
-        `SELECT DISTINCT stream_id FROM ${events} WHERE stream_id > $1 ORDER BY stream_id LIMIT 500`,
-        [after],
-      );
-      if (streams.length === 0) return { payments };
-      for (const { stream_id: streamId } of streams) {
-        const history = await store.readStream(manager, streamId);
-        const state = fold(history.map((e) => toPaymentEvent(e.type, e.schemaVersion, e.data)));
-        if (isPayment(state)) {
-          await this.project(manager, state, history.at(-1)?.streamVersion ?? 0);
-          payments++;
-        }
-        after = streamId;
-      }
-    }
   }
 }

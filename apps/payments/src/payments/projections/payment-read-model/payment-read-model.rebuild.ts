@@ -1,0 +1,161 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  checkpointOf,
+  START_OF_LOG,
+  type Checkpoint,
+  type EventStore,
+} from '@finfusion/event-store';
+import { fold, isPayment } from '../../domain/payment';
+import { toPaymentEvent } from '../../domain/payment.events';
+import { tableOf } from '../../../tables';
+import { PaymentReadModel } from './payment-read-model';
+
+export interface RebuildOptions {
+  /** Log events read per short transaction. */
+  batchSize?: number;
+  /** How long the swap waits for the table lock before it catches up again and retries. */
+  lockTimeoutMs?: number;
+  /** Swap attempts before the rebuild gives up (the live table is then left as it was). */
+  swapAttempts?: number;
+}
+
+const REBUILD_TABLE = 'payments_rebuild';
+/** Only one rebuild of the payments table at a time, in any process. */
+const REBUILD_LOCK = "hashtext('payments.rebuild-read-model')";
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * Rebuilds the `payments` read model from the event log without stopping anything: the rows are
+ * folded into a new table (same columns, constraints and indexes) in short transactions that
+ * follow the log in commit-safe order, so writers, readers and the relay carry on. Then, in one
+ * short transaction, the live table is locked (writers wait a moment), the events committed since
+ * are folded in, and the new table takes the live one's place and index names.
+ */
+export async function rebuildPaymentsTable(
+  dataSource: DataSource,
+  store: EventStore,
+  options: RebuildOptions = {},
+): Promise<{ payments: number }> {
+  const batchSize = options.batchSize ?? 500;
+  const lockTimeoutMs = options.lockTimeoutMs ?? 2000;
+  const swapAttempts = options.swapAttempts ?? 10;
+  const live = tableOf(dataSource, 'payments');
+  const next = tableOf(dataSource, REBUILD_TABLE);
+  const model = new PaymentReadModel();
+
+  const session = dataSource.createQueryRunner();
+  await session.connect();
+  try {
+    const [lock] = (await session.query(
+      `SELECT pg_try_advisory_lock(${REBUILD_LOCK}) AS locked`,
+    )) as { locked: boolean }[];
+    if (lock?.locked !== true) throw new Error('another rebuild of the payments table is running');
+    try {
+      // A table left by an interrupted rebuild is only a partial copy: start afresh.
+      await dataSource.query(`DROP TABLE IF EXISTS ${next}`);
+      await dataSource.query(`CREATE TABLE ${next} (LIKE ${live} INCLUDING ALL)`);
+
+      // Streams touched after a checkpoint, folded whole into the new table.
+      const project = async (manager: EntityManager, streamIds: string[]): Promise<void> => {
+        const streams = await store.readStreams(manager, streamIds);
+        for (const history of streams.values()) {
+          const state = fold(history.map((e) => toPaymentEvent(e.type, e.schemaVersion, e.data)));
+          if (isPayment(state)) {
+            await model.project(manager, state, history.at(-1)?.streamVersion ?? 0, REBUILD_TABLE);
+          }
+        }
+      };
+
+      // Follows the log below the oldest running transaction, so no late commit is skipped.
+      let checkpoint: Checkpoint = START_OF_LOG;
+      const catchUp = async (): Promise<number> => {
+        let events = 0;
+        for (;;) {
+          const read = await dataSource.transaction(async (manager) => {
+            const batch = await store.readAllAfter(manager, checkpoint, batchSize);
+            await project(manager, [...new Set(batch.map((e) => e.streamId))]);
+            return batch;
+          });
+          const last = read.at(-1);
+          if (last === undefined) return events;
+          checkpoint = checkpointOf(last);
+          events += read.length;
+        }
+      };
+      await catchUp();
+
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await dataSource.transaction(async (manager) => {
+            await manager.query(
+              `SET LOCAL lock_timeout = ${Math.max(1, Math.round(lockTimeoutMs))}`,
+            );
+            // Waits for the writers in flight; every append writes its row in the statement that
+            // appends its events, so once this is held every committed event is visible here.
+            await manager.query(`LOCK TABLE ${live} IN ACCESS EXCLUSIVE MODE`);
+            const tail = await manager.query<{ stream_id: string }[]>(
+              `SELECT DISTINCT stream_id FROM ${tableOf(manager, 'events')}
+                WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)`,
+              [checkpoint.transactionId, checkpoint.globalPosition],
+            );
+            await project(
+              manager,
+              tail.map((row) => row.stream_id),
+            );
+            await swap(manager, live, next);
+          });
+          break;
+        } catch (error) {
+          if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE || attempt >= swapAttempts) {
+            throw error;
+          }
+          // The table stayed busy: catch up with what was written meanwhile, then try again.
+          await catchUp();
+        }
+      }
+      const [count] = await dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM ${live}`,
+      );
+      return { payments: count?.n ?? 0 };
+    } finally {
+      await dataSource.query(`DROP TABLE IF EXISTS ${next}`).catch(() => undefined);
+      await session.query(`SELECT pg_advisory_unlock(${REBUILD_LOCK})`);
+    }
+  } finally {
+    await session.release();
+  }
+}
+
+/** Replaces `live` by `next`, giving its indexes (and so its constraints) the live ones' names. */
+async function swap(manager: EntityManager, live: string, next: string): Promise<void> {
+  const [schema, liveName] = splitName(live);
+  const [, nextName] = splitName(next);
+  const indexes = await manager.query<{ table: string; name: string; definition: string }[]>(
+    `SELECT tablename AS table, indexname AS name, indexdef AS definition
+       FROM pg_indexes WHERE schemaname = $1 AND tablename = ANY($2::text[])`,
+    [schema, [liveName, nextName]],
+  );
+  // CREATE [UNIQUE] INDEX <name> ON <schema>.<table> USING …: equal once name and table are cut.
+  const shape = (definition: string) => definition.replace(/^(.*?INDEX )\S+ ON \S+/, '$1');
+  const renames = indexes
+    .filter((index) => index.table === nextName)
+    .map((index) => {
+      const old = indexes.find(
+        (o) => o.table === liveName && shape(o.definition) === shape(index.definition),
+      );
+      if (!old) throw new Error(`no index of ${live} matches ${index.name} of ${next}`);
+      return { from: index.name, to: old.name };
+    });
+  await manager.query(`DROP TABLE ${live}`);
+  await manager.query(`ALTER TABLE ${next} RENAME TO ${liveName}`);
+  for (const { from, to } of renames) {
+    await manager.query(`ALTER INDEX "${schema}"."${from}" RENAME TO "${to}"`);
+  }
+}
+
+/** `"schema".table` → [schema, table]. */
+function splitName(quoted: string): [string, string] {
+  const match = /^"([^"]+)"\.(\w+)$/.exec(quoted);
+  if (!match?.[1] || !match[2]) throw new Error(`unexpected table name ${quoted}`);
+  return [match[1], match[2]];
+}
