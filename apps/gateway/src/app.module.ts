@@ -15,6 +15,7 @@ import { RouteTable } from './http/route-table';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { IdempotencySweeper } from './idempotency/idempotency.sweeper';
+import { ResponseSealer } from './idempotency/response-sealer';
 import { MerchantDirectory } from './merchants/merchant-directory';
 import { PaymentsModule } from './payments/payments.module';
 import { AuthAttemptLimiter } from './rate-limit/auth-attempt-limiter';
@@ -71,6 +72,7 @@ export class AppModule {
             new IdempotencyStore(dataSource, {
               ttlHours: config.IDEMPOTENCY_TTL_HOURS,
               staleAfterMs: config.REQUEST_TIMEOUT_MS + STALE_MARGIN_MS,
+              sealer: new ResponseSealer(config.IDEMPOTENCY_ENCRYPTION_KEYS),
             }),
         },
         AuthAttemptLimiter,

@@ -53,6 +53,35 @@ describe('GatewayConfig', () => {
     expect(attempt).toThrow(/IDEMPOTENCY_TTL_HOURS/);
   });
 
+  it('reads idempotency encryption keys as <id>:<secret> items, first one first', () => {
+    const first = `k2:${'ab'.repeat(32)}`;
+    const second = `k1:${'cd'.repeat(32)}`;
+    const config = loadConfig(GatewayConfig, { IDEMPOTENCY_ENCRYPTION_KEYS: `${first},${second}` });
+    expect(config.IDEMPOTENCY_ENCRYPTION_KEYS).toEqual([first, second]);
+    expect(() => loadConfig(GatewayConfig, { IDEMPOTENCY_ENCRYPTION_KEYS: 'short:abc' })).toThrow(
+      /IDEMPOTENCY_ENCRYPTION_KEYS/,
+    );
+  });
+
+  it('refuses the development idempotency key, or a weak one, in production', () => {
+    const production = {
+      NODE_ENV: 'production',
+      CARD_TRANSIT_KEY: '9f1c2e7a4b6d8f0a1c3e5b7d9f2a4c6e8b0d2f4a6c8e1b3d5f7a9c2e4b6d8f0a',
+    };
+    expect(() => loadConfig(GatewayConfig, production)).toThrow(/IDEMPOTENCY_ENCRYPTION_KEYS/);
+    expect(() =>
+      loadConfig(GatewayConfig, {
+        ...production,
+        IDEMPOTENCY_ENCRYPTION_KEYS: `k1:${'a'.repeat(64)}`,
+      }),
+    ).toThrow(/IDEMPOTENCY_ENCRYPTION_KEYS/);
+    const strong = `k1:8e3b5d7f9a1c2e4b6d8f0a3c5e7b9d1f2a4c6e8b0d3f5a7c9e1b2d4f6a8c0e3b`;
+    expect(
+      loadConfig(GatewayConfig, { ...production, IDEMPOTENCY_ENCRYPTION_KEYS: strong })
+        .IDEMPOTENCY_ENCRYPTION_KEYS,
+    ).toEqual([strong]);
+  });
+
   it('has every variable in the README', () => {
     expect(undocumentedVariables(new GatewayConfig())).toEqual([]);
   });

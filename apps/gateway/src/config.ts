@@ -1,11 +1,26 @@
 import { isIP } from 'node:net';
-import { IsInt, IsString, Max, Min, MinLength, ValidateBy } from 'class-validator';
+import {
+  ArrayNotEmpty,
+  IsInt,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+  ValidateBy,
+  type ValidationArguments,
+} from 'class-validator';
 import {
   DEVELOPMENT_CARD_TRANSIT_KEY,
+  KEY_FORMAT,
   ListFromEnv,
   NotDefaultInProduction,
   ServiceConfig,
+  weakKeyReason,
 } from '@finfusion/config';
+import { SEALING_KEY_FORMAT } from './idempotency/response-sealer';
+
+/** Public, development-only key of the kept idempotent responses; production refuses it. */
+export const DEVELOPMENT_IDEMPOTENCY_KEY = 'dev:development-only-idempotency-key-not-a-secret';
 
 /** The Postgres schema the gateway owns: merchants, API keys and idempotency records. */
 export const GATEWAY_SCHEMA = 'gateway';
@@ -67,6 +82,15 @@ export class GatewayConfig extends ServiceConfig {
   @Max(24 * 30)
   IDEMPOTENCY_TTL_HOURS: number = 24;
 
+  /**
+   * Keys that encrypt the kept responses, `<id>:<secret>`, comma-separated: the first encrypts,
+   * all decrypt. To rotate, put a new key first and keep the old one for IDEMPOTENCY_TTL_HOURS.
+   */
+  @ListFromEnv()
+  @ArrayNotEmpty()
+  @IsSealingKey({ each: true })
+  IDEMPOTENCY_ENCRYPTION_KEYS: string[] = [DEVELOPMENT_IDEMPOTENCY_KEY];
+
   @IsInt()
   @Min(1)
   @Max(200)
@@ -97,6 +121,31 @@ function IsAddressOrRange(options: { each: boolean }): PropertyDecorator {
       validator: {
         validate: isAddressOrRange,
         defaultMessage: () => 'must be a comma-separated list of IP addresses or CIDR ranges',
+      },
+    },
+    options,
+  );
+}
+
+/** `<id>:<secret>`; in production the secret must be a strong key (see weakKeyReason). */
+function IsSealingKey(options: { each: boolean }): PropertyDecorator {
+  const problem = (value: unknown, production: boolean): string | undefined => {
+    const match = typeof value === 'string' ? SEALING_KEY_FORMAT.exec(value) : null;
+    if (!match?.[2]) return 'must be <id>:<secret> items, the secret at least 32 characters';
+    return production ? weakKeyReason(match[2]) : undefined;
+  };
+  const isProduction = (args: ValidationArguments | undefined): boolean =>
+    (args?.object as { NODE_ENV?: string } | undefined)?.NODE_ENV === 'production';
+  return ValidateBy(
+    {
+      name: 'isSealingKey',
+      validator: {
+        validate: (value, args) => problem(value, isProduction(args)) === undefined,
+        defaultMessage: (args) => {
+          const values: unknown[] = Array.isArray(args?.value) ? args.value : [args?.value];
+          const reason = values.map((item) => problem(item, isProduction(args))).find(Boolean);
+          return `${reason ?? 'is invalid'} (production secrets are ${KEY_FORMAT})`;
+        },
       },
     },
     options,

@@ -1,14 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { api, createMerchant, type ApiClient } from '@finfusion/testing';
+import { api, createMerchant, query, type ApiClient } from '@finfusion/testing';
 import type { Customer } from '@finfusion/contracts';
 import { expectApiError } from '../testing/http-expectations.fixture';
 
 describe('Idempotency-Key on POST', () => {
   let client: ApiClient;
+  let merchantId: string;
 
   beforeAll(async () => {
-    client = api((await createMerchant()).apiKey);
+    const merchant = await createMerchant();
+    client = api(merchant.apiKey);
+    merchantId = merchant.merchantId;
   });
+
+  /** Everything the gateway's table holds for the key, as text. */
+  const storedRecord = async (key: string): Promise<string> => {
+    const rows = await query(
+      `SELECT *, encode(response_sealed, 'escape') AS sealed_text FROM gateway.idempotency_keys
+        WHERE merchant_id = $1 AND key = $2`,
+      [merchantId, key],
+    );
+    expect(rows).toHaveLength(1);
+    return JSON.stringify(rows);
+  };
 
   const withKey = (key: string) => ({ 'idempotency-key': key });
 
@@ -129,5 +143,32 @@ describe('Idempotency-Key on POST', () => {
     expect(
       (await client.post('/v2/customers', { email: 'a@example.com' }, withKey(key))).status,
     ).toBe(200);
+  });
+
+  it('keeps no webhook signing secret in plaintext, and still replays it', async () => {
+    const key = randomUUID();
+    const body = { url: 'http://127.0.0.1:9/hooks', events: ['*'] };
+    const created = await client.post('/v2/webhooks', body, withKey(key));
+    expect(created.status).toBe(200);
+    const { id, secret } = created.body as { id: string; secret: string };
+    expect(secret).toMatch(/^whsec_/);
+    const stored = await storedRecord(key);
+    expect(stored).not.toContain('whsec_');
+    expect(stored).not.toContain(secret.slice('whsec_'.length));
+    const replay = await client.post('/v2/webhooks', body, withKey(key));
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.text).toBe(created.text);
+
+    const rotateKey = randomUUID();
+    const rotated = await client.post(`/v2/webhooks/${id}/rotate_secret`, {}, withKey(rotateKey));
+    expect(rotated.status).toBe(200);
+    expect(rotated.text).toContain('whsec_');
+    expect(await storedRecord(rotateKey)).not.toContain('whsec_');
+    const rotatedAgain = await client.post(
+      `/v2/webhooks/${id}/rotate_secret`,
+      {},
+      withKey(rotateKey),
+    );
+    expect(rotatedAgain.text).toBe(rotated.text);
   });
 });

@@ -4,6 +4,10 @@ import { requestHash, requestHashKey } from './canonical-json';
 
 const hashKey = requestHashKey('a-test-key-of-at-least-32-characters');
 import { IdempotencyStore, type IdempotentRequest } from './idempotency.store';
+import { ResponseSealer } from './response-sealer';
+
+const OLD_KEY = `old:${'1'.repeat(64)}`;
+const NEW_KEY = `new:${'2'.repeat(64)}`;
 
 const STALE_AFTER_MS = 15_000;
 
@@ -13,7 +17,11 @@ describe('IdempotencyStore', () => {
 
   beforeAll(async () => {
     db = await openGatewayTestDb();
-    store = new IdempotencyStore(db.dataSource, { ttlHours: 24, staleAfterMs: STALE_AFTER_MS });
+    store = new IdempotencyStore(db.dataSource, {
+      ttlHours: 24,
+      staleAfterMs: STALE_AFTER_MS,
+      sealer: new ResponseSealer([OLD_KEY]),
+    });
   });
 
   afterAll(async () => {
@@ -142,5 +150,63 @@ describe('IdempotencyStore', () => {
       [[expired.key, live.key]],
     );
     expect(rows.map((row) => row.key)).toEqual([live.key]);
+  });
+
+  describe('kept responses', () => {
+    const secretBody = '{"id":"whk_1","secret":"whsec_c2VjcmV0LXNpZ25pbmcta2V5LWJ5dGVz"}';
+
+    const rowOf = async (request: IdempotentRequest) =>
+      (
+        await db.dataSource.query<Record<string, unknown>[]>(
+          `SELECT * FROM "${db.schema}".idempotency_keys WHERE merchant_id = $1 AND key = $2`,
+          [request.merchantId, request.key],
+        )
+      )[0];
+
+    it('are stored encrypted, with the id of their key', async () => {
+      const request = await requestFor();
+      await store.complete(request, await claimed(request), 200, secretBody);
+      const row = await rowOf(request);
+      expect(row?.response_key_id).toBe('old');
+      expect(row?.response_body).toBeNull();
+      const stored = JSON.stringify(row) + (row?.response_sealed as Buffer).toString('latin1');
+      expect(stored).not.toContain('whsec_');
+      expect(await store.claim(request)).toEqual({
+        kind: 'completed',
+        status: 200,
+        body: secretBody,
+      });
+    });
+
+    it('open with a former key after a rotation', async () => {
+      const request = await requestFor();
+      await store.complete(request, await claimed(request), 200, secretBody);
+      const rotated = new IdempotencyStore(db.dataSource, {
+        ttlHours: 24,
+        staleAfterMs: STALE_AFTER_MS,
+        sealer: new ResponseSealer([NEW_KEY, OLD_KEY]),
+      });
+      expect(await rotated.claim(request)).toMatchObject({ kind: 'completed', body: secretBody });
+      const next = await requestFor();
+      const outcome = await rotated.claim(next);
+      if (outcome.kind !== 'claimed') throw new Error(`expected a claim, got ${outcome.kind}`);
+      await rotated.complete(next, outcome.lockId, 200, '{}');
+      expect((await rowOf(next))?.response_key_id).toBe('new');
+    });
+
+    it('cannot be moved to another record', async () => {
+      const first = await requestFor();
+      const second = await requestFor();
+      await store.complete(first, await claimed(first), 200, secretBody);
+      await store.complete(second, await claimed(second), 200, '{}');
+      await db.dataSource.query(
+        `UPDATE "${db.schema}".idempotency_keys
+            SET response_sealed = (SELECT response_sealed FROM "${db.schema}".idempotency_keys
+                                    WHERE merchant_id = $1 AND key = $2)
+          WHERE merchant_id = $3 AND key = $4`,
+        [first.merchantId, first.key, second.merchantId, second.key],
+      );
+      await expect(store.claim(second)).rejects.toThrow();
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import type { ResponseSealer } from './response-sealer';
 
 /** One POST as the idempotency record sees it. */
 export interface IdempotentRequest {
@@ -25,6 +26,8 @@ export interface IdempotencyStoreOptions {
   ttlHours: number;
   /** An in_progress record older than this belongs to a request that died: it can be taken over. */
   staleAfterMs: number;
+  /** Encrypts the kept responses. */
+  sealer: ResponseSealer;
 }
 
 interface RecordRow {
@@ -33,8 +36,15 @@ interface RecordRow {
   request_hash: string;
   state: 'in_progress' | 'completed';
   response_status: number | null;
+  /** Records written before responses were sealed. */
   response_body: string | null;
+  response_key_id: string | null;
+  response_sealed: Buffer | null;
 }
+
+/** What a sealed body is bound to: its merchant and key. */
+const sealingContext = (request: IdempotentRequest): string =>
+  `${request.merchantId}\n${request.key}`;
 
 /**
  * Idempotency records in Postgres. The claim is one INSERT … ON CONFLICT, so of two concurrent
@@ -66,8 +76,9 @@ export class IdempotencyStore {
       ) {
         return { kind: 'mismatch' };
       }
-      if (row.state === 'completed' && row.response_status !== null && row.response_body !== null) {
-        return { kind: 'completed', status: row.response_status, body: row.response_body };
+      const body = this.bodyOf(row, request);
+      if (row.state === 'completed' && row.response_status !== null && body !== undefined) {
+        return { kind: 'completed', status: row.response_status, body };
       }
       return { kind: 'in_progress' };
     }
@@ -81,13 +92,25 @@ export class IdempotencyStore {
     status: number,
     body: string,
   ): Promise<boolean> {
+    const { keyId, sealed } = this.options.sealer.seal(body, sealingContext(request));
     const [, affected] = await this.dataSource.query<[unknown, number]>(
       `UPDATE ${this.table}
-          SET state = 'completed', response_status = $4, response_body = $5::json
+          SET state = 'completed', response_status = $4, response_key_id = $5,
+              response_sealed = $6
         WHERE merchant_id = $1 AND key = $2 AND lock_id = $3 AND state = 'in_progress'`,
-      [request.merchantId, request.key, lockId, status, body],
+      [request.merchantId, request.key, lockId, status, keyId, sealed],
     );
     return affected > 0;
+  }
+
+  private bodyOf(row: RecordRow, request: IdempotentRequest): string | undefined {
+    if (row.response_key_id !== null && row.response_sealed !== null) {
+      return this.options.sealer.open(
+        { keyId: row.response_key_id, sealed: row.response_sealed },
+        sealingContext(request),
+      );
+    }
+    return row.response_body ?? undefined;
   }
 
   /** Forgets the key, so the client's retry runs afresh (validation failures, 5xx). */
@@ -128,7 +151,8 @@ export class IdempotencyStore {
           SET method = EXCLUDED.method, path = EXCLUDED.path,
               request_hash = EXCLUDED.request_hash, state = 'in_progress',
               lock_id = EXCLUDED.lock_id, locked_at = now(), created_at = now(),
-              expires_at = EXCLUDED.expires_at, response_status = NULL, response_body = NULL
+              expires_at = EXCLUDED.expires_at, response_status = NULL, response_body = NULL,
+              response_key_id = NULL, response_sealed = NULL
         WHERE k.expires_at <= now()
            OR (k.state = 'in_progress'
                AND k.locked_at <= now() - make_interval(secs => $8)
@@ -151,7 +175,8 @@ export class IdempotencyStore {
 
   private async find(request: IdempotentRequest): Promise<RecordRow | undefined> {
     const rows = await this.dataSource.query<RecordRow[]>(
-      `SELECT method, path, request_hash, state, response_status, response_body::text AS response_body
+      `SELECT method, path, request_hash, state, response_status,
+              response_body::text AS response_body, response_key_id, response_sealed
          FROM ${this.table}
         WHERE merchant_id = $1 AND key = $2 AND expires_at > now()`,
       [request.merchantId, request.key],

@@ -274,12 +274,9 @@ describe('card numbers and CVCs', () => {
           'customers.customers',
         ]),
       );
+      // The gateway keeps its idempotent responses encrypted: the id is not there in clear.
       expect(await tablesMatching(payments[0]!.id)).toEqual(
-        expect.arrayContaining([
-          'payments.events',
-          'payments.payments',
-          'gateway.idempotency_keys',
-        ]),
+        expect.arrayContaining(['payments.events', 'payments.payments']),
       );
       const number = secrets[0]!.number;
       const planted = await query(
