@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from '@finfusion/config';
 import { DEVELOPMENT_FINGERPRINT_KEY, PaymentsConfig } from './config';
 import { undocumentedVariables } from '@finfusion/testing';
@@ -10,30 +11,32 @@ describe('PaymentsConfig', () => {
     expect(config.RELAY_POLL_MS).toBe(5000);
   });
 
-  it('refuses to start in production without a fingerprint key of its own', () => {
+  it('refuses to start in production with the development keys', () => {
     const attempt = () => loadConfig(PaymentsConfig, { NODE_ENV: 'production' });
     expect(attempt).toThrow(ConfigError);
-    expect(attempt).toThrow(/CARD_FINGERPRINT_KEY: must be set when NODE_ENV=production/);
+    expect(attempt).toThrow(/CARD_FINGERPRINT_KEY: is a placeholder or example value/);
+    expect(attempt).toThrow(/CARD_TRANSIT_KEY: is a placeholder or example value/);
   });
 
-  it('refuses to start in production without a card transit key of its own', () => {
-    const attempt = () =>
-      loadConfig(PaymentsConfig, { NODE_ENV: 'production', CARD_FINGERPRINT_KEY: 'k'.repeat(32) });
-    expect(attempt).toThrow(/CARD_TRANSIT_KEY: must be set when NODE_ENV=production/);
-  });
-
-  it('accepts production keys of at least 32 characters, and refuses a short one', () => {
-    const key = 'k'.repeat(32);
+  it('takes 32 random bytes per key in production, and previous transit keys for a rotation', () => {
+    const [fingerprint, transit, previous] = [1, 2, 3].map(() =>
+      randomBytes(32).toString('base64'),
+    );
     const config = loadConfig(PaymentsConfig, {
       NODE_ENV: 'production',
-      CARD_FINGERPRINT_KEY: key,
-      CARD_TRANSIT_KEY: 't'.repeat(32),
+      CARD_FINGERPRINT_KEY: fingerprint,
+      CARD_TRANSIT_KEY: transit,
+      CARD_TRANSIT_PREVIOUS_KEYS: previous,
     });
-    expect(config.CARD_FINGERPRINT_KEY).toBe(key);
-    expect(config.CARD_TRANSIT_KEY).toBe('t'.repeat(32));
-    expect(() => loadConfig(PaymentsConfig, { CARD_FINGERPRINT_KEY: 'short' })).toThrow(
-      /CARD_FINGERPRINT_KEY/,
-    );
+    expect(config.CARD_FINGERPRINT_KEY).toBe(fingerprint);
+    expect(config.CARD_TRANSIT_PREVIOUS_KEYS).toEqual([previous]);
+    expect(() =>
+      loadConfig(PaymentsConfig, {
+        NODE_ENV: 'production',
+        CARD_FINGERPRINT_KEY: 'k'.repeat(32),
+        CARD_TRANSIT_KEY: transit,
+      }),
+    ).toThrow(/CARD_FINGERPRINT_KEY: must be 32 random bytes/);
   });
 
   it('has every variable in the README', () => {

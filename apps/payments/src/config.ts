@@ -1,7 +1,8 @@
 import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
 import {
   DEVELOPMENT_CARD_TRANSIT_KEY,
-  NotDefaultInProduction,
+  ListFromEnv,
+  SecretKey,
   ServiceConfig,
 } from '@finfusion/config';
 
@@ -22,15 +23,21 @@ export class PaymentsConfig extends ServiceConfig {
 
   /** HMAC key of card fingerprints. Changing it changes every new fingerprint: keep it stable. */
   @IsString()
-  @MinLength(32)
-  @NotDefaultInProduction(DEVELOPMENT_FINGERPRINT_KEY)
+  @SecretKey()
   CARD_FINGERPRINT_KEY: string = DEVELOPMENT_FINGERPRINT_KEY;
 
-  /** Opens the card number and CVC the gateway sealed; the gateway must have the same key. */
+  /** Opens the card number and CVC the gateway sealed; the gateway seals with the same key. */
   @IsString()
-  @MinLength(32)
-  @NotDefaultInProduction(DEVELOPMENT_CARD_TRANSIT_KEY)
+  @SecretKey()
   CARD_TRANSIT_KEY: string = DEVELOPMENT_CARD_TRANSIT_KEY;
+
+  /**
+   * Keys a rotation has retired that still open what the gateway sealed with them (requests
+   * still in flight); comma-separated. Empty once every gateway seals with CARD_TRANSIT_KEY.
+   */
+  @ListFromEnv()
+  @SecretKey({ each: true })
+  CARD_TRANSIT_PREVIOUS_KEYS: string[] = [];
 
   /**
    * The relay's safety poll: each commit wakes it at once (Postgres LISTEN/NOTIFY), so this only
@@ -93,6 +100,15 @@ export class PaymentsConfig extends ServiceConfig {
   @Min(100)
   @Max(3_600_000)
   PAYMENTS_PENDING_RECOVERY_INTERVAL_MS: number = 10_000;
+
+  /**
+   * How long a merchant's Idempotency-Key keeps creating at most one payment; then it is
+   * forgotten. At least a day: longer than the gateway's replay record (24 h).
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  PAYMENTS_IDEMPOTENCY_RETENTION_DAYS: number = 30;
 
   @IsInt()
   @Min(1)

@@ -25,6 +25,7 @@ import { DailySummaryProjection } from './projections/daily-summary/daily-summar
 import { PaymentReadModel } from './projections/payment-read-model/payment-read-model';
 import { PaymentEventsRelay } from './publishing/payment-events.relay';
 import { PendingPaymentRecovery } from './recover-pending/pending-payment.recovery';
+import { IdempotencyKeyRetention } from './create-payment/idempotency-key.retention';
 
 /**
  * The payments feature: request handlers, the event-sourced store with its synchronous read model,
@@ -80,6 +81,7 @@ export class PaymentsModule {
         PaymentEventsRelay,
         DailySummaryProjection,
         PendingPaymentRecovery,
+        IdempotencyKeyRetention,
       ],
     };
   }

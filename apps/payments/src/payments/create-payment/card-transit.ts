@@ -15,10 +15,11 @@ const isObject = (value: unknown): value is Fields =>
  */
 @Injectable()
 export class CardTransit {
-  private readonly key: Buffer;
+  /** The current key first, then those a rotation still accepts. */
+  private readonly keys: Buffer[];
 
   constructor(config: PaymentsConfig) {
-    this.key = cardTransitKey(config.CARD_TRANSIT_KEY);
+    this.keys = [config.CARD_TRANSIT_KEY, ...config.CARD_TRANSIT_PREVIOUS_KEYS].map(cardTransitKey);
   }
 
   open(payload: unknown, merchantId: string): Parsed<unknown> {
@@ -37,7 +38,7 @@ export class CardTransit {
         ),
       };
     }
-    const secrets = openCardSecrets(sealed, this.key, merchantId);
+    const secrets = openCardSecrets(sealed, this.keys, merchantId);
     if (secrets === null) {
       return {
         ok: false,
