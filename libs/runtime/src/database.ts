@@ -1,4 +1,10 @@
-import type { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import {
+  MigrationExecutor,
+  type DataSource,
+  type DataSourceOptions,
+  type MixedList,
+  type EntitySchema,
+} from 'typeorm';
 
 export interface DatabaseSettings {
   url: string;
@@ -6,7 +12,21 @@ export interface DatabaseSettings {
   entities: MixedList<string | (new () => unknown) | EntitySchema>;
   migrations: MixedList<string | (new () => unknown)>;
   poolSize?: number;
+  /**
+   * Postgres `statement_timeout` of every connection, in ms (0: none). A runaway statement is
+   * cancelled instead of holding locks and the event log's readers (they only read what is older
+   * than the oldest open transaction).
+   */
+  statementTimeoutMs?: number;
+  /**
+   * Postgres `idle_in_transaction_session_timeout`, in ms (0: none): a session left idle inside a
+   * transaction (a leaked query runner, a stuck request) is ended by the server.
+   */
+  idleInTransactionTimeoutMs?: number;
 }
+
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+export const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 
 /** A service's TypeORM options: its own schema, its own migrations table, never synchronize. */
 export const dataSourceOptions = (settings: DatabaseSettings): DataSourceOptions => ({
@@ -19,23 +39,41 @@ export const dataSourceOptions = (settings: DatabaseSettings): DataSourceOptions
   migrationsRun: false,
   synchronize: false,
   logging: false,
-  extra: { max: settings.poolSize ?? 10, connectionTimeoutMillis: 5000 },
+  extra: {
+    max: settings.poolSize ?? 10,
+    connectionTimeoutMillis: 5000,
+    // Sent by node-postgres as startup parameters: each connection of the pool has them.
+    statement_timeout: settings.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+    idle_in_transaction_session_timeout:
+      settings.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  },
 });
 
 /**
  * Creates the schema and runs pending migrations. An advisory lock serialises replicas that start
- * together, so each migration runs once.
+ * together, so each migration runs once. Migrations (and the wait for another replica's) may take
+ * longer than a request's statement timeout: their session runs without the timeouts.
  */
 export async function migrate(dataSource: DataSource, schema: string): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
+    await runner.query('SET statement_timeout = 0');
+    await runner.query('SET idle_in_transaction_session_timeout = 0');
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`migrations:${schema}`]);
-    await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-    const ran = await dataSource.runMigrations({ transaction: 'each' });
-    return ran.map((migration) => migration.name);
+    try {
+      await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      const executor = new MigrationExecutor(dataSource, runner);
+      executor.transaction = 'each';
+      const ran = await executor.executePendingMigrations();
+      return ran.map((migration) => migration.name);
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`migrations:${schema}`]);
+    }
   } finally {
-    await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`migrations:${schema}`]);
+    // Back to the connection's own timeouts before it returns to the pool.
+    await runner.query('RESET statement_timeout').catch(() => undefined);
+    await runner.query('RESET idle_in_transaction_session_timeout').catch(() => undefined);
     await runner.release();
   }
 }
