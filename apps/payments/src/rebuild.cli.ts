@@ -16,8 +16,8 @@ const USAGE = `usage: node apps/payments/dist/rebuild.cli.js <${READ_MODELS.join
 Rebuilds a read model of the payments schema from the event log:
   payments       the payments table that GET and lists read: rebuilt into a new table in short
                  transactions while the service runs, then swapped in under a brief lock
-  daily-summary  the per-merchant daily summary, in one transaction (its checkpoint moves to the
-                 end of the rebuild)`;
+  daily-summary  the per-merchant daily summary: counted into a new table in short transactions,
+                 then swapped in and its projection's checkpoint moved to where it stopped`;
 
 async function rebuild(
   dataSource: DataSource,
@@ -30,9 +30,7 @@ async function rebuild(
       return `payments: ${payments} payments rebuilt from the log`;
     }
     case 'daily-summary': {
-      const { events } = await dataSource.transaction((manager) =>
-        rebuildDailySummary(manager, store),
-      );
+      const { events } = await rebuildDailySummary(dataSource, store);
       return `daily-summary: rebuilt from ${events} events`;
     }
     default: {

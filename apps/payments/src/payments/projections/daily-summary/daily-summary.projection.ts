@@ -11,6 +11,7 @@ import {
   EventStore,
   LogSubscription,
   START_OF_LOG,
+  type Checkpoint,
   type StoredEvent,
 } from '@finfusion/event-store';
 import { PaymentsConfig } from '../../../config';
@@ -18,12 +19,16 @@ import { structured } from '../../../logging';
 import { tableOf } from '../../../tables';
 import { evolve, fold } from '../../domain/payment';
 import { toPaymentEvent } from '../../domain/payment.events';
+import { swapTable } from '../swap-table';
 import { mergeChanges, summaryChanges, type SummaryChange } from './daily-summary';
 
 /** The checkpoint name of the projection. */
 export const DAILY_SUMMARY = 'payments-daily-summary';
 
-const REBUILD_BATCH = 500;
+const LIVE_TABLE = 'daily_summaries';
+const REBUILD_TABLE = 'daily_summaries_rebuild';
+/** Only one rebuild of the summary at a time, in any process. */
+const REBUILD_LOCK = "hashtext('payments.rebuild-daily-summary')";
 
 /**
  * The per-merchant daily summary, maintained asynchronously from the log by a LogSubscription:
@@ -74,6 +79,7 @@ export async function applyToDailySummary(
   manager: EntityManager,
   store: EventStore,
   events: readonly StoredEvent[],
+  table = LIVE_TABLE,
 ): Promise<void> {
   const changes: SummaryChange[] = [];
   const histories = new Map<string, StoredEvent[]>();
@@ -91,12 +97,15 @@ export async function applyToDailySummary(
     const after = evolve(before, toPaymentEvent(event.type, event.schemaVersion, event.data));
     changes.push(...summaryChanges(before, after));
   }
-  await writeChanges(manager, mergeChanges(changes));
+  await writeChanges(manager, tableOf(manager, table), mergeChanges(changes));
 }
 
-async function writeChanges(manager: EntityManager, changes: SummaryChange[]): Promise<void> {
+async function writeChanges(
+  manager: EntityManager,
+  table: string,
+  changes: SummaryChange[],
+): Promise<void> {
   if (changes.length === 0) return;
-  const table = tableOf(manager, 'daily_summaries');
   const columns = [
     changes.map((c) => c.merchantId),
     changes.map((c) => c.day),
@@ -124,38 +133,75 @@ async function writeChanges(manager: EntityManager, changes: SummaryChange[]): P
 }
 
 /**
- * Recomputes the summary from the whole log in the caller's transaction, and moves the
- * projection's checkpoint to where the rebuild stopped, so the live projection carries on from
- * there without counting anything twice. It holds the projection's lock meanwhile.
+ * Recomputes the summary from the whole log without holding the log's followers back: the cells
+ * are counted into a new table in short transactions; then, holding the live projection's lock
+ * (its batch in flight ends first, the next one waits), the rest of the log is counted, the new
+ * table takes the live one's place and the projection's checkpoint moves to where the rebuild
+ * stopped, so the live projection carries on from there without counting anything twice.
  */
 export async function rebuildDailySummary(
-  manager: EntityManager,
+  dataSource: DataSource,
   store: EventStore,
+  { batchSize = 500 }: { batchSize?: number } = {},
 ): Promise<{ events: number }> {
-  // The lock LogSubscription takes per batch (libs/event-store subscription.ts), waited for here.
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtext('log-subscription'), hashtext($1))`, [
-    DAILY_SUMMARY,
-  ]);
-  await manager.query(`DELETE FROM ${tableOf(manager, 'daily_summaries')}`);
-  let checkpoint = START_OF_LOG;
-  let handled = 0;
-  for (;;) {
-    const events = await store.readAllAfter(manager, checkpoint, REBUILD_BATCH);
-    const last = events.at(-1);
-    if (!last) break;
-    await applyToDailySummary(manager, store, events);
-    checkpoint = checkpointOf(last);
-    handled += events.length;
+  const session = dataSource.createQueryRunner();
+  await session.connect();
+  try {
+    const [lock] = (await session.query(
+      `SELECT pg_try_advisory_lock(${REBUILD_LOCK}) AS locked`,
+    )) as { locked: boolean }[];
+    if (lock?.locked !== true) throw new Error('another rebuild of the daily summary is running');
+    const live = tableOf(dataSource, LIVE_TABLE);
+    const next = tableOf(dataSource, REBUILD_TABLE);
+    try {
+      await dataSource.query(`DROP TABLE IF EXISTS ${next}`);
+      await dataSource.query(`CREATE TABLE ${next} (LIKE ${live} INCLUDING ALL)`);
+      let checkpoint: Checkpoint = START_OF_LOG;
+      let handled = 0;
+      /** Counts batches after the checkpoint until the log's safe end, each in `inTransaction`. */
+      const countRest = async (
+        inTransaction: <T>(work: (manager: EntityManager) => Promise<T>) => Promise<T>,
+      ): Promise<void> => {
+        for (;;) {
+          const events = await inTransaction(async (manager) => {
+            const batch = await store.readAllAfter(manager, checkpoint, batchSize);
+            await applyToDailySummary(manager, store, batch, REBUILD_TABLE);
+            return batch;
+          });
+          const last = events.at(-1);
+          if (!last) return;
+          checkpoint = checkpointOf(last);
+          handled += events.length;
+        }
+      };
+      await countRest((work) => dataSource.transaction(work));
+
+      await dataSource.transaction(async (manager) => {
+        // The lock LogSubscription takes per batch (libs/event-store subscription.ts).
+        await manager.query(
+          `SELECT pg_advisory_xact_lock(hashtext('log-subscription'), hashtext($1))`,
+          [DAILY_SUMMARY],
+        );
+        await countRest((work) => work(manager));
+        await manager.query(`SET LOCAL lock_timeout = '5s'`);
+        await swapTable(manager, live, next);
+        await manager.query(
+          `INSERT INTO ${tableOf(manager, 'checkpoints')} (subscription_id, transaction_id, global_position, updated_at)
+           VALUES ($1, $2::xid8, $3, now())
+           ON CONFLICT (subscription_id) DO UPDATE
+             SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position,
+                 updated_at = now()`,
+          [DAILY_SUMMARY, checkpoint.transactionId, checkpoint.globalPosition],
+        );
+      });
+      return { events: handled };
+    } finally {
+      await dataSource.query(`DROP TABLE IF EXISTS ${next}`).catch(() => undefined);
+      await session.query(`SELECT pg_advisory_unlock(${REBUILD_LOCK})`);
+    }
+  } finally {
+    await session.release();
   }
-  await manager.query(
-    `INSERT INTO ${tableOf(manager, 'checkpoints')} (subscription_id, transaction_id, global_position, updated_at)
-     VALUES ($1, $2::xid8, $3, now())
-     ON CONFLICT (subscription_id) DO UPDATE
-       SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position,
-           updated_at = now()`,
-    [DAILY_SUMMARY, checkpoint.transactionId, checkpoint.globalPosition],
-  );
-  return { events: handled };
 }
 
 interface SummaryRow {
