@@ -297,11 +297,14 @@ export async function stopLocalBroker(handle, log, { stdio = 'inherit' } = {}) {
 
 /**
  * Ends e2e services a test run left behind (jest killed before its global teardown, or a
- * service a test restarted). libs/testing writes `.cache/test-logs/<app>.pid`; a pid is only
+ * service a test restarted). libs/testing writes `.cache/test-logs/<app>.pid`
+ * (`test-logs-<base>` for a run on moved ports); a pid is only
  * signalled when its command line is still that app's main.js, so a recycled pid is safe.
  */
 export async function killLeftoverTestServices(log) {
-  const dir = path.join(root, '.cache', 'test-logs');
+  // As libs/testing names it: a run on moved ports (TEST_PORT_BASE) has a folder of its own.
+  const base = Number(process.env.TEST_PORT_BASE || 13000);
+  const dir = path.join(root, '.cache', base === 13000 ? 'test-logs' : `test-logs-${base}`);
   const pids = [];
   for (const app of APPS) {
     const pidFile = path.join(dir, `${app}.pid`);

@@ -5,13 +5,19 @@ export type ServiceName = (typeof serviceNames)[number];
 
 /** The repository root, from src/ (jest) as from dist/ (built). */
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
-export const testLogDir = path.join(repoRoot, '.cache', 'test-logs');
 
 /**
  * Test ports sit 10000 above the development ones, so both stacks can run side by side;
  * TEST_PORT_BASE moves them (two checkouts testing at once).
  */
 const portBase = Number(process.env.TEST_PORT_BASE ?? 13000);
+
+/** The services' logs and pid files; a moved stack keeps its own, so runs never touch each other's. */
+export const testLogDir = path.join(
+  repoRoot,
+  '.cache',
+  portBase === 13000 ? 'test-logs' : `test-logs-${portBase}`,
+);
 export const testPorts: Readonly<Record<ServiceName, number>> = {
   gateway: portBase,
   payments: portBase + 1,
