@@ -1,5 +1,6 @@
 import {
   CardBrands,
+  cardNumberAt,
   checkCardNumber,
   containsCardNumber,
   cvcLengthOf,
@@ -156,14 +157,48 @@ describe('containsCardNumber', () => {
     'card 4242 4242 4242 4242 ok',
     'x378282246310005y',
     '5555-5555-5555-4444',
+    '4242 4242 4242 4242 12 30',
+    'card 4242424242424242 cvc 123',
+    '42424242424242421234',
+    '98764242424242424242',
+    '7 4242-4242-4242-4242',
   ])('finds a card number in %p', (text) => {
     expect(containsCardNumber(text)).toBe(true);
   });
 
-  it.each(['order_123', '4242424242424241', '2026-03-15', '1234567812345670', '+44 20 7946 0958'])(
-    'finds none in %p',
-    (text) => {
-      expect(containsCardNumber(text)).toBe(false);
-    },
-  );
+  it.each([
+    'order_123',
+    '4242424242424241',
+    '2026-03-15',
+    '1234567812345670',
+    '+44 20 7946 0958',
+    '1712345678901',
+    '550e8400-e29b-41d4-a716-446655440000',
+    '4242.4242',
+  ])('finds none in %p', (text) => {
+    expect(containsCardNumber(text)).toBe(false);
+  });
+});
+
+describe('cardNumberAt', () => {
+  it('names the value that holds a card number by its dotted path', () => {
+    expect(cardNumberAt({ name: 'Jane', metadata: { note: 'card 4242 4242 4242 4242' } })).toBe(
+      'metadata.note',
+    );
+    expect(cardNumberAt({ items: ['ok', '5555555555554444'] })).toBe('items.1');
+  });
+
+  it('names the object of a key that holds one, never the key', () => {
+    expect(cardNumberAt({ metadata: { '4242424242424242': 'x' } })).toBe('metadata');
+  });
+
+  it('skips exempt paths', () => {
+    const body = { payment_method: { card: { number: '4242424242424242' } }, metadata: {} };
+    expect(cardNumberAt(body, (path) => path === 'payment_method.card.number')).toBeUndefined();
+    expect(cardNumberAt(body)).toBe('payment_method.card.number');
+  });
+
+  it('finds nothing in ordinary values', () => {
+    expect(cardNumberAt({ a: 1, b: true, c: null, d: 'Zoë', e: ['2026-03-15'] })).toBeUndefined();
+  });
 });

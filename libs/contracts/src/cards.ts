@@ -119,16 +119,62 @@ export const isValidExpYear = (year: unknown): year is number =>
 export const hasCardExpired = (expMonth: number, expYear: number, now: Date): boolean =>
   expYear * 12 + expMonth < now.getUTCFullYear() * 12 + (now.getUTCMonth() + 1);
 
-const DIGIT_RUNS = /\d(?:[ -]?\d){12,18}/g;
+// Runs of digit groups, each group separated from the next by one space or dash.
+const DIGIT_GROUPS = /\d+(?:[ -]\d+)*/g;
+const MIN_CARD_DIGITS = 13;
+const MAX_CARD_DIGITS = 19;
 
 /**
- * Whether free text (metadata, descriptions) holds something that looks like a card number: 13
- * to 19 digits, optionally grouped by spaces or dashes, of a known brand and Luhn-valid. Such
- * text is refused rather than stored.
+ * Whether free text (names, metadata, headers) holds something that looks like a card number:
+ * 13 to 19 digits, written whole or in groups separated by spaces or dashes, of a known brand and
+ * length, and Luhn-valid. Any run of whole groups is tried, so a number followed by its expiry or
+ * CVC ("4242 4242 4242 4242 12 30") is found too, as is one typed before or after other digits.
+ * Such text is refused rather than stored.
  */
 export function containsCardNumber(text: string): boolean {
-  for (const match of text.matchAll(DIGIT_RUNS)) {
-    if (checkCardNumber(match[0].replace(/[ -]/g, '')).valid) return true;
+  for (const [run] of text.matchAll(DIGIT_GROUPS)) {
+    const groups = run.split(/[ -]/);
+    for (let first = 0; first < groups.length; first++) {
+      let digits = '';
+      for (let last = first; last < groups.length; last++) {
+        digits += groups[last] ?? '';
+        if (digits.length > MAX_CARD_DIGITS) {
+          if (last === first && holdsCardAtEdge(digits)) return true;
+          break;
+        }
+        if (digits.length >= MIN_CARD_DIGITS && checkCardNumber(digits).valid) return true;
+      }
+    }
   }
   return false;
+}
+
+/** A number typed into a longer run of digits, at its start or its end. */
+function holdsCardAtEdge(digits: string): boolean {
+  for (let length = MIN_CARD_DIGITS; length <= MAX_CARD_DIGITS; length++) {
+    if (checkCardNumber(digits.slice(0, length)).valid) return true;
+    if (checkCardNumber(digits.slice(-length)).valid) return true;
+  }
+  return false;
+}
+
+/**
+ * The dotted path of the first key or string value that holds a card number, if any; a key that
+ * holds one is named by the path of its object, so the path itself never carries the number.
+ * `exempt` paths (the card number field of a payment) are not searched.
+ */
+export function cardNumberAt(
+  value: unknown,
+  exempt: (path: string) => boolean = () => false,
+  path = '',
+): string | undefined {
+  if (exempt(path)) return undefined;
+  if (typeof value === 'string') return containsCardNumber(value) ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    if (containsCardNumber(key)) return path;
+    const found = cardNumberAt(item, exempt, path === '' ? key : `${path}.${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

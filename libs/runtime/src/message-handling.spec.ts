@@ -13,7 +13,10 @@ const contextFor = (data: unknown): ExecutionContext =>
 
 const meta = { merchantId: 'mer_1', requestId: 'req_1', correlationId: 'req_1' };
 
-async function handle(payload: unknown): Promise<{ reply: ServiceReply<unknown>; ran: boolean }> {
+async function handle(
+  payload: unknown,
+  requestMeta: Record<string, unknown> = meta,
+): Promise<{ reply: ServiceReply<unknown>; ran: boolean }> {
   let ran = false;
   const next: CallHandler = {
     handle: () => {
@@ -22,7 +25,7 @@ async function handle(payload: unknown): Promise<{ reply: ServiceReply<unknown>;
     },
   };
   const reply = await firstValueFrom(
-    new MessageContextInterceptor().intercept(contextFor({ meta, payload }), next),
+    new MessageContextInterceptor().intercept(contextFor({ meta: requestMeta, payload }), next),
   );
   return { reply: reply as ServiceReply<unknown>, ran };
 }
@@ -49,4 +52,32 @@ describe('MessageContextInterceptor', () => {
       });
     },
   );
+
+  it.each([
+    ['a customer name', { name: 'Jane 4242 4242 4242 4242' }, 'name'],
+    ['a metadata value', { metadata: { note: '5555-5555-5555-4444' } }, 'metadata.note'],
+    ['a metadata key', { metadata: { '4242424242424242': 'x' } }, 'metadata'],
+  ])('refuses a card number in %s, naming the field only', async (_, payload, param) => {
+    const { reply, ran } = await handle(payload);
+    expect(ran).toBe(false);
+    expect(reply).toMatchObject({ ok: false, status: 400, error: { param } });
+    expect(JSON.stringify(reply)).not.toMatch(/4242|5555/);
+  });
+
+  it.each([
+    ['idempotencyKey', 'Idempotency-Key'],
+    ['correlationId', 'X-Correlation-Id'],
+  ])('refuses a card number in the %s it carries', async (field, param) => {
+    const { reply, ran } = await handle({}, { ...meta, [field]: 'k-4242424242424242' });
+    expect(ran).toBe(false);
+    expect(reply).toMatchObject({ ok: false, status: 400, error: { param } });
+  });
+
+  it('passes a sealed card and ordinary digits', async () => {
+    const { ran } = await handle({
+      payment_method: { card: { sealed: 'v1.AbC-123_xyz', exp_month: 12, exp_year: 2030 } },
+      metadata: { order: '2026-03-15', phone: '+44 20 7946 0958' },
+    });
+    expect(ran).toBe(true);
+  });
 });

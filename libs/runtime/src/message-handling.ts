@@ -15,6 +15,8 @@ import type { KafkaContext } from '@nestjs/microservices';
 import { Histogram } from 'prom-client';
 import { Observable, of, tap } from 'rxjs';
 import {
+  cardNumberAt,
+  containsCardNumber,
   deadlinePassed,
   fail,
   unstorableTextAt,
@@ -51,12 +53,26 @@ export class MessageContextInterceptor implements NestInterceptor {
         return of(deadlinePassed());
       });
     }
+    const metaField = metaFieldWithCardNumber(data.meta);
+    if (metaField !== undefined) {
+      // Refused outside the request context: its ids would put the number in the log line.
+      this.logger.warn({ topic, param: metaField }, 'request refused: a card number in its ids');
+      return of(cardNumberInText(metaField));
+    }
     const unstorable = unstorableTextAt(data.payload);
     if (unstorable !== undefined) {
       // The gateway refuses these first; a service never lets one reach its database either.
       return runWithRequestContext(data.meta, () => {
         this.logger.warn({ topic, param: unstorable }, 'request refused: unstorable text');
         return of(unstorableText(unstorable));
+      });
+    }
+    // Cards travel sealed: a number in clear text anywhere in a payload is never stored.
+    const holder = cardNumberAt(data.payload);
+    if (holder !== undefined) {
+      return runWithRequestContext(data.meta, () => {
+        this.logger.warn({ topic, param: holder }, 'request refused: a card number in its text');
+        return of(cardNumberInText(holder));
       });
     }
     return new Observable((subscriber) =>
@@ -87,6 +103,25 @@ const unstorableText = (param: string): ErrorReply =>
     param,
     message: 'Text may not contain NUL characters or unpaired UTF-16 surrogates.',
   });
+
+const cardNumberInText = (param: string): ErrorReply =>
+  fail(400, {
+    type: 'invalid_request_error',
+    code: 'parameter_invalid',
+    ...(param === '' ? {} : { param }),
+    message: `${param === '' ? 'The request' : param} must not contain a card number.`,
+  });
+
+/** The header a request's meta field came from, when it holds a card number. */
+function metaFieldWithCardNumber(meta: ServiceRequest<unknown>['meta']): string | undefined {
+  if (typeof meta.idempotencyKey === 'string' && containsCardNumber(meta.idempotencyKey)) {
+    return 'Idempotency-Key';
+  }
+  if (typeof meta.correlationId === 'string' && containsCardNumber(meta.correlationId)) {
+    return 'X-Correlation-Id';
+  }
+  return undefined;
+}
 
 /** Any error a handler throws becomes an `api_error` reply; the gateway never waits in vain. */
 @Catch()

@@ -1,6 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { Histogram } from 'prom-client';
+import { containsCardNumber } from '@finfusion/contracts';
+import { errorEnvelope } from '../errors/api-error';
+import { cardNumberInText } from '../validation/gateway-validation.pipe';
 import { requestStateOf, startRequestState } from './request-state';
 import type { RouteTable } from './route-table';
 
@@ -27,7 +30,16 @@ export function installHttpHooks(fastify: FastifyInstance, routes: RouteTable): 
   fastify.addHook('onRequest', (request, reply, done) => {
     startRequestState(request);
     void reply.header(REQUEST_ID_HEADER, request.id);
-    done();
+    const header = headerWithCardNumber(request.headers);
+    if (header === undefined) {
+      done();
+      return;
+    }
+    // Answered here, before anything logs, stores or forwards the header.
+    void reply
+      .status(400)
+      .type('application/json; charset=utf-8')
+      .send(errorEnvelope(cardNumberInText(header), request.id));
   });
 
   // Never bodies, never headers: the Authorization header would carry the secret key.
@@ -54,4 +66,21 @@ export function installHttpHooks(fastify: FastifyInstance, routes: RouteTable): 
     else logger.log(line);
     done();
   });
+}
+
+/** Headers whose values are logged, stored or sent on to the services, as the API names them. */
+const TEXT_HEADERS = {
+  'idempotency-key': 'Idempotency-Key',
+  'x-correlation-id': 'X-Correlation-Id',
+};
+
+export function headerWithCardNumber(
+  headers: Record<string, string | string[] | undefined>,
+): string | undefined {
+  for (const [name, shown] of Object.entries(TEXT_HEADERS)) {
+    const value = headers[name];
+    const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+    if (values.some(containsCardNumber)) return shown;
+  }
+  return undefined;
 }

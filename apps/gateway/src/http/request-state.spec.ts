@@ -16,6 +16,7 @@ describe('correlationIdOf', () => {
     ['markup', '<script>'],
     ['spaces', 'a b'],
     ['a line break', 'a\nb'],
+    ['a card number', 'order-4242-4242-4242-4242'],
   ])('uses the request id when the header is %s', (_case, header) => {
     expect(correlationIdOf(header, 'req_1')).toBe('req_1');
   });

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { RequestMeta } from '@finfusion/contracts';
+import { containsCardNumber, type RequestMeta } from '@finfusion/contracts';
 
 /** What the gateway learns about a request as it passes through hooks, guards and interceptors. */
 export interface RequestState {
@@ -14,10 +14,15 @@ const states = new WeakMap<FastifyRequest, RequestState>();
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** A client's X-Correlation-Id when it is short and plain enough to log, else the request id. */
+/**
+ * A client's X-Correlation-Id when it is short and plain enough to log and holds no card number
+ * (such a request is refused, and its log line must not carry it), else the request id.
+ */
 export function correlationIdOf(header: string | string[] | undefined, requestId: string): string {
   const value = Array.isArray(header) ? header[0] : header;
-  return value !== undefined && CORRELATION_ID.test(value) ? value : requestId;
+  return value !== undefined && CORRELATION_ID.test(value) && !containsCardNumber(value)
+    ? value
+    : requestId;
 }
 
 export function startRequestState(request: FastifyRequest): RequestState {

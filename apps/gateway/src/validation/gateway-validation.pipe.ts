@@ -1,8 +1,11 @@
 import { Injectable, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
-import { unstorableTextAt } from '@finfusion/contracts';
+import { cardNumberAt, unstorableTextAt } from '@finfusion/contracts';
 import { ApiError } from '../errors/api-error';
 import { echoablePath } from './card-safe-text';
 import { validationError } from './validation-errors';
+
+/** The one field a card number belongs in; it is sealed before it leaves the gateway. */
+const CARD_NUMBER_FIELD = 'payment_method.card.number';
 
 const isPlainObject = (value: unknown): boolean =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -40,6 +43,24 @@ export class GatewayValidationPipe extends ValidationPipe {
         });
       }
     }
-    return super.transform(value, metadata) as Promise<unknown>;
+    const valid = (await super.transform(value, metadata)) as unknown;
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      // Text is stored, published and logged: a card number typed into any of it is refused.
+      // After the DTO's own checks, which answer first where a field has a code of its own.
+      const holder = cardNumberAt(
+        valid,
+        (field) => metadata.type === 'body' && field === CARD_NUMBER_FIELD,
+      );
+      if (holder !== undefined) throw cardNumberInText(echoablePath(holder));
+    }
+    return valid;
   }
+}
+
+/** 400 naming where a card number was found, never the number. */
+export function cardNumberInText(param: string | undefined): ApiError {
+  return ApiError.of('parameter_invalid', {
+    message: `${param ?? 'A parameter'} must not contain a card number.`,
+    param,
+  });
 }

@@ -1,7 +1,6 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import { IdPrefixes, idPattern } from '@finfusion/contracts';
 import { ApiError } from '../errors/api-error';
-import { mayHoldCardDigits } from './card-safe-text';
 
 type Resource = keyof typeof IdPrefixes;
 
@@ -29,11 +28,8 @@ export class ResourceIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (this.pattern.test(value)) return value;
     const name = resourceNames[this.resource] ?? this.resource;
-    const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
-    throw ApiError.of('resource_missing', {
-      // A card number typed where an id belongs is not repeated back.
-      message: mayHoldCardDigits(value) ? `No such ${name}.` : `No such ${name}: '${shown}'`,
-      param: this.param,
-    });
+    // The id is not repeated back: whatever was typed where an id belongs (a card number, say)
+    // would otherwise reach the client, and every log of the response.
+    throw ApiError.of('resource_missing', { message: `No such ${name}.`, param: this.param });
   }
 }
