@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '@finfusion/config';
+import { ConfigError, loadConfig, ServiceConfig } from '@finfusion/config';
 import { GatewayConfig } from './config';
 import { undocumentedVariables } from '@finfusion/testing';
 
@@ -15,7 +15,41 @@ describe('GatewayConfig', () => {
       AUTH_FAILURE_WINDOW_MS: 10_000,
       AUTH_LOOKUPS_PER_SECOND: 200,
       TRUSTED_PROXIES: [],
+      HTTP_RECEIVE_TIMEOUT_MS: 10_000,
+      HTTP_HEADERS_TIMEOUT_MS: 5000,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 72_000,
+      HTTP_IDLE_TIMEOUT_MS: 75_000,
+      SHUTDOWN_TIMEOUT_MS: 25_000,
     });
+  });
+
+  it('drains for longer than a request may take to arrive and be answered', () => {
+    const config = loadConfig(GatewayConfig, {});
+    expect(config.SHUTDOWN_TIMEOUT_MS).toBeGreaterThan(
+      config.HTTP_RECEIVE_TIMEOUT_MS + config.REQUEST_TIMEOUT_MS,
+    );
+    expect(() => loadConfig(GatewayConfig, { REQUEST_TIMEOUT_MS: '20000' })).toThrow(
+      /SHUTDOWN_TIMEOUT_MS: must be greater than HTTP_RECEIVE_TIMEOUT_MS \+ REQUEST_TIMEOUT_MS/,
+    );
+    expect(
+      loadConfig(GatewayConfig, { REQUEST_TIMEOUT_MS: '20000', SHUTDOWN_TIMEOUT_MS: '31000' })
+        .SHUTDOWN_TIMEOUT_MS,
+    ).toBe(31_000);
+  });
+
+  it('drains for longer than the services do, whose drain outlasts its request timeout', () => {
+    const gateway = loadConfig(GatewayConfig, {});
+    const service = loadConfig(ServiceConfig, {});
+    expect(service.SHUTDOWN_TIMEOUT_MS).toBeGreaterThan(gateway.REQUEST_TIMEOUT_MS);
+    expect(gateway.SHUTDOWN_TIMEOUT_MS).toBeGreaterThan(service.SHUTDOWN_TIMEOUT_MS);
+  });
+
+  it.each([
+    [{ HTTP_HEADERS_TIMEOUT_MS: '20000' }, /HTTP_HEADERS_TIMEOUT_MS/],
+    [{ HTTP_IDLE_TIMEOUT_MS: '9000' }, /HTTP_IDLE_TIMEOUT_MS/],
+    [{ HTTP_IDLE_TIMEOUT_MS: '60000' }, /HTTP_IDLE_TIMEOUT_MS: .*HTTP_KEEP_ALIVE_TIMEOUT_MS/],
+  ])('refuses timeouts out of order: %p', (env, variable) => {
+    expect(() => loadConfig(GatewayConfig, env)).toThrow(variable);
   });
 
   it('reads trusted proxies as a list of addresses and CIDR ranges', () => {

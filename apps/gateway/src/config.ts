@@ -37,6 +37,43 @@ export class GatewayConfig extends ServiceConfig {
   @Max(120_000)
   REQUEST_TIMEOUT_MS: number = 10_000;
 
+  /** A request's headers and body must have arrived within this, else 408 and the connection closes. */
+  @IsInt()
+  @Min(1000)
+  @Max(300_000)
+  HTTP_RECEIVE_TIMEOUT_MS: number = 10_000;
+
+  /** A request's headers must have arrived within this; at most HTTP_RECEIVE_TIMEOUT_MS. */
+  @IsInt()
+  @Min(1000)
+  @NotAbove('HTTP_RECEIVE_TIMEOUT_MS')
+  HTTP_HEADERS_TIMEOUT_MS: number = 5000;
+
+  /** An idle keep-alive connection is closed after this: above a load balancer's idle timeout. */
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: number = 72_000;
+
+  /**
+   * A connection without a byte either way for this long is closed. Waiting for a service's reply
+   * is silent, so it must be above REQUEST_TIMEOUT_MS; above the keep-alive timeout, so that one
+   * decides when idle connections close.
+   */
+  @IsInt()
+  @Above('REQUEST_TIMEOUT_MS')
+  @Above('HTTP_KEEP_ALIVE_TIMEOUT_MS')
+  HTTP_IDLE_TIMEOUT_MS: number = 75_000;
+
+  /**
+   * The gateway drains for at most this after SIGTERM: above HTTP_RECEIVE_TIMEOUT_MS plus
+   * REQUEST_TIMEOUT_MS, so a request under way when it was told to stop is still answered.
+   */
+  @IsInt()
+  @Min(1000)
+  @AboveSum('HTTP_RECEIVE_TIMEOUT_MS', 'REQUEST_TIMEOUT_MS')
+  override SHUTDOWN_TIMEOUT_MS: number = 25_000;
+
   @IsInt()
   @Min(1024)
   @Max(10 * 1024 * 1024)
@@ -150,4 +187,34 @@ function IsSealingKey(options: { each: boolean }): PropertyDecorator {
     },
     options,
   );
+}
+
+type Timeouts = Record<string, unknown>;
+
+const sumOf = (object: Timeouts, names: readonly string[]): number =>
+  names.reduce((sum, name) => sum + Number(object[name]), 0);
+
+/** Greater than the sum of the named variables (one name: greater than that variable). */
+function AboveSum(...names: string[]): PropertyDecorator {
+  return ValidateBy({
+    name: 'aboveSum',
+    validator: {
+      validate: (value, args) => Number(value) > sumOf(args?.object as Timeouts, names),
+      defaultMessage: () => `must be greater than ${names.join(' + ')}`,
+    },
+  });
+}
+
+function Above(name: string): PropertyDecorator {
+  return AboveSum(name);
+}
+
+function NotAbove(name: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'notAbove',
+    validator: {
+      validate: (value, args) => Number(value) <= sumOf(args?.object as Timeouts, [name]),
+      defaultMessage: () => `must not be greater than ${name}`,
+    },
+  });
 }

@@ -5,7 +5,7 @@ import { exitOnBootFailure, runService } from '@finfusion/runtime';
 import { AppModule } from './app.module';
 import { GATEWAY_SCHEMA, GatewayConfig } from './config';
 import { configureHttp } from './http/configure-http';
-import { answerFrameworkError, MAX_PARAM_LENGTH } from './http/framework-errors';
+import { answerClientError, answerFrameworkError, MAX_PARAM_LENGTH } from './http/framework-errors';
 import { GatewayFastifyAdapter } from './http/gateway-fastify.adapter';
 import { gatewayTopics } from './topics';
 
@@ -27,6 +27,17 @@ async function main(): Promise<void> {
       // X-Forwarded-For names the client only behind a listed proxy; else the peer is the client.
       trustProxy: config.TRUSTED_PROXIES.length > 0 ? config.TRUSTED_PROXIES : false,
       frameworkErrors: answerFrameworkError,
+      // A slow client cannot hold a connection: headers, then the whole request, must arrive in
+      // time (Node checks every second), and a silent connection is closed.
+      requestTimeout: config.HTTP_RECEIVE_TIMEOUT_MS,
+      http: {
+        headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+        requestTimeout: config.HTTP_RECEIVE_TIMEOUT_MS,
+        connectionsCheckingInterval: 1000,
+      },
+      keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      connectionTimeout: config.HTTP_IDLE_TIMEOUT_MS,
+      clientErrorHandler: answerClientError,
     }),
     configure: (app) => {
       configureHttp(app, config);

@@ -58,7 +58,12 @@ export class ServiceConfig {
   @Max(60_000)
   KAFKA_COMMIT_INTERVAL_MS: number = 1000;
 
+  /**
+   * How long a stopping process may drain before it exits anyway. A service's drain window is
+   * longer than the gateway's REQUEST_TIMEOUT_MS (10 s), so a request the gateway still waits for
+   * is answered; the gateway's own is longer still (its config checks that).
+   */
   @IsInt()
   @Min(1000)
-  SHUTDOWN_TIMEOUT_MS: number = 8000;
+  SHUTDOWN_TIMEOUT_MS: number = 15_000;
 }

@@ -132,6 +132,11 @@ export const GatewayErrors = {
       'A request with this Idempotency-Key is still being processed. Retry after it has finished.',
   },
   // Transport limits
+  request_timeout: {
+    status: 408,
+    type: 'invalid_request_error',
+    message: 'The request was not received in time. Send it again, without pauses.',
+  },
   body_too_large: {
     status: 413,
     type: 'invalid_request_error',

@@ -1,4 +1,6 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { IdPrefixes, newId } from '@finfusion/contracts';
 import { ApiError, errorEnvelope } from '../errors/api-error';
 import { REQUEST_ID_HEADER } from './http-hooks';
 
@@ -39,3 +41,38 @@ export function answerFrameworkError(
     .type('application/json; charset=utf-8')
     .send(errorEnvelope(apiError, request.id));
 }
+
+/**
+ * Fastify's `clientErrorHandler`: Node reports a request that did not arrive in time (or could
+ * not be parsed) on the socket, before any request object exists. It is answered in the API's
+ * shape, with a request id of its own, and the connection is closed.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const apiError =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? ApiError.of('request_timeout')
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? new ApiError(
+            431,
+            ApiError.of('request_malformed', { message: 'The headers are too large.' }).body,
+          )
+        : ApiError.of('request_malformed');
+  const requestId = newId(IdPrefixes.request);
+  const body = JSON.stringify(errorEnvelope(apiError, requestId));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${apiError.status} ${STATUS_TEXT[apiError.status] ?? 'Error'}\r\n` +
+        `${REQUEST_ID_HEADER}: ${requestId}\r\nConnection: close\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
