@@ -23,11 +23,11 @@ export const invalidRequest = (refusal: Refusal): ErrorReply =>
     param: refusal.param,
   });
 
-export const endpointNotFound = (id: string, param = 'id'): ErrorReply =>
-  notFound('webhook endpoint', id, param);
+export const endpointNotFound = (param = 'id'): ErrorReply =>
+  notFound('webhook endpoint', { param });
 
-export const deliveryNotFound = (id: string): ErrorReply =>
-  notFound('webhook delivery', id, 'delivery_id');
+export const deliveryNotFound = (): ErrorReply =>
+  notFound('webhook delivery', { param: 'delivery_id' });
 
 export const endpointDisabled = (id: string): ErrorReply =>
   fail(400, {

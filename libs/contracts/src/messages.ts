@@ -63,11 +63,12 @@ export const deadlinePassed = (): ErrorReply =>
     message: 'The request was not handled in time. Retry it with the same Idempotency-Key.',
   });
 
-export const notFound = (resource: string, id: string, param = 'id'): ErrorReply =>
+/** The id asked for is not repeated: whatever was typed in its place never comes back. */
+export const notFound = (resource: string, { param = 'id' }: { param?: string } = {}): ErrorReply =>
   fail(404, {
     type: 'invalid_request_error',
     code: 'resource_missing',
-    message: `No such ${resource}: '${id}'`,
+    message: `No such ${resource}.`,
     param,
   });
 

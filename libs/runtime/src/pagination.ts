@@ -22,7 +22,7 @@ export async function paginate<E extends ObjectLiteral, T>(
       return fail(400, {
         type: 'invalid_request_error',
         code: 'resource_missing',
-        message: `No such object for ${cursorParam}: '${cursor}'`,
+        message: `No such object for ${cursorParam}.`,
         param: cursorParam,
       });
     }

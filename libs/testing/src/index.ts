@@ -11,6 +11,7 @@ export {
   serviceLogs,
   startService,
   stopService,
+  whileFrozen,
   type StartOptions,
   type StopOptions,
 } from './services';

@@ -194,6 +194,21 @@ export async function restartService(
   await startService(app, options);
 }
 
+/**
+ * Runs `work` while the service's process is frozen (SIGSTOP), then lets it go on (SIGCONT):
+ * what it was sent meanwhile waits, as behind a stalled process.
+ */
+export async function whileFrozen<T>(app: ServiceName, work: () => Promise<T>): Promise<T> {
+  const pid = pidOf(app);
+  if (pid === undefined) throw new Error(`${app} is not running`);
+  process.kill(pid, 'SIGSTOP');
+  try {
+    return await work();
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+}
+
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -11,7 +11,7 @@ import { Readiness } from '@finfusion/runtime';
 import { GatewayConfig } from '../config';
 import { ApiError } from '../errors/api-error';
 import type { ExchangeTopic, Exchanges } from './exchanges';
-import { isServiceReply, withoutEchoedValues } from './service-reply';
+import { isServiceReply } from './service-reply';
 
 /**
  * The gateway's one Kafka client: requests out on the services' request topics, replies in on
@@ -100,7 +100,7 @@ export class ServiceClient implements OnModuleInit, OnApplicationShutdown {
       this.logger.error({ msg: 'service replied outside the contract', topic });
       throw ApiError.of('service_error');
     }
-    if (!reply.ok) throw ApiError.fromService(reply.status, withoutEchoedValues(reply.error));
+    if (!reply.ok) throw ApiError.fromService(reply.status, reply.error);
     return reply.body;
   }
 

@@ -1,4 +1,4 @@
-import { isServiceReply, withoutEchoedValues } from './service-reply';
+import { isServiceReply } from './service-reply';
 
 describe('isServiceReply', () => {
   it('accepts a success reply with a body', () => {
@@ -71,27 +71,5 @@ describe('isServiceReply', () => {
     ],
   ])('refuses %s', (_case, reply) => {
     expect(isServiceReply(reply)).toBe(false);
-  });
-});
-
-describe('withoutEchoedValues', () => {
-  const missing = (message: string) => ({
-    type: 'invalid_request_error' as const,
-    code: 'resource_missing',
-    message,
-    param: 'id',
-  });
-
-  it.each([
-    ["No such customer: 'cust_4242424242424242'", 'No such customer.'],
-    ["No such object for starting_after: 'it's odd'", 'No such object for starting_after.'],
-    ['No such payment.', 'No such payment.'],
-  ])('turns %p into %p', (message, expected) => {
-    expect(withoutEchoedValues(missing(message))).toEqual({ ...missing(expected) });
-  });
-
-  it('leaves other errors as they are', () => {
-    const error = { type: 'card_error' as const, code: 'card_declined', message: "Declined: 'x'" };
-    expect(withoutEchoedValues(error)).toBe(error);
   });
 });

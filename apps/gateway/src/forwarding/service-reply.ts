@@ -39,14 +39,3 @@ export function isServiceReply<B>(value: unknown): value is ServiceReply<B> {
   }
   return false;
 }
-
-/**
- * A service's error as the client may see it. A `resource_missing` message from a service names
- * the id it did not find (`No such customer: 'cust_…'`); the gateway does not repeat ids back,
- * whatever was typed in their place, so the quoted value is cut.
- */
-export function withoutEchoedValues(error: ApiErrorBody): ApiErrorBody {
-  if (error.code !== 'resource_missing') return error;
-  const message = error.message.replace(/\s*:\s*'.*$/s, '').replace(/\.?$/, '.');
-  return { ...error, message };
-}

@@ -54,7 +54,7 @@ describe('webhooks.get', () => {
         error: {
           type: 'invalid_request_error',
           code: 'resource_missing',
-          message: `No such webhook endpoint: '${missing}'`,
+          message: 'No such webhook endpoint.',
           param: 'id',
         },
       });

@@ -25,7 +25,7 @@ export class DeleteCustomerHandler {
         lock: true,
       });
       // A soft delete: the row stays for the log's sake, but a second delete finds nothing.
-      if (!current) return notFound('customer', payload.id);
+      if (!current) return notFound('customer');
       await this.customers.save(
         manager,
         current.version,

@@ -26,6 +26,6 @@ export class GetCustomerHandler {
       payload.id,
     );
     // Unknown, deleted and another merchant's customers all look the same: absent.
-    return customer ? ok(toCustomer(customer)) : notFound('customer', payload.id);
+    return customer ? ok(toCustomer(customer)) : notFound('customer');
   }
 }

@@ -34,7 +34,7 @@ export class LookupCustomerHandler {
             select: { id: true, merchant_id: true, deleted_at: true, version: true },
             where: { id },
           });
-    if (row === null) return notFound('customer', id);
+    if (row === null) return notFound('customer');
     return ok({
       id: row.id,
       merchant_id: row.merchant_id,

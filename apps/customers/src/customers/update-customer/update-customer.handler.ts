@@ -25,7 +25,7 @@ export class UpdateCustomerHandler {
     return this.customers.transaction(async (manager) => {
       // The row lock orders concurrent updates: each one merges onto the previous one's result.
       const current = await this.customers.findLive(manager, meta.merchantId, id, { lock: true });
-      if (!current) return notFound('customer', id);
+      if (!current) return notFound('customer');
       const outcome = updateCustomer(current, { email, name, metadata }, new Date());
       switch (outcome.kind) {
         case 'rejected':

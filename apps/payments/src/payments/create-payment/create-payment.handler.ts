@@ -70,7 +70,7 @@ export class CreatePaymentHandler {
         key === undefined ? null : await this.idempotencyKeys.paymentFor(meta.merchantId, key);
       if (existing !== null) return this.retry(existing, request, fingerprint, meta);
       return customer === 'absent'
-        ? PaymentErrors.unknownCustomer(request.customerId)
+        ? PaymentErrors.unknownCustomer()
         : PaymentErrors.customersUnavailable();
     }
 

@@ -223,7 +223,7 @@ function parseCustomer(body: Fields): string | null {
   if (typeof customer !== 'string') {
     invalid('customer', 'parameter_invalid', 'customer must be a customer id.');
   }
-  if (!idPattern('cust').test(customer)) throw new Invalid(PaymentErrors.unknownCustomer(customer));
+  if (!idPattern('cust').test(customer)) throw new Invalid(PaymentErrors.unknownCustomer());
   return customer;
 }
 

@@ -33,7 +33,7 @@ export class GetPaymentEventsHandler {
     const events = toPublicEvents(history);
     // The log is not scoped by merchant: another merchant's stream answers as if absent.
     if (events.length === 0 || events[0]?.merchant_id !== meta.merchantId) {
-      return PaymentErrors.paymentNotFound(id);
+      return PaymentErrors.paymentNotFound();
     }
     return ok({ object: 'list', data: events, has_more: false });
   }

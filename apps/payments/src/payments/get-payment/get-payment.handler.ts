@@ -27,6 +27,6 @@ export class GetPaymentHandler {
     const id = typeof payload?.id === 'string' ? payload.id : '';
     const row = await this.readModel.find(this.dataSource.manager, meta.merchantId, id);
     // Unknown and another merchant's payments look the same: absent.
-    return row ? ok(toResource(row)) : PaymentErrors.paymentNotFound(id);
+    return row ? ok(toResource(row)) : PaymentErrors.paymentNotFound();
   }
 }

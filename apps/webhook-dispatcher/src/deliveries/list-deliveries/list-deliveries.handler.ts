@@ -45,7 +45,7 @@ export class ListDeliveriesHandler {
       meta.merchantId,
       endpointId.value,
     );
-    if (!endpoint) return endpointNotFound(endpointId.value, 'endpoint_id');
+    if (!endpoint) return endpointNotFound('endpoint_id');
     const page = await paginate(
       this.deliveries.forEndpoint(meta.merchantId, endpoint.id, outcome.value),
       params.value,

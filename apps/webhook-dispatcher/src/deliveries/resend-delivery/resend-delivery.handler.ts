@@ -45,9 +45,9 @@ export class ResendDeliveryHandler {
       meta.merchantId,
       endpointId.value,
     );
-    if (!endpoint) return endpointNotFound(endpointId.value, 'endpoint_id');
+    if (!endpoint) return endpointNotFound('endpoint_id');
     const delivery = await this.deliveries.find(meta.merchantId, endpoint.id, deliveryId.value);
-    if (!delivery) return deliveryNotFound(deliveryId.value);
+    if (!delivery) return deliveryNotFound();
     if (endpoint.status !== 'active') return endpointDisabled(endpoint.id);
 
     await this.deliveries.resend(delivery);

@@ -33,7 +33,7 @@ export class DeleteEndpointHandler {
       const current = await this.endpoints.findLive(manager, meta.merchantId, id.value, {
         lock: true,
       });
-      if (!current) return endpointNotFound(id.value);
+      if (!current) return endpointNotFound();
       const now = new Date();
       current.updated_at = now;
       current.deleted_at = now;

@@ -30,6 +30,6 @@ export class GetEndpointHandler {
       meta.merchantId,
       id.value,
     );
-    return endpoint ? ok(toWebhookEndpoint(endpoint)) : endpointNotFound(id.value);
+    return endpoint ? ok(toWebhookEndpoint(endpoint)) : endpointNotFound();
   }
 }

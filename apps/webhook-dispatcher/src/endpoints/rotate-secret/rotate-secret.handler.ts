@@ -44,7 +44,7 @@ export class RotateSecretHandler {
       const endpoint = await this.endpoints.findLive(manager, meta.merchantId, id.value, {
         lock: true,
       });
-      if (!endpoint) return endpointNotFound(id.value);
+      if (!endpoint) return endpointNotFound();
       const secret = generateSecret();
       await this.endpoints.rotateSecret(manager, endpoint.id, secret, new Date(), overlap.value);
       return ok({ ...toWebhookEndpoint(endpoint), secret });

@@ -45,7 +45,7 @@ export class UpdateEndpointHandler {
       const current = await this.endpoints.findLive(manager, meta.merchantId, id.value, {
         lock: true,
       });
-      if (!current) return endpointNotFound(id.value);
+      if (!current) return endpointNotFound();
       const outcome = updateEndpoint(current, patch.value, new Date());
       switch (outcome.kind) {
         case 'rejected':
