@@ -1,23 +1,12 @@
 import { isIP } from 'node:net';
-import {
-  ArrayNotEmpty,
-  IsInt,
-  IsString,
-  Max,
-  Min,
-  MinLength,
-  ValidateBy,
-  type ValidationArguments,
-} from 'class-validator';
+import { ArrayNotEmpty, IsInt, IsString, Max, Min, ValidateBy } from 'class-validator';
 import {
   DEVELOPMENT_CARD_TRANSIT_KEY,
-  KEY_FORMAT,
+  KeyRing,
   ListFromEnv,
-  NotDefaultInProduction,
+  SecretKey,
   ServiceConfig,
-  weakKeyReason,
 } from '@finfusion/config';
-import { SEALING_KEY_FORMAT } from './idempotency/response-sealer';
 
 /** Public, development-only key of the kept idempotent responses; production refuses it. */
 export const DEVELOPMENT_IDEMPOTENCY_KEY = 'dev:development-only-idempotency-key-not-a-secret';
@@ -125,7 +114,7 @@ export class GatewayConfig extends ServiceConfig {
    */
   @ListFromEnv()
   @ArrayNotEmpty()
-  @IsSealingKey({ each: true })
+  @KeyRing()
   IDEMPOTENCY_ENCRYPTION_KEYS: string[] = [DEVELOPMENT_IDEMPOTENCY_KEY];
 
   @IsInt()
@@ -135,8 +124,7 @@ export class GatewayConfig extends ServiceConfig {
 
   /** Seals card numbers and CVCs for their trip to the payments service, which has the same key. */
   @IsString()
-  @MinLength(32)
-  @NotDefaultInProduction(DEVELOPMENT_CARD_TRANSIT_KEY)
+  @SecretKey()
   CARD_TRANSIT_KEY: string = DEVELOPMENT_CARD_TRANSIT_KEY;
 }
 
@@ -158,31 +146,6 @@ function IsAddressOrRange(options: { each: boolean }): PropertyDecorator {
       validator: {
         validate: isAddressOrRange,
         defaultMessage: () => 'must be a comma-separated list of IP addresses or CIDR ranges',
-      },
-    },
-    options,
-  );
-}
-
-/** `<id>:<secret>`; in production the secret must be a strong key (see weakKeyReason). */
-function IsSealingKey(options: { each: boolean }): PropertyDecorator {
-  const problem = (value: unknown, production: boolean): string | undefined => {
-    const match = typeof value === 'string' ? SEALING_KEY_FORMAT.exec(value) : null;
-    if (!match?.[2]) return 'must be <id>:<secret> items, the secret at least 32 characters';
-    return production ? weakKeyReason(match[2]) : undefined;
-  };
-  const isProduction = (args: ValidationArguments | undefined): boolean =>
-    (args?.object as { NODE_ENV?: string } | undefined)?.NODE_ENV === 'production';
-  return ValidateBy(
-    {
-      name: 'isSealingKey',
-      validator: {
-        validate: (value, args) => problem(value, isProduction(args)) === undefined,
-        defaultMessage: (args) => {
-          const values: unknown[] = Array.isArray(args?.value) ? args.value : [args?.value];
-          const reason = values.map((item) => problem(item, isProduction(args))).find(Boolean);
-          return `${reason ?? 'is invalid'} (production secrets are ${KEY_FORMAT})`;
-        },
       },
     },
     options,

@@ -11,9 +11,8 @@ import {
   ValidateBy,
   type ValidationArguments,
 } from 'class-validator';
-import { BooleanFromEnv, NotDefaultInProduction, ServiceConfig } from '@finfusion/config';
+import { BooleanFromEnv, KeyRing, ServiceConfig } from '@finfusion/config';
 import { WebhookLimits } from '@finfusion/contracts';
-import { parseSecretKeys } from './endpoints/secret-box';
 
 /** The Postgres schema the dispatcher owns; tests migrate schemas of their own. */
 export const WEBHOOKS_SCHEMA = 'webhooks';
@@ -23,31 +22,6 @@ const DAY_MS = 24 * 3600 * 1000;
 /** Public, development-only key sealing endpoint secrets: production refuses it. */
 export const DEVELOPMENT_WEBHOOK_SECRET_KEYS =
   'development:ZGV2ZWxvcG1lbnQtb25seS13ZWJob29rLXNlY3JldHM=';
-
-/** A list of keys parseSecretKeys accepts; the message says what is wrong, not the value. */
-const SecretKeyList = (): PropertyDecorator =>
-  ValidateBy({
-    name: 'secretKeyList',
-    validator: {
-      validate: (value: unknown) => {
-        if (typeof value !== 'string') return false;
-        try {
-          parseSecretKeys(value);
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      defaultMessage: (args?: ValidationArguments) => {
-        try {
-          parseSecretKeys(String(args?.value));
-          return 'must be a list of keys';
-        } catch (error) {
-          return (error as Error).message;
-        }
-      },
-    },
-  });
 
 /** "0, 5000,300000" -> [0, 5000, 300000]; an item that is not a whole number fails validation. */
 const IntListFromEnv = (): PropertyDecorator =>
@@ -152,8 +126,7 @@ export class DispatcherConfig extends ServiceConfig {
    * 32 random bytes in base64 or hex (`openssl rand -base64 32`). The first seals; the others
    * only open what they sealed before, and at start every secret is sealed again with the first.
    */
-  @SecretKeyList()
-  @NotDefaultInProduction(DEVELOPMENT_WEBHOOK_SECRET_KEYS)
+  @KeyRing()
   WEBHOOK_SECRET_KEYS: string = DEVELOPMENT_WEBHOOK_SECRET_KEYS;
 
   /** Attempts in flight at once in this process. */

@@ -177,7 +177,7 @@ describe('WEBHOOK_SECRET_KEYS', () => {
 
   it.each([
     ['no id', randomBytes(32).toString('base64'), /key 1 must be written id:key/],
-    ['a short key', `k1:${randomBytes(16).toString('base64')}`, /key 'k1' must be 32 bytes/],
+    ['a short key', `k1:${randomBytes(16).toString('base64')}`, /key 'k1' must be 32 random bytes/],
     ['a repeated id', `k1:${'ab'.repeat(32)},k1:${'cd'.repeat(32)}`, /key ids must be unique/],
   ])('refuses %s without echoing the keys', (_case, keys, message) => {
     let thrown: unknown;
