@@ -21,8 +21,9 @@ import {
 } from '../dev/common.mjs';
 
 const READY_TIMEOUT_MS = 120_000;
-// Services force their own exit after SHUTDOWN_TIMEOUT_MS (8 s); SIGKILL only after that.
-const STOP_TIMEOUT_MS = 10_000;
+// Services force their own exit after SHUTDOWN_TIMEOUT_MS (15 s, the gateway 25 s); SIGKILL
+// only after that.
+const STOP_TIMEOUT_MS = 30_000;
 
 export class Stack {
   /** app -> { child, detached, logFile, exited } */

@@ -53,7 +53,8 @@ const KAFKA_PORT = Number(process.env.KAFKA_PORT || 9092);
 const PORTS = Object.fromEntries(APPS.map((app, index) => [app, PORT_BASE + index]));
 const GATEWAY_URL = `http://127.0.0.1:${PORTS.gateway}`;
 const READY_TIMEOUT_MS = 120_000;
-// Services force their own exit after SHUTDOWN_TIMEOUT_MS; SIGKILL only after this.
+// Services force their own exit after SHUTDOWN_TIMEOUT_MS (15 s, the gateway 25 s); SIGKILL
+// only after this.
 const STOP_TIMEOUT_MS = 30_000;
 // Pauses before a crashed service starts again; the last one repeats.
 const RESTART_DELAYS_MS = [1000, 2000, 4000, 8000, 16_000, 30_000];
