@@ -1,4 +1,4 @@
-// One jest run, three tiers picked by file name (STYLE.md habit 10).
+// One jest run, three tiers picked by file name.
 const fs = require('node:fs');
 const path = require('node:path');
 

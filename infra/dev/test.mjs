@@ -1,4 +1,4 @@
-// `npm test`, and CI (.ci/run): the one command that checks everything (STYLE.md habit 12).
+// `npm test`, and CI (.ci/run): the one command that checks everything.
 //
 // Steps: install dependencies if needed, prettier --check, turbo typecheck + build, eslint (zero
 // warnings; it reads the libs' built types), a test broker on 127.0.0.1:19092, a fresh

@@ -12,7 +12,7 @@ export const PublicEventTypes = [
 
 export type PublicEventType = (typeof PublicEventTypes)[number];
 
-/** DESIGN.md's envelope: the same JSON on Kafka and in a webhook body. */
+/** The public envelope: the same JSON on Kafka and in a webhook body. */
 export interface PublicEvent<T = unknown, K extends PublicEventType = PublicEventType> {
   id: string;
   type: K;

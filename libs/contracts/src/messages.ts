@@ -23,7 +23,7 @@ export type ErrorType =
   | 'rate_limit_error'
   | 'api_error';
 
-/** DESIGN.md's error shape, less the request id that the gateway adds. */
+/** The API's error shape, less the request id that the gateway adds. */
 export interface ApiErrorBody {
   type: ErrorType;
   code: string;

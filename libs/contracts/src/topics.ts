@@ -1,4 +1,4 @@
-// Every Kafka topic the platform uses. Apps never spell a topic name themselves (STYLE.md habit 5).
+// Every Kafka topic the platform uses. Apps never spell a topic name themselves.
 
 export const RequestTopics = {
   customers: {

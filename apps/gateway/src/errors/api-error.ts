@@ -7,7 +7,7 @@ interface ErrorDefinition {
 }
 
 /**
- * Every error code the gateway answers with itself, in one place (STYLE.md habit 7). Codes are
+ * Every error code the gateway answers with itself, in one place. Codes are
  * part of the public API: add new ones, never rename one. Services add their own codes (for
  * example `resource_missing`, `card_declined`); those pass through unchanged.
  */
@@ -187,7 +187,7 @@ export interface ErrorDetails {
 /** Whether the error was decided by the gateway or relayed from a service's reply. */
 export type ErrorOrigin = 'gateway' | 'service';
 
-/** An error answered in DESIGN.md's shape: an HTTP status and the `error` object, less request_id. */
+/** An error in the API's shape: an HTTP status and the `error` object, less request_id. */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
 
@@ -221,7 +221,7 @@ export interface ErrorEnvelope {
   error: ApiErrorBody & { request_id: string };
 }
 
-/** The response body of an error, with the request id last as in DESIGN.md's shape. */
+/** The response body of an error, with the request id last as in the API's error shape. */
 export const errorEnvelope = (error: ApiError, requestId: string): ErrorEnvelope => ({
   error: { ...error.body, request_id: requestId },
 });

@@ -9,7 +9,7 @@ import { ReplayedResponse } from './replayed-response';
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 
 /**
- * The one place that writes error responses, in DESIGN.md's shape. It also serves Fastify's
+ * The one place that writes error responses, in the API's error shape. It also serves Fastify's
  * errors (body parsing, limits) and unknown routes, which Nest routes through global filters.
  */
 @Catch()

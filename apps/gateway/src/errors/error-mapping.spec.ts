@@ -14,7 +14,7 @@ describe('ApiError.of', () => {
     }
   });
 
-  it('uses the types DESIGN.md gives each status', () => {
+  it('uses the documented type of each status', () => {
     for (const { status, type } of Object.values(GatewayErrors)) {
       if (status === 401) expect(type).toBe('authentication_error');
       if (status === 429) expect(type).toBe('rate_limit_error');

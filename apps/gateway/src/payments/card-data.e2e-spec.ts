@@ -17,7 +17,7 @@ import { readTopics, type TopicRecord } from '../testing/kafka-topics.fixture';
 import { paced } from '../testing/paced-client.fixture';
 import { paymentBody, paymentOf, randomCvc, uniqueCardNumber } from '../testing/payments.fixture';
 
-// DESIGN.md: a full card number or CVC is never stored, logged, published or echoed. Numbers and
+// A full card number or CVC is never stored, logged, published or echoed. Numbers and
 // CVCs nobody else uses are sent through every path a merchant can take, then the test database,
 // every payments topic and every service's log are searched for them. Each search is first shown
 // to find a value that is there, so that a search that cannot find anything cannot pass.

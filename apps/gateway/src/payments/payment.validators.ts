@@ -130,7 +130,7 @@ export const IsCurrency = (
   );
 
 /**
- * DESIGN.md's metadata limits, and no card number in a key or a value: metadata is stored and
+ * The API's metadata limits, and no card number in a key or a value: metadata is stored and
  * published. The problem names a key only when the key cannot be part of a card number.
  */
 export function paymentMetadataProblem(value: unknown): MetadataProblem | undefined {

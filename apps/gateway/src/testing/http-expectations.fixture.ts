@@ -10,7 +10,7 @@ export interface ErrorBody {
   };
 }
 
-/** Asserts DESIGN.md's error shape with a Request-Id, and returns the error for more checks. */
+/** Asserts the API's error shape with a Request-Id, and returns the error for more checks. */
 export function expectApiError(
   response: ApiResponse,
   status: number,

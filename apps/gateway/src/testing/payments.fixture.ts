@@ -36,7 +36,7 @@ export function paymentBody(
 
 /**
  * A valid number nobody else uses: the brand's prefix, random digits and the Luhn check digit.
- * Numbers outside DESIGN.md's test card table succeed.
+ * Numbers outside the test card table (README) succeed.
  */
 export function uniqueCardNumber(prefix = '4', length = 16): string {
   const middle = Array.from({ length: length - prefix.length - 1 }, () => randomInt(10)).join('');
@@ -60,7 +60,7 @@ export function paymentOf(response: ApiResponse): Payment {
   throw new Error(`expected a payment, got ${response.status}: ${response.text}`);
 }
 
-/** DESIGN.md's test cards and what each one does. */
+/** The documented test cards and what each one does. */
 export const TEST_CARD_FAILURES: readonly [string, string, string | undefined, string][] = [
   ['4000000000000002', 'card_declined', 'generic_decline', 'Your card was declined.'],
   ['4000000000009995', 'card_declined', 'insufficient_funds', 'Your card has insufficient funds.'],

@@ -1,5 +1,5 @@
 // What an error message may echo back. A merchant who types a card number where a key or an id
-// belongs must not get it back in a response (DESIGN.md: never echoed): text holding six or more
+// belongs must not get it back in a response (never echoed): text holding six or more
 // digits, grouped or not, is not repeated. Ids and field names have no such runs.
 
 const DIGIT_RUN = /\d(?:[ -]?\d){5,}/;

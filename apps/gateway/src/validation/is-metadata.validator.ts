@@ -11,7 +11,7 @@ export interface MetadataProblem {
 
 // Limits count characters as a reader does: code points, not UTF-16 units.
 
-/** The first way `value` breaks DESIGN.md's metadata rules, or undefined when it keeps them. */
+/** The first way `value` breaks the API's metadata rules, or undefined when it keeps them. */
 export function metadataProblem(value: unknown): MetadataProblem | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { message: 'metadata must be an object whose values are strings.' };
@@ -41,7 +41,7 @@ export function metadataProblem(value: unknown): MetadataProblem | undefined {
 }
 
 /**
- * DESIGN.md's metadata: an object of at most 50 string values, keys of at most 40 characters,
+ * The API's metadata: an object of at most 50 string values, keys of at most 40 characters,
  * values of at most 500. The validation error names the offending key (`metadata.company`).
  */
 export function IsMetadata(options?: ValidationOptions): PropertyDecorator {

@@ -6,7 +6,7 @@ import { NotWith } from './validators';
 export const DEFAULT_LIMIT = 10;
 export const MAX_LIMIT = 100;
 
-/** DESIGN.md's list parameters, newest first; each resource's list extends it with filters. */
+/** The API's list parameters, newest first; each resource's list extends it with filters. */
 export class ListQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })
   @IsOptional()

@@ -16,7 +16,7 @@ import {
 } from '../testing/payments.fixture';
 import { PaymentEventsRelay } from './publishing/payment-events.relay';
 
-// DESIGN.md: a card number or CVC is never stored, logged, published or echoed. These tests send
+// A card number or CVC is never stored, logged, published or echoed. These tests send
 // numbers nobody else uses through every path, then search everything the service wrote.
 
 let db: TestDatabase;

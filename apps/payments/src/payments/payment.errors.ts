@@ -6,7 +6,7 @@ import {
   type PaymentRequestErrorCode,
 } from '@finfusion/contracts';
 
-// Every error reply of the payments service, in one place (STYLE.md habit 7).
+// Every error reply of the payments service, in one place.
 
 export const PaymentErrors = {
   invalidParam: (param: string, code: PaymentRequestErrorCode, message: string): ErrorReply =>
@@ -30,7 +30,7 @@ export const PaymentErrors = {
 
   paymentNotFound: (): ErrorReply => notFound('payment'),
 
-  /** The key already created a payment with other parameters (DESIGN.md, Idempotency-Key). */
+  /** The key already created a payment with other parameters (see Idempotency-Key in the README). */
   idempotencyKeyReused: (): ErrorReply =>
     fail(400, {
       type: 'idempotency_error',

@@ -46,7 +46,7 @@ export class PaymentsModule {
       providers: [
         { provide: PaymentsConfig, useValue: config },
         { provide: EventStore, useValue: new EventStore(schema) },
-        // The only acquirer so far: DESIGN.md's deterministic test acquirer.
+        // The only acquirer so far: the deterministic test acquirer.
         {
           provide: Acquirer,
           inject: [DataSource],

@@ -2,7 +2,7 @@ import type { LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
-// DESIGN.md's SSRF guard: an endpoint may only reach public unicast addresses, checked at
+// The SSRF guard: an endpoint may only reach public unicast addresses, checked at
 // registration and again, at delivery, on the very addresses the socket is about to connect to.
 
 export interface AddressPolicy {

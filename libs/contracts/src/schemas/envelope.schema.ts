@@ -29,7 +29,7 @@ export interface EnvelopeOptions {
 }
 
 /**
- * DESIGN.md's public envelope around one event type. The envelope is a closed contract: a field
+ * The public envelope around one event type. The envelope is a closed contract: a field
  * outside it is a mistake, not an extension, so additionalProperties is false.
  */
 export const envelopeSchema = (options: EnvelopeOptions): JsonSchema => ({

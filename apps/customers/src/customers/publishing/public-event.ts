@@ -4,7 +4,7 @@ import type { KeyedRecord } from '@finfusion/kafka';
 import { customerInEvent, isCustomerChangeType, publicTypeOf } from '../domain/customer.events';
 
 /**
- * DESIGN.md's public envelope of a stored customer event. The stored event id becomes the public
+ * The public envelope of a stored customer event. The stored event id becomes the public
  * id, so every redelivery of one event carries the same id.
  */
 export function toPublicEvent(event: StoredEvent): CustomerEvent {

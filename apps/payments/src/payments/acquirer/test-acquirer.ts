@@ -12,7 +12,7 @@ const declined = (declineCode: NonNullable<Failure['declineCode']>, message: str
 });
 
 /**
- * DESIGN.md's test card table. Lost and stolen cards get the generic message on purpose: the
+ * The README's test card table. Lost and stolen cards get the generic message on purpose: the
  * cardholder's bank, not the merchant's customer, is told why.
  */
 export const TestCardOutcomes: Readonly<Record<string, Failure>> = {

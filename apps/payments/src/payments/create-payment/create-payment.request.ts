@@ -175,7 +175,7 @@ function parseCard(body: Fields): CreatePaymentRequest['card'] {
   };
 }
 
-/** DESIGN.md's limits: at most 50 keys, keys up to 40 characters, string values up to 500. */
+/** The API's metadata limits: at most 50 keys, keys up to 40 characters, string values up to 500. */
 function parseMetadata(body: Fields): Metadata {
   const metadata = body.metadata;
   if (metadata === undefined || metadata === null) return {};

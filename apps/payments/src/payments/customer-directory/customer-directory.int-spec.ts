@@ -45,7 +45,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-/** A customer event as the customers service publishes it (DESIGN.md's envelope). */
+/** A customer event as the customers service publishes it (the public envelope). */
 const customerEvent = (
   type: 'customer.created' | 'customer.updated' | 'customer.deleted',
   merchantId: string,

@@ -53,7 +53,7 @@ export interface CustomerEventsConsumerOptions {
 /**
  * Feeds the customer directory from customers.customer.events. A record that cannot be read or
  * stored is retried a few times, then parked on the topic's DLQ by the shared EventConsumer, so
- * it never blocks its partition (DESIGN.md, "Kafka").
+ * it never blocks its partition (see Faults in the README).
  */
 export class CustomerEventsConsumer {
   private readonly consumer: EventConsumer;

@@ -2,7 +2,7 @@ import type { CardBrand, DeclineCode, Metadata, PaymentFailureCode } from '@finf
 
 // The stored events of a payment's stream. Their data is internal (camelCase, versioned by the
 // log's schema_version); the public shape is derived from the folded state, never stored here.
-// No event carries a card number or CVC: only what DESIGN.md allows to be kept.
+// No event carries a card number or CVC: only what may be kept.
 
 export interface Money {
   /** Minor units of `currency`. */

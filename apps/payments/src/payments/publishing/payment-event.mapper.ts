@@ -8,7 +8,7 @@ import { toPaymentResource } from '../payment.resource';
 /** Version of the public envelope's shape, independent of the stored events' schema version. */
 export const PUBLIC_SCHEMA_VERSION = 1;
 
-/** The public name of each stored type (DESIGN.md, "Events"). */
+/** The public name of each stored type (the README's event table). */
 export function publicTypeOf(type: PaymentEventType): PublicPaymentEvent['type'] {
   switch (type) {
     case 'PaymentCreated':
