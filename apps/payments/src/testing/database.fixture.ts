@@ -78,3 +78,25 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * Whether a payment's events become readable by the log's followers (relay, projections), which
+ * read below the oldest running transaction of the cluster, within `withinMs`.
+ */
+export async function readableByFollowers(
+  db: TestDatabase,
+  paymentId: string,
+  withinMs: number,
+): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const [row] = await db.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM "${db.schema}".events
+        WHERE stream_id = $1 AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())`,
+      [paymentId],
+    );
+    if ((row?.n ?? 0) > 0) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -4,6 +4,7 @@ import { newId } from '@finfusion/contracts';
 import {
   eventually,
   openTestDatabase,
+  readableByFollowers,
   requestMeta,
   type TestDatabase,
 } from '../../../testing/database.fixture';
@@ -201,7 +202,7 @@ describe('the daily summary projection', () => {
     );
     const followedWithinOneSecond: boolean[] = [];
     while (!rebuild.done) {
-      followedWithinOneSecond.push(await readableByFollowers(await create(), 1000));
+      followedWithinOneSecond.push(await readableByFollowers(db, await create(), 1000));
     }
     await rebuilding;
 
@@ -231,18 +232,3 @@ describe('the daily summary projection', () => {
     expect(fromSummary).toEqual(fromReadModel);
   });
 });
-
-/** Followers of the log (relay, projections) read below the oldest running transaction. */
-const readableByFollowers = async (paymentId: string, withinMs: number): Promise<boolean> => {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const [row] = await db.dataSource.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM "${db.schema}".events
-        WHERE stream_id = $1 AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())`,
-      [paymentId],
-    );
-    if ((row?.n ?? 0) > 0) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};

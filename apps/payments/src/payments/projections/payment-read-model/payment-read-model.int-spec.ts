@@ -1,5 +1,6 @@
 import {
   openTestDatabase,
+  readableByFollowers,
   requestMeta,
   type TestDatabase,
 } from '../../../testing/database.fixture';
@@ -83,7 +84,7 @@ describe('rebuilding the payments read model', () => {
       const ms = Date.now() - started;
       // Readers that follow the log (relay, projections) read below the oldest running
       // transaction: a rebuild holding one open would keep them from this payment's events.
-      const followed = await readableByFollowers(id, 1000);
+      const followed = await readableByFollowers(db, id, 1000);
       during.push({ id, ms, followed });
     }
     await rebuilding;
@@ -124,20 +125,6 @@ const indexesOfPayments = () =>
       ORDER BY indexname`,
     [db.schema],
   );
-
-const readableByFollowers = async (paymentId: string, withinMs: number): Promise<boolean> => {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const [row] = await db.dataSource.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM "${db.schema}".events
-        WHERE stream_id = $1 AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())`,
-      [paymentId],
-    );
-    if ((row?.n ?? 0) > 0) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 
 /** Every payment's row as its whole stream folds to, ordered as allRows orders them. */
 const projectionOfLog = async (): Promise<object[]> => {
