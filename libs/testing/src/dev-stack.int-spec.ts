@@ -100,7 +100,7 @@ describe('npm start', () => {
       60_000,
       1000,
     );
-    expect(created.status).toBe(200);
+    expect(created?.status).toBe(200);
 
     stack.kill('SIGINT');
     expect(await exitOf(stack, 60_000)).toBe(0);
