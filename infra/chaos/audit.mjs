@@ -145,7 +145,9 @@ export async function audit({
       if (attempt.status !== undefined && isSuccess(attempt.status)) continue;
       const what = attempt.status ?? attempt.error;
       if (attempt.status !== undefined && !FAULT_STATUSES.has(attempt.status)) {
-        problem(`${request.kind} ${request.key}: answered ${what} ${attempt.code ?? ''}`);
+        problem(
+          `${request.kind} ${request.key}: answered ${what} ${attempt.code ?? ''} ${attempt.param ?? ''}`,
+        );
       }
       const inFault =
         fault !== undefined &&

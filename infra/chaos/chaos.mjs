@@ -198,10 +198,16 @@ async function runScenario(scenario, db) {
   const loadMs = options.short ? 25_000 : 35_000;
   load.start();
   await sleep(5000);
-  const fault = await ((options.short && scenario.shortFault) || scenario.fault)();
+  // The fault runs beside the load: a long one (a receiver down for a minute) outlasts it.
+  const faulted = ((options.short && scenario.shortFault) || scenario.fault)();
   const loadLeft = load.startedAt + loadMs - Date.now();
   if (loadLeft > 0) await sleep(loadLeft);
-  await load.settle(SETTLE_MS);
+  const settled = load.settle(SETTLE_MS);
+  const fault = await faulted.catch(async (error) => {
+    await settled;
+    throw error;
+  });
+  await settled;
   const missing = await drainWebhooks({ pg: db, merchantId, endpoints, timeoutMs: DRAIN_MS });
   if (missing > 0)
     log.warn(`${scenario.name}: ${missing} deliveries still missing after the drain`);
@@ -238,7 +244,7 @@ const row = (cells) =>
 function groupProblems(problems) {
   const groups = new Map();
   for (const text of problems) {
-    const kind = text.replace(/\b(chaos-[0-9a-f-]+|pay_\w+|cust_\w+|evt_\w+)/g, '…');
+    const kind = text.replace(/\b(chaos_[0-9a-f_]+|pay_\w+|cust_\w+|evt_\w+)/g, '…');
     const group = groups.get(kind) ?? { count: 0, example: text };
     group.count += 1;
     groups.set(kind, group);

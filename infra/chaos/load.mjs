@@ -52,7 +52,9 @@ export class Load {
 
   newRequest() {
     const n = this.requests.length;
-    const key = `chaos-${randomUUID()}`;
+    // Underscores, not dashes: a UUID's digit groups joined by dashes can read as a card number,
+    // which the gateway refuses in any header.
+    const key = `chaos_${randomUUID().replaceAll('-', '_')}`;
     if (Math.random() < this.paymentShare) {
       const declined = n % 10 === 9;
       return {
@@ -144,6 +146,7 @@ export class Load {
         id,
         replayed: response.headers.get('idempotent-replayed') === 'true',
         code: body?.error?.code,
+        param: body?.error?.param,
       };
     } catch (error) {
       const code =
