@@ -387,8 +387,9 @@ it("lists none of the other merchant's resources, whatever the filters name", as
       const values = (schema.enum ?? []).filter(
         (value): value is string => typeof value === 'string' && aliceData.includes(`"${value}"`),
       );
-      const own = new RegExp(`"${filter.name}":"([^"]+)"`).exec(aliceData)?.[1];
-      if (own !== undefined) values.push(own);
+      for (const [, own] of aliceData.matchAll(new RegExp(`"${filter.name}":"([^"]+)"`, 'g'))) {
+        if (own !== undefined && !values.includes(own)) values.push(own);
+      }
       if (values.length === 0 && typeof schema.example === 'string') values.push(schema.example);
       for (const value of values) variants.push({ [filter.name]: value });
     }
