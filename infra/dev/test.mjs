@@ -45,7 +45,12 @@ import {
 const TEST_DATABASE = process.env.TEST_DATABASE || 'finfusion_test';
 const TEST_KAFKA_PORT = Number(process.env.TEST_KAFKA_PORT || 19092);
 const TEST_PORT_BASE = Number(process.env.TEST_PORT_BASE || 13000);
-const resultsFile = path.join(root, '.cache', 'jest-results.json');
+// A run on moved ports writes its own, so two runs of one checkout never read each other's.
+const resultsFile = path.join(
+  root,
+  '.cache',
+  TEST_PORT_BASE === 13000 ? 'jest-results.json' : `jest-results-${TEST_PORT_BASE}.json`,
+);
 
 const args = process.argv.slice(2);
 const skipChecks = args.includes('--skip-checks') || isTruthy(process.env.SKIP_CHECKS);
