@@ -19,8 +19,8 @@
 //     503/504/409/429 or a refused connection (never a 500 or 502).
 // One table row per scenario; the run ends with `N passed, M failed` (exit code 1 on a failure).
 //
-//   node infra/chaos/chaos.mjs                 every scenario (about 15 minutes)
-//   node infra/chaos/chaos.mjs --short         one of each kind (about 6 minutes)
+//   node infra/chaos/chaos.mjs                 every scenario (about 10 minutes)
+//   node infra/chaos/chaos.mjs --short         one of each kind (about 5 minutes)
 //   node infra/chaos/chaos.mjs --only kill-payments,postgres-outage
 // Options: --no-build (use the built services as they are), --rate <req/s> (5), --keep-logs.
 import fs from 'node:fs';
