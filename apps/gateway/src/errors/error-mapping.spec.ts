@@ -123,6 +123,17 @@ describe('toApiError', () => {
     expect(toApiError(new ThrottlerException(), request).body.code).toBe('rate_limited');
   });
 
+  it('answers 503 service_unavailable while its database cannot be reached', () => {
+    for (const failure of [
+      Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+      new Error('Connection terminated unexpectedly'),
+      Object.assign(new Error('the database system is shutting down'), { code: '57P03' }),
+    ]) {
+      const error = toApiError(failure, request);
+      expect([error.status, error.body.code]).toEqual([503, 'service_unavailable']);
+    }
+  });
+
   it('answers anything else 500 without its details', () => {
     const error = toApiError(new TypeError('secret internals at line 42'), request);
     expect(error.status).toBe(500);

@@ -1,5 +1,6 @@
 import { HttpException, NotFoundException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
+import { isTransientFailure } from '@finfusion/kafka';
 import { ApiError, type GatewayErrorCode } from './api-error';
 
 /** What the filter knows about the request when it maps an error. */
@@ -42,6 +43,9 @@ export function toApiError(exception: unknown, request: RequestFacts): ApiError 
     const error = ApiError.of('request_malformed', { message: truncate(exception.message) });
     return status >= 400 ? new ApiError(status, error.body) : error;
   }
+  // The gateway's own database (keys, idempotency records) unreachable or overloaded: the request
+  // changed nothing, and a retry with the same Idempotency-Key is safe.
+  if (isTransientFailure(exception)) return ApiError.of('service_unavailable');
   return ApiError.of('internal_error');
 }
 
