@@ -128,10 +128,20 @@ describe('CreateWebhookRequest', () => {
     });
   });
 
-  it('says which event types exist when one is unknown', async () => {
+  it('says which event types exist when one is unknown, without repeating it', async () => {
     const error = await refusal(CreateWebhookRequest, { ...valid, events: ['refund.created'] });
-    expect(error.message).toContain('"refund.created"');
+    expect(error.param).toBe('events.0');
+    expect(error.message).not.toContain('refund.created');
     expect(error.message).toContain("'payment.succeeded'");
+  });
+
+  it('never repeats a card number sent as an event type', async () => {
+    const error = await refusal(CreateWebhookRequest, {
+      ...valid,
+      events: ['payment.created', 'card 4242424242424242 exp'],
+    });
+    expect(error.param).toBe('events.1');
+    expect(JSON.stringify(error)).not.toContain('4242424242424242');
   });
 });
 

@@ -58,7 +58,8 @@ export function webhookEventsProblem(value: unknown): InputProblem | undefined {
     if (!selectors.includes(item)) {
       return {
         key: String(index),
-        message: `events.${index} is not an event type: ${JSON.stringify(item)}. Use one of ${selectorList}.`,
+        // What was sent is not repeated: it may be anything, a card number included.
+        message: `events.${index} is not an event type. Use one of ${selectorList}.`,
       };
     }
   }
