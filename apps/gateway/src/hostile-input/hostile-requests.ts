@@ -968,7 +968,8 @@ export function hostileRequests(
               ...query.mustRefuse,
               ...(isPost ? key.mustRefuse : []),
               ...body.mustRefuse,
-              ...contentType.mustRefuse,
+              // A route that takes no body does not read one, whatever its media type.
+              ...(operation.body === undefined ? [] : contentType.mustRefuse),
             );
           } else if (
             !operations.some((o) => o.method === method && o.template === operation.template)

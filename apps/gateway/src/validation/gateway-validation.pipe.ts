@@ -7,6 +7,9 @@ import { validationError } from './validation-errors';
 /** The one field a card number belongs in; it is sealed before it leaves the gateway. */
 const CARD_NUMBER_FIELD = 'payment_method.card.number';
 
+/** Keys no DTO has, which class-transformer skips instead of passing on to the whitelist. */
+const DROPPED_KEYS = new Set(['constructor', '__proto__', 'prototype']);
+
 const isPlainObject = (value: unknown): boolean =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -40,6 +43,16 @@ export class GatewayValidationPipe extends ValidationPipe {
         throw ApiError.of('parameter_invalid', {
           message: `${shown ?? 'A parameter'} contains a NUL character or an unpaired surrogate.`,
           param: shown,
+        });
+      }
+    }
+    if ((metadata.type === 'body' || metadata.type === 'query') && isPlainObject(value)) {
+      // class-transformer drops these keys without a word, so the whitelist never sees them.
+      const dropped = Object.keys(value as object).find((key) => DROPPED_KEYS.has(key));
+      if (dropped !== undefined) {
+        throw ApiError.of('parameter_unknown', {
+          message: `Received unknown parameter: ${dropped}.`,
+          param: dropped,
         });
       }
     }
