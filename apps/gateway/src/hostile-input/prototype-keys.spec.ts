@@ -35,6 +35,22 @@ describe('keys class-transformer would drop', () => {
     },
   );
 
+  it('refuses a built-in member name nested in a body, naming where it is', async () => {
+    const body = JSON.parse('{"email":"a@example.com","name":{"valueOf":1}}') as unknown;
+    expect(await refusalOf(CreateCustomerRequest, body, 'body')).toMatchObject({
+      code: 'parameter_unknown',
+      param: 'name.valueOf',
+    });
+  });
+
+  it('refuses a metadata key that would vanish, rather than dropping the entry', async () => {
+    const body = { email: 'a@example.com', metadata: { order: '1', valueOf: 'x' } };
+    expect(await refusalOf(CreateCustomerRequest, body, 'body')).toMatchObject({
+      code: 'invalid_metadata',
+      param: 'metadata',
+    });
+  });
+
   it('refuses constructor in a body as an unknown parameter', async () => {
     const body = { email: 'a@example.com', constructor: 'x' };
     expect(await refusalOf(CreateCustomerRequest, body, 'body')).toMatchObject({

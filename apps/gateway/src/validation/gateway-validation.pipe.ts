@@ -7,8 +7,29 @@ import { validationError } from './validation-errors';
 /** The one field a card number belongs in; it is sealed before it leaves the gateway. */
 const CARD_NUMBER_FIELD = 'payment_method.card.number';
 
-/** Keys no DTO has, which class-transformer skips instead of passing on to the whitelist. */
-const DROPPED_KEYS = new Set(['constructor', '__proto__', 'prototype']);
+/**
+ * Names class-transformer skips without a word (the built-in members of every object), so the
+ * whitelist never sees them and a metadata entry under one of them would vanish.
+ */
+const DROPPED_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/** The first key class-transformer would drop, with where it is: `[path, inMetadata]`. */
+function droppedKeyIn(value: unknown, path: string[] = []): [string[], boolean] | undefined {
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = droppedKeyIn(item, [...path, String(index)]);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (!isPlainObject(value)) return undefined;
+  for (const [key, item] of Object.entries(value as object)) {
+    if (DROPPED_KEYS.has(key)) return [[...path, key], path.includes('metadata')];
+    const found = droppedKeyIn(item, [...path, key]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
 
 const isPlainObject = (value: unknown): boolean =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -46,14 +67,20 @@ export class GatewayValidationPipe extends ValidationPipe {
         });
       }
     }
-    if ((metadata.type === 'body' || metadata.type === 'query') && isPlainObject(value)) {
-      // class-transformer drops these keys without a word, so the whitelist never sees them.
-      const dropped = Object.keys(value as object).find((key) => DROPPED_KEYS.has(key));
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const dropped = droppedKeyIn(value);
       if (dropped !== undefined) {
-        throw ApiError.of('parameter_unknown', {
-          message: `Received unknown parameter: ${dropped}.`,
-          param: dropped,
-        });
+        const [path, inMetadata] = dropped;
+        const param = path.join('.');
+        throw inMetadata
+          ? ApiError.of('invalid_metadata', {
+              message: `metadata keys cannot be names of built-in object members (${path.at(-1) ?? ''}).`,
+              param: path.slice(0, path.indexOf('metadata') + 1).join('.'),
+            })
+          : ApiError.of('parameter_unknown', {
+              message: `Received unknown parameter: ${param}.`,
+              param,
+            });
       }
     }
     const valid = (await super.transform(value, metadata)) as unknown;
