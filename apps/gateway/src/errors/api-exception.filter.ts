@@ -2,6 +2,7 @@ import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayConfig } from '../config';
 import { RouteTable } from '../http/route-table';
+import { REQUEST_ID_HEADER } from '../http/http-hooks';
 import { errorEnvelope } from './api-error';
 import { isUnexpected, toApiError } from './error-mapping';
 import { ReplayedResponse } from './replayed-response';
@@ -52,6 +53,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     void reply
       .status(error.status)
       .headers(error.headers)
+      // Set again: a request whose path does not decode skips the hook that sets it.
+      .header(REQUEST_ID_HEADER, request.id)
       .type('application/json; charset=utf-8')
       .send(errorEnvelope(error, request.id));
   }
