@@ -7,6 +7,7 @@ import {
   createMerchant,
   query,
   serviceLogs,
+  testLogDir,
   waitUntil,
   type ApiClient,
   type ApiResponse,
@@ -22,7 +23,7 @@ import { paymentBody, paymentOf, randomCvc, uniqueCardNumber } from '../testing/
 // every payments topic and every service's log are searched for them. Each search is first shown
 // to find a value that is there, so that a search that cannot find anything cannot pass.
 
-const logDir = path.resolve(__dirname, '..', '..', '..', '..', '.cache', 'test-logs');
+const logDir = testLogDir;
 
 /** The digits with at most one space or dash between any two (4242 4242…, 4242-4242…). */
 const digitsPattern = (digits: string): string => digits.split('').join('[ -]?');
