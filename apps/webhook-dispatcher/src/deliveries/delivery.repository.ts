@@ -18,6 +18,9 @@ import { DeliveryAttemptEntity } from './delivery-attempt.entity';
 import { DeliveryEntity } from './delivery.entity';
 import type { AttemptState } from './domain/delivery';
 
+/** How soon a worker looks again at deliveries that are due but were not claimed. */
+const DUE_RECHECK_MS = 250;
+
 /** A delivery a worker holds the lease of, with what it needs to send it. */
 export interface DeliveryJob {
   id: string;
@@ -146,14 +149,18 @@ export class DeliveryRepository {
    */
   async msUntilNextDue(): Promise<number | undefined> {
     const deliveries = tableOf(this.manager, DeliveryEntity);
-    // Two indexed minimums rather than one over every pending row, which a backlog makes long.
+    // Indexed minimums rather than one over every pending row, which a backlog makes long. A
+    // delivery already due (it fell due after the claim that missed it, or its merchant or
+    // endpoint is at its limit) is looked at again shortly, not at the next safety poll.
     const [row] = await queryRows<{ ms: number | null }>(
       this.manager,
       `SELECT (EXTRACT(EPOCH FROM least(
                  (SELECT min(next_attempt_at) FROM ${deliveries}
                    WHERE status = 'pending' AND next_attempt_at > now()),
                  (SELECT min(lease_until) FROM ${deliveries}
-                   WHERE status = 'pending' AND lease_until > now())
+                   WHERE status = 'pending' AND lease_until > now()),
+                 (SELECT now() + interval '${DUE_RECHECK_MS} milliseconds' FROM ${deliveries}
+                   WHERE status = 'pending' AND next_attempt_at <= now() LIMIT 1)
                ) - now()) * 1000)::integer AS ms`,
     );
     return row?.ms ?? undefined;
