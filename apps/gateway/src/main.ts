@@ -34,6 +34,8 @@ async function main(): Promise<void> {
         headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
         requestTimeout: config.HTTP_RECEIVE_TIMEOUT_MS,
         connectionsCheckingInterval: 1000,
+        // Node would answer a missing Host itself, bare; the request hooks answer it instead.
+        requireHostHeader: false,
       },
       keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       connectionTimeout: config.HTTP_IDLE_TIMEOUT_MS,

@@ -1,8 +1,9 @@
+import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { Histogram } from 'prom-client';
 import { containsCardNumber } from '@finfusion/contracts';
-import { errorEnvelope } from '../errors/api-error';
+import { ApiError, errorEnvelope } from '../errors/api-error';
 import { cardNumberInText } from '../validation/gateway-validation.pipe';
 import { requestStateOf, startRequestState } from './request-state';
 import type { RouteTable } from './route-table';
@@ -30,16 +31,16 @@ export function installHttpHooks(fastify: FastifyInstance, routes: RouteTable): 
   fastify.addHook('onRequest', (request, reply, done) => {
     startRequestState(request);
     void reply.header(REQUEST_ID_HEADER, request.id);
-    const header = headerWithCardNumber(request.headers);
-    if (header === undefined) {
+    const refusal = missingHost(request.raw) ?? cardNumberInHeaders(request.headers);
+    if (refusal === undefined) {
       done();
       return;
     }
-    // Answered here, before anything logs, stores or forwards the header.
+    // Answered here, before anything logs, stores or forwards the request.
     void reply
-      .status(400)
+      .status(refusal.status)
       .type('application/json; charset=utf-8')
-      .send(errorEnvelope(cardNumberInText(header), request.id));
+      .send(errorEnvelope(refusal, request.id));
   });
 
   // Never bodies, never headers: the Authorization header would carry the secret key.
@@ -66,6 +67,19 @@ export function installHttpHooks(fastify: FastifyInstance, routes: RouteTable): 
     else logger.log(line);
     done();
   });
+}
+
+/** HTTP/1.1 requires a Host header (RFC 9112, section 3.2); HTTP/1.0 may leave it out. */
+function missingHost(raw: IncomingMessage): ApiError | undefined {
+  if (raw.httpVersion === '1.0' || raw.headers.host !== undefined) return undefined;
+  return ApiError.of('request_malformed', { message: 'The Host header is missing.' });
+}
+
+function cardNumberInHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): ApiError | undefined {
+  const header = headerWithCardNumber(headers);
+  return header === undefined ? undefined : cardNumberInText(header);
 }
 
 /** Headers whose values are logged, stored or sent on to the services, as the API names them. */
