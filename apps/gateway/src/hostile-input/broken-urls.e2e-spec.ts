@@ -57,6 +57,8 @@ function exchange(request: string): Promise<string> {
     socket.setTimeout(HANG_MS, () => socket.destroy(new Error(`no answer; received: ${text}`)));
     socket.on('data', (chunk: string) => (text += chunk));
     socket.on('error', reject);
-    socket.on('close', () => resolve(text));
+    socket.on('close', () => {
+      resolve(text);
+    });
   });
 }
