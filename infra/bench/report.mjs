@@ -1,4 +1,4 @@
-// Turns a run's results into Markdown tables (formatted by prettier, so the README can carry
+// Turns a run's results into Markdown tables (formatted by prettier, so docs/benchmarks.md can carry
 // them unchanged) and an SVG chart (written by hand: no charting dependency).
 
 const PROCESS_COLUMNS = [
