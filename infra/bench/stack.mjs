@@ -1,7 +1,7 @@
 // The bench's own stack: broker, database, the four built services, and the helper processes of
 // the baselines. Everything started here is recorded, so stopAll() can end it whatever happened
 // (a failed step, Ctrl-C, SIGTERM).
-import { fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -10,11 +10,13 @@ import {
   activeChildren,
   brokerHandle,
   isPortOpen,
+  isServiceReady,
   recreateDatabase,
   root,
   runOrThrow,
   signalChild,
   sleep,
+  spawnService,
   startLocalBroker,
   stopLocalBroker,
   tail,
@@ -87,13 +89,7 @@ export class Stack {
     for (const app of APPS) {
       const logFile = path.join(this.logDir, `${app}-${this.logLevel}.log`);
       const fd = fs.openSync(logFile, 'w');
-      const child = spawn(process.execPath, [path.join('apps', app, 'dist', 'main.js')], {
-        cwd: root,
-        env: this.serviceEnv(app),
-        stdio: ['ignore', fd, fd],
-        detached: true,
-      });
-      fs.closeSync(fd);
+      const child = spawnService(app, this.serviceEnv(app), fd);
       const service = { app, child, detached: true, logFile };
       service.exited = new Promise((resolve) => child.once('close', resolve));
       this.services.set(app, service);
@@ -110,7 +106,7 @@ export class Stack {
         if (service.child.exitCode !== null || service.child.signalCode !== null) {
           throw new StepError(`${app} exited:\n${tail(service.logFile, 30)}`);
         }
-        if (await isReady(this.ports[app])) pending.delete(app);
+        if (await isServiceReady(this.ports[app])) pending.delete(app);
       }
       if (pending.size === 0) return;
       if (Date.now() > deadline) {
@@ -236,17 +232,5 @@ export class Stack {
       }
     }
     this.services.clear();
-  }
-}
-
-async function isReady(port) {
-  try {
-    const response = await fetch(`http://127.0.0.1:${port}/health/ready`, {
-      signal: AbortSignal.timeout(2000),
-    });
-    await response.arrayBuffer();
-    return response.status === 200;
-  } catch {
-    return false;
   }
 }

@@ -21,7 +21,6 @@
 // order: services first (they leave their consumer groups cleanly), the broker last.
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import {
   APPS,
   DEFAULT_DATABASE_URL,
@@ -35,6 +34,7 @@ import {
   ensureDependencies,
   isBrokerReachable,
   isPortOpen,
+  isServiceReady,
   redactUrl,
   relative,
   root,
@@ -42,6 +42,7 @@ import {
   runOrThrow,
   signalChild,
   sleep,
+  spawnService,
   startLocalBroker,
   stopLocalBroker,
   tail,
@@ -179,13 +180,7 @@ function startService(app, env, previous) {
   const from = fs.fstatSync(fd).size;
   const heading = previous ? `restart ${previous.restarts + 1}` : 'npm start';
   fs.writeSync(fd, `\n──── ${heading} ${new Date().toISOString()} ────\n`);
-  const child = spawn(process.execPath, [path.join('apps', app, 'dist', 'main.js')], {
-    cwd: root,
-    env,
-    stdio: ['ignore', fd, fd],
-    detached: true,
-  });
-  fs.closeSync(fd);
+  const child = spawnService(app, env, fd);
   const service = {
     app,
     env,
@@ -220,7 +215,9 @@ function onCrash(service, reason) {
     void stop(1);
     return;
   }
-  const delay = RESTART_DELAYS_MS[Math.min(crashes, RESTART_DELAYS_MS.length) - 1];
+  const delay = /** @type {number} */ (
+    RESTART_DELAYS_MS[Math.min(crashes, RESTART_DELAYS_MS.length) - 1]
+  );
   log.warn(
     `${app} exited (${reason}) after ${formatDuration(uptime)}; restarting in ${delay / 1000} s. Last lines of ${relative(logFile)}:`,
   );
@@ -236,7 +233,7 @@ function onCrash(service, reason) {
 async function announceWhenReady(service) {
   const { app, child } = service;
   while (!stopping && child.exitCode === null && child.signalCode === null) {
-    if (await isReady(app)) {
+    if (await isServiceReady(PORTS[app])) {
       log.ok(`${app} is back (pid ${child.pid})`);
       return;
     }
@@ -247,24 +244,16 @@ async function announceWhenReady(service) {
 const formatDuration = (ms) =>
   ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 
-async function isReady(app) {
-  try {
-    const response = await fetch(`http://127.0.0.1:${PORTS[app]}/health/ready`, {
-      signal: AbortSignal.timeout(2000),
-    });
-    await response.arrayBuffer();
-    return response.status === 200;
-  } catch {
-    return false;
-  }
-}
-
 async function waitUntilReady() {
   const pending = new Set(APPS);
   const startedAt = Date.now();
   let reportedAt = startedAt;
   for (;;) {
-    const ready = await Promise.all([...pending].map(async (app) => [app, await isReady(app)]));
+    const ready = await Promise.all(
+      [...pending].map(
+        async (app) => /** @type {const} */ ([app, await isServiceReady(PORTS[app])]),
+      ),
+    );
     for (const [app, ok] of ready) if (ok) pending.delete(app);
     guard();
     if (pending.size === 0) return;
