@@ -10,7 +10,17 @@ const appPackages = fs
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '.cache/**', '.turbo/**', '**/*.js', '**/*.mjs'],
+    // infra/ scripts are linted too (their types come from infra/tsconfig.json); other plain
+    // JavaScript is configuration.
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '.cache/**',
+      '.turbo/**',
+      '**/*.js',
+      '**/*.mjs',
+      '!infra/**/*.mjs',
+    ],
   },
   ...tseslint.configs.strictTypeChecked,
   {
@@ -119,5 +129,28 @@ export default tseslint.config(
   {
     files: ['**/*.cli.ts', 'libs/testing/**/*.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // infra/ is JavaScript checked by TypeScript (infra/tsconfig.json): JSDoc types where they
+    // matter, and values left untyped are `any`. The rules that only follow `any` around stay off
+    // here; every other rule holds as in TypeScript.
+    files: ['infra/**/*.mjs'],
+    rules: {
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/restrict-plus-operands': 'off',
+      // Catch variables are `any` too (infra/tsconfig.json), in `catch` blocks and callbacks alike.
+      '@typescript-eslint/use-unknown-in-catch-callback-variable': 'off',
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true }],
+      // Node's event emitters take async listeners here (signal handlers that stop the run),
+      // each of which handles its own failures.
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false } },
+      ],
+    },
   },
 );

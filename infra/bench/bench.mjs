@@ -82,6 +82,7 @@ const DAILY_SUMMARY_SUBSCRIPTION = 'payments-daily-summary';
 
 const PORT_BASE = integerEnv('BENCH_PORT_BASE', 14000);
 const KAFKA_PORT = integerEnv('BENCH_KAFKA_PORT', 19192);
+/** @type {Record<string, number>} */
 const PORTS = {
   ...Object.fromEntries(APPS.map((app, index) => [app, PORT_BASE + index])),
   b0: PORT_BASE + 4,
@@ -240,6 +241,7 @@ async function main() {
   log.ok(`database ${DATABASE} is empty`);
   guard();
 
+  /** @type {Record<string, any>} */
   const results = {
     date: new Date().toISOString(),
     machine: await describeMachine(databaseUrl),
@@ -495,7 +497,7 @@ async function runOpen(settings, api, merchant, databaseUrl, measure, results) {
       peak = (await load(closedLoad, { url: GATEWAY_URL, shape, connections: 16, seconds: 5 })).rps;
       basis = 'half the req/s of `POST /v2/payments` in 5 s at 16 connections';
     }
-    rate = Math.max(1, round(peak / 2));
+    rate = Math.max(1, round(peak / 2) ?? 0);
   }
   const seconds = settings.open_duration_s;
 

@@ -27,6 +27,8 @@ const READY_TIMEOUT_MS = 120_000;
 // only after that.
 const STOP_TIMEOUT_MS = 30_000;
 
+/** @typedef {import('../dev/common.mjs').Log} Log */
+
 export class Stack {
   /** app -> { child, detached, logFile, exited } */
   services = new Map();
@@ -34,8 +36,17 @@ export class Stack {
   helpers = new Set();
   broker;
 
+  /**
+   * @param {{ log: Log, logDir: string, ports: Record<string, number>, kafkaPort: number,
+   *   databaseUrl: string, logLevel: string }} options
+   */
   constructor({ log, logDir, ports, kafkaPort, databaseUrl, logLevel }) {
-    Object.assign(this, { log, logDir, ports, kafkaPort, databaseUrl, logLevel });
+    this.log = log;
+    this.logDir = logDir;
+    this.ports = ports;
+    this.kafkaPort = kafkaPort;
+    this.databaseUrl = databaseUrl;
+    this.logLevel = logLevel;
     this.brokers = `127.0.0.1:${kafkaPort}`;
   }
 
@@ -52,7 +63,12 @@ export class Stack {
    * The services' environment: their defaults, except the rate limit (one merchant drives all
    * the load) and loopback webhooks (the bench's receiver listens on 127.0.0.1).
    */
+  /**
+   * @param {string} [app]
+   * @returns {NodeJS.ProcessEnv}
+   */
   serviceEnv(app) {
+    /** @type {NodeJS.ProcessEnv} */
     const env = {
       ...process.env,
       NODE_ENV: 'development',
@@ -110,7 +126,9 @@ export class Stack {
       }
       if (pending.size === 0) return;
       if (Date.now() > deadline) {
-        throw new StepError(`not ready after ${READY_TIMEOUT_MS / 1000} s: ${[...pending]}`);
+        throw new StepError(
+          `not ready after ${READY_TIMEOUT_MS / 1000} s: ${[...pending].join(',')}`,
+        );
       }
       await sleep(500);
     }
@@ -136,7 +154,7 @@ export class Stack {
       ['apps/gateway/dist/merchants.cli.js', 'create', 'Benchmark', '--json'],
       { env: this.serviceEnv(), stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    return JSON.parse(stdout.trim().split('\n').pop());
+    return JSON.parse(stdout.trim().split('\n').pop() ?? '');
   }
 
   /**
@@ -157,11 +175,13 @@ export class Stack {
     this.helpers.add(helper);
     helper.exited.then(() => this.helpers.delete(helper));
     await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new StepError(`${name} not ready after 90 s`)), 90_000);
-      child.on('message', (message) => {
+      const timer = setTimeout(() => {
+        reject(new StepError(`${name} not ready after 90 s`));
+      }, 90_000);
+      child.on('message', (/** @type {{ ready?: unknown, error?: string }} */ message) => {
         if (message.ready) {
           clearTimeout(timer);
-          resolve();
+          resolve(undefined);
         }
         if (message.error) {
           clearTimeout(timer);
@@ -187,8 +207,9 @@ export class Stack {
           else resolve(reply.result);
         }
       };
-      const onExit = (code) =>
+      const onExit = (code) => {
         reject(new StepError(`${helper.name} exited (${code}):\n${tail(helper.logFile)}`));
+      };
       helper.child.on('message', onMessage);
       helper.child.once('exit', onExit);
       helper.child.send(message);
@@ -208,9 +229,9 @@ export class Stack {
     await Promise.all([...this.helpers].map((helper) => this.stopHelper(helper)));
     await this.stopServices();
     for (const record of activeChildren) signalChild(record, 'SIGKILL');
-    await stopLocalBroker(this.broker, this.log, { stdio: 'ignore' }).catch((error) =>
-      this.log.fail(error.message),
-    );
+    await stopLocalBroker(this.broker, this.log, { stdio: 'ignore' }).catch((error) => {
+      this.log.fail(error.message);
+    });
   }
 
   /** SIGTERM, then SIGKILL after STOP_TIMEOUT_MS; the services leave their groups cleanly. */

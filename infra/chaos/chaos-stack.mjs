@@ -27,6 +27,7 @@ export const CHAOS_RETRY_SCHEDULE = [
 ].join(',');
 
 export class ChaosStack extends Stack {
+  /** @param {ConstructorParameters<typeof Stack>[0] & { proxyPort: number }} options */
   constructor({ proxyPort, ...options }) {
     super(options);
     this.directDatabaseUrl = options.databaseUrl;
@@ -35,6 +36,10 @@ export class ChaosStack extends Stack {
     this.proxiedDatabaseUrl = url.toString();
   }
 
+  /**
+   * @override
+   * @param {string} [app]
+   */
   serviceEnv(app) {
     const env = super.serviceEnv(app);
     if (app) env.DATABASE_URL = this.proxiedDatabaseUrl;
@@ -53,7 +58,7 @@ export class ChaosStack extends Stack {
     service.exited = new Promise((resolve) =>
       child.once('close', () => {
         service.running = false;
-        resolve();
+        resolve(undefined);
       }),
     );
     this.services.set(name, service);

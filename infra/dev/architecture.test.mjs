@@ -33,7 +33,7 @@ async function refusedLines(filePath, lines) {
     .map((message) => message.line);
 }
 
-test('a domain folder imports only its own files and @finfusion/contracts', async () => {
+void test('a domain folder imports only its own files and @finfusion/contracts', async () => {
   const refused = await refusedLines('apps/payments/src/payments/domain/fixture.ts', [
     "export * from '@finfusion/contracts';",
     "export * from './payment';",
@@ -46,7 +46,7 @@ test('a domain folder imports only its own files and @finfusion/contracts', asyn
   assert.deepEqual(refused, [3, 4, 5, 6, 7]);
 });
 
-test('an app never imports another app, by path or by package name', async () => {
+void test('an app never imports another app, by path or by package name', async () => {
   const refused = await refusedLines('apps/payments/src/fixture.ts', [
     "export * from './main';",
     "export * from '@finfusion/contracts';",
@@ -57,7 +57,7 @@ test('an app never imports another app, by path or by package name', async () =>
   assert.deepEqual(refused, [4, 5]);
 });
 
-test('a lib never imports an app, by path or by package name', async () => {
+void test('a lib never imports an app, by path or by package name', async () => {
   const refused = await refusedLines('libs/kafka/src/fixture.ts', [
     "export * from '@finfusion/contracts';",
     "export * from '../../../apps/customers/src/main';",

@@ -39,7 +39,6 @@ import {
   relative,
   root,
   run,
-  runOrThrow,
   signalChild,
   sleep,
   spawnService,
@@ -81,7 +80,10 @@ const guard = () => {
   if (stopping) throw new Interrupted();
 };
 
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => onSignal(signal));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+  process.on(signal, () => {
+    onSignal(signal);
+  });
 
 function onSignal(signal) {
   if (!stopping) {
@@ -194,7 +196,9 @@ function startService(app, env, previous) {
     tail: (lines = 40) => indent(tail(logFile, lines, from)),
   };
   service.exited = new Promise((resolve) => child.once('close', resolve));
-  child.once('error', (error) => log.fail(`${app}: ${error.message}`));
+  child.once('error', (error) => {
+    log.fail(`${app}: ${error.message}`);
+  });
   child.once('exit', (code, signal) => {
     if (!stopping) onCrash(service, signal ?? `code ${code}`);
   });
@@ -384,7 +388,7 @@ function stop(code) {
       if (!inTime) {
         const late = running.filter((s) => s.child.exitCode === null && !s.child.signalCode);
         log.warn(
-          `still running after ${STOP_TIMEOUT_MS / 1000} s, killing: ${late.map((s) => s.app)}`,
+          `still running after ${STOP_TIMEOUT_MS / 1000} s, killing: ${late.map((s) => s.app).join(',')}`,
         );
       }
       // SIGKILL the whole group even after a clean exit: nothing a service spawned may outlive it.
@@ -399,7 +403,9 @@ function stop(code) {
       log.ok('services stopped');
     }
 
-    await stopLocalBroker(broker, log).catch((error) => log.fail(error.message));
+    await stopLocalBroker(broker, log).catch((error) => {
+      log.fail(error.message);
+    });
     process.exit(code);
   })();
   return stopping;

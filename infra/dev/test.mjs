@@ -1,9 +1,10 @@
 // `npm test`, and CI (.ci/run): the one command that checks everything.
 //
-// Steps: install dependencies if needed, prettier --check, turbo typecheck + build, eslint (zero
-// warnings; it reads the libs' built types) and the test of its import boundaries, a test broker
-// on 127.0.0.1:19092, a fresh `finfusion_test` database, then every jest tier (unit, int, e2e; the
-// e2e global setup starts the built services on ports 13000-13003).
+// Steps: install dependencies if needed, prettier --check, turbo typecheck + build, the type check
+// of these scripts (infra/tsconfig.json), eslint (zero warnings; it reads the libs' built types)
+// and the test of its import boundaries, a test broker on 127.0.0.1:19092, a fresh
+// `finfusion_test` database, then every jest tier (unit, int, e2e; the e2e global setup starts
+// the built services on ports 13000-13003).
 // The very last line of output is `N passed, M failed[, K skipped]`.
 //
 //   npm test                                  everything
@@ -53,6 +54,7 @@ const resultsFile = path.join(
 );
 
 // Proves that the import boundaries of the lint step still report what they forbid.
+/** @type {[string, ...string[]]} */
 const architectureTest = [
   'node',
   '--test',
@@ -92,6 +94,11 @@ async function main() {
     await check('format', ['npx', 'prettier', '--check', '.'], 'run `npm run format` to fix');
     // Lint reads the libs' types from their build output (dist), so it comes after the build.
     await turboBuild(log, { tasks: ['typecheck', 'build'] });
+    await check(
+      'infra typecheck',
+      ['npx', 'tsc', '-p', 'infra/tsconfig.json'],
+      'see the errors above',
+    );
     await check('lint', ['npx', 'eslint', '.', '--max-warnings', '0'], 'see the problems above');
     await check('architecture', architectureTest, 'an import boundary no longer reports');
   }
@@ -145,6 +152,13 @@ async function main() {
   return jest.code !== 0 || summary.failed > 0 ? Math.max(jest.code, 1) : 0;
 }
 
+/**
+ * Runs one check, failing the run with `hint` when it fails.
+ *
+ * @param {string} name
+ * @param {[string, ...string[]]} commandLine
+ * @param {string} hint
+ */
 async function check(name, [command, ...commandArgs], hint) {
   log.step(`${name}: ${command} ${commandArgs.join(' ')}`);
   const result = await run(command, commandArgs, {
@@ -183,8 +197,12 @@ function readSummary() {
 }
 
 async function cleanUp() {
-  await killLeftoverTestServices(log).catch((error) => log.fail(error.message));
-  await stopLocalBroker(broker, log).catch((error) => log.fail(error.message));
+  await killLeftoverTestServices(log).catch((error) => {
+    log.fail(error.message);
+  });
+  await stopLocalBroker(broker, log).catch((error) => {
+    log.fail(error.message);
+  });
 }
 
 function checkInterrupted() {
