@@ -1,8 +1,26 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
+
+// The apps' package names, read from the folders so that a new app is covered without an edit here.
+const appPackages = fs
+  .readdirSync(path.join(import.meta.dirname, 'apps'))
+  .map((name) => `@finfusion/${name}`);
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '.cache/**', '.turbo/**', '**/*.js', '**/*.mjs'],
+    // infra/ scripts are linted too (their types come from infra/tsconfig.json); other plain
+    // JavaScript is configuration.
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '.cache/**',
+      '.turbo/**',
+      '**/*.js',
+      '**/*.mjs',
+      '!infra/**/*.mjs',
+    ],
   },
   ...tseslint.configs.strictTypeChecked,
   {
@@ -36,16 +54,65 @@ export default tseslint.config(
       ],
     },
   },
+  // Architecture: which part of the repository may import which. Each file belongs to the nearest
+  // element its path matches (a domain folder of an app, else the app, or a lib), and each of its
+  // imports is checked against the policies, read in order, a later one overriding an earlier one.
+  // infra/dev/architecture.test.mjs proves that every policy still reports its violation.
   {
-    files: ['**/domain/**/*.ts'],
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    plugins: { boundaries },
+    settings: {
+      'import/resolver': { node: { extensions: ['.ts', '.js', '.json'] } },
+      'boundaries/elements': [
+        { type: 'domain', pattern: 'apps/*/src/**/domain', partialMatch: false, capture: ['app'] },
+        { type: 'app', pattern: 'apps/*', partialMatch: false, capture: ['app'] },
+        { type: 'lib', pattern: 'libs/*', partialMatch: false, capture: ['lib'] },
+      ],
+    },
     rules: {
-      'no-restricted-imports': [
+      'boundaries/dependencies': [
         'error',
         {
-          patterns: [
+          default: 'allow',
+          checkAllOrigins: true,
+          policies: [
             {
-              group: ['@nestjs/*', 'typeorm', 'kafkajs', 'pg'],
-              message: 'The domain stays free of infrastructure.',
+              // Apps talk to each other over Kafka and HTTP, never through each other's code.
+              from: { element: { type: 'app' } },
+              disallow: {
+                to: [
+                  {
+                    element: {
+                      type: ['app', 'domain'],
+                      captured: { app: '!{{ from.element.captured.app }}' },
+                    },
+                  },
+                  { module: { origin: 'external', source: appPackages } },
+                ],
+              },
+              message: 'An app never imports another app: share through a lib or a message.',
+            },
+            {
+              from: { element: { type: 'lib' } },
+              disallow: {
+                to: [
+                  { element: { type: ['app', 'domain'] } },
+                  { module: { origin: 'external', source: appPackages } },
+                ],
+              },
+              message: 'A lib never imports an app.',
+            },
+            {
+              // The domain decides from its inputs alone: no framework, no database, no clock, no
+              // randomness, not even node's built-ins (ids, time and hashes come in as values).
+              // Imports within the same domain folder are internal and never checked.
+              from: { element: { type: 'domain' } },
+              disallow: { to: [{ element: { type: '*' } }, { module: { origin: '*' } }] },
+              message: 'A domain folder imports only its own files and @finfusion/contracts.',
+            },
+            {
+              from: { element: { type: 'domain' } },
+              allow: { to: { module: { origin: 'external', source: '@finfusion/contracts' } } },
             },
           ],
         },
@@ -62,5 +129,28 @@ export default tseslint.config(
   {
     files: ['**/*.cli.ts', 'libs/testing/**/*.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // infra/ is JavaScript checked by TypeScript (infra/tsconfig.json): JSDoc types where they
+    // matter, and values left untyped are `any`. The rules that only follow `any` around stay off
+    // here; every other rule holds as in TypeScript.
+    files: ['infra/**/*.mjs'],
+    rules: {
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/restrict-plus-operands': 'off',
+      // Catch variables are `any` too (infra/tsconfig.json), in `catch` blocks and callbacks alike.
+      '@typescript-eslint/use-unknown-in-catch-callback-variable': 'off',
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true }],
+      // Node's event emitters take async listeners here (signal handlers that stop the run),
+      // each of which handles its own failures.
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false } },
+      ],
+    },
   },
 );

@@ -30,13 +30,23 @@ const replyPartitions = Number(process.env.B1_REPLY_PARTITIONS);
 const COMMIT_INTERVAL_MS = 1000;
 const REQUEST_TIMEOUT_MS = 10_000;
 
-if (!['responder', 'requester'].includes(role) || !['single', 'batched'].includes(variant)) {
+/**
+ * Reports to the bench, which forks this script with an IPC channel.
+ *
+ * @param {object} message
+ */
+function send(message) {
+  if (!process.send) throw new Error('b1-kafka.mjs reports over IPC: run it through bench.mjs');
+  process.send(message);
+}
+
+if (!['responder', 'requester'].includes(role) || !['single', 'batched'].includes(variant ?? '')) {
   throw new Error('usage: B1_VARIANT=single|batched node b1-kafka.mjs responder|requester');
 }
 
 const kafka = new Kafka({
   clientId: `bench-b1-${role}`,
-  brokers: process.env.B1_BROKERS.split(','),
+  brokers: /** @type {string} */ (process.env.B1_BROKERS).split(','),
   logLevel: logLevel.ERROR,
 });
 const producer = kafka.producer({
@@ -60,7 +70,9 @@ class TickBatcher {
       this.waiters.push({ resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        setImmediate(() => {
+          this.flush();
+        });
       }
     });
   }
@@ -78,8 +90,12 @@ class TickBatcher {
     }
     const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     producer.sendBatch({ topicMessages }).then(
-      () => waiters.forEach((w) => w.resolve()),
-      (error) => waiters.forEach((w) => w.reject(error)),
+      () => {
+        waiters.forEach((w) => w.resolve());
+      },
+      (error) => {
+        waiters.forEach((w) => w.reject(error));
+      },
     );
   }
 }
@@ -140,7 +156,7 @@ async function responder() {
     });
   });
   await ready;
-  process.send({ ready: true });
+  send({ ready: true });
 }
 
 // ── requester ───────────────────────────────────────────────────────────────────────────────
@@ -211,7 +227,10 @@ async function requester() {
   await producer.connect();
   await consumer.connect();
   const ready = joined();
-  await consume(replyTopic, replyPartitions, async (message) => onReply(message));
+  // eslint-disable-next-line @typescript-eslint/require-await -- consume() awaits a promise
+  await consume(replyTopic, replyPartitions, async (message) => {
+    onReply(message);
+  });
   await ready;
   // The reply consumer starts at the end of its partitions once it has fetched them: until a
   // round trip succeeds, an early reply could be missed. Retry a ping until one comes back.
@@ -222,17 +241,24 @@ async function requester() {
         () => true,
         () => false,
       ),
-      new Promise((resolve) => setTimeout(() => resolve(false), 2000)),
+      new Promise((resolve) =>
+        setTimeout(() => {
+          resolve(false);
+        }, 2000),
+      ),
     ]);
     if (ok) break;
     if (Date.now() > deadline) throw new Error('no reply within 60 s');
   }
-  process.on('message', async (message) => {
-    if (!message.run) return;
-    const result = await closedLoop(message.run.inFlight, message.run.seconds);
-    process.send({ result });
-  });
-  process.send({ ready: true });
+  process.on(
+    'message',
+    async (/** @type {{ run?: { inFlight: number, seconds: number } }} */ message) => {
+      if (!message.run) return;
+      const result = await closedLoop(message.run.inFlight, message.run.seconds);
+      send({ result });
+    },
+  );
+  send({ ready: true });
 }
 
 async function stop() {

@@ -28,7 +28,7 @@
 //
 // Output: .cache/bench/results.json, results.md (the tables, printed too) and chart.svg;
 // with --publish, results.md and chart.svg are copied to docs/benchmarks/ and the tables
-// replace those between the bench markers of README.md. Everything started is stopped at the
+// replace those between the bench markers of docs/benchmarks.md. Everything started is stopped at the
 // end, on failure, and on Ctrl-C. Traffic stays on 127.0.0.1.
 //
 //   npm run bench                                   everything, 10 s per measurement
@@ -82,6 +82,7 @@ const DAILY_SUMMARY_SUBSCRIPTION = 'payments-daily-summary';
 
 const PORT_BASE = integerEnv('BENCH_PORT_BASE', 14000);
 const KAFKA_PORT = integerEnv('BENCH_KAFKA_PORT', 19192);
+/** @type {Record<string, number>} */
 const PORTS = {
   ...Object.fromEntries(APPS.map((app, index) => [app, PORT_BASE + index])),
   b0: PORT_BASE + 4,
@@ -93,9 +94,10 @@ const DATABASE = PORT_BASE === 14000 ? 'finfusion_bench' : `finfusion_bench_${PO
 const benchDir = path.join(root, '.cache', 'bench');
 const logDir = path.join(benchDir, `logs-${PORT_BASE}`);
 const publishDir = path.join(root, 'docs', 'benchmarks');
-const readme = path.join(root, 'README.md');
-const README_START = '<!-- bench:results:start -->';
-const README_END = '<!-- bench:results:end -->';
+// The page that shows the tables, between these two markers.
+const resultsPage = path.join(root, 'docs', 'benchmarks.md');
+const RESULTS_START = '<!-- bench:results:start -->';
+const RESULTS_END = '<!-- bench:results:end -->';
 
 // ── options ─────────────────────────────────────────────────────────────────────────────────
 
@@ -239,6 +241,7 @@ async function main() {
   log.ok(`database ${DATABASE} is empty`);
   guard();
 
+  /** @type {Record<string, any>} */
   const results = {
     date: new Date().toISOString(),
     machine: await describeMachine(databaseUrl),
@@ -494,7 +497,7 @@ async function runOpen(settings, api, merchant, databaseUrl, measure, results) {
       peak = (await load(closedLoad, { url: GATEWAY_URL, shape, connections: 16, seconds: 5 })).rps;
       basis = 'half the req/s of `POST /v2/payments` in 5 s at 16 connections';
     }
-    rate = Math.max(1, round(peak / 2));
+    rate = Math.max(1, round(peak / 2) ?? 0);
   }
   const seconds = settings.open_duration_s;
 
@@ -795,16 +798,20 @@ async function writeResults(results, publish) {
   fs.mkdirSync(publishDir, { recursive: true });
   fs.copyFileSync(files.md, path.join(publishDir, 'results.md'));
   fs.copyFileSync(files.svg, path.join(publishDir, 'chart.svg'));
-  const text = fs.readFileSync(readme, 'utf8');
-  const start = text.indexOf(README_START);
-  const end = text.indexOf(README_END);
+  const text = fs.readFileSync(resultsPage, 'utf8');
+  const start = text.indexOf(RESULTS_START);
+  const end = text.indexOf(RESULTS_END);
   if (start === -1 || end < start) {
-    log.warn(`README.md has no ${README_START} … ${README_END} block: not updated`);
+    log.warn(
+      `${relative(resultsPage)} has no ${RESULTS_START} … ${RESULTS_END} block: not updated`,
+    );
   } else {
-    const updated = `${text.slice(0, start + README_START.length)}\n\n${markdown}\n${text.slice(end)}`;
-    fs.writeFileSync(readme, updated);
+    const updated = `${text.slice(0, start + RESULTS_START.length)}\n\n${markdown}\n${text.slice(end)}`;
+    fs.writeFileSync(resultsPage, updated);
   }
-  log.ok(`published: ${relative(publishDir)}/results.md, chart.svg and README.md's tables`);
+  log.ok(
+    `published: ${relative(publishDir)}/results.md, chart.svg and the tables of ${relative(resultsPage)}`,
+  );
 }
 
 // ── small helpers ──────────────────────────────────────────────────────────────────────────

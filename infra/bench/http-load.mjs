@@ -26,6 +26,9 @@ const succeeded = (statuses) =>
 /**
  * `shape`: { method, path, headers, body, idempotent } (idempotent: a fresh Idempotency-Key on
  * every request). Resolves with throughput, percentiles and errors; `onStart` receives a stop().
+ *
+ * @param {{ url: string, shape: object, connections: number, seconds: number,
+ *   onStart?: (stop: () => void) => void }} options
  */
 export function closedLoad({ url, shape, connections, seconds, onStart }) {
   const latencies = [];
@@ -54,7 +57,10 @@ export function closedLoad({ url, shape, connections, seconds, onStart }) {
         ],
       },
       (error, result) => {
-        if (error) return reject(error);
+        if (error) {
+          reject(error);
+          return;
+        }
         errors += result.errors + result.timeouts;
         resolve({
           requests: latencies.length,
@@ -146,11 +152,15 @@ export function openLoad({ url, shape, rate, seconds, onStart, onResponse }) {
             }
             once(response.statusCode);
           });
-          response.on('error', () => once('error'));
+          response.on('error', () => {
+            once('error');
+          });
         },
       );
       request.setTimeout(TIMEOUT_S * 1000, () => request.destroy(new Error('timeout')));
-      request.on('error', () => once('error'));
+      request.on('error', () => {
+        once('error');
+      });
       request.end(shape.body);
     };
     const tick = () => {

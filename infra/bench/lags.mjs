@@ -28,11 +28,12 @@ export async function startEventConsumer({ brokers, topic, merchantId }) {
   const joined = new Promise((resolve) => consumer.on(consumer.events.GROUP_JOIN, resolve));
   await consumer.subscribe({ topic, fromBeginning: false });
   await consumer.run({
+    // eslint-disable-next-line @typescript-eslint/require-await -- kafkajs takes a promise
     eachMessage: async ({ message }) => {
       const arrivedAt = Date.now();
       let event;
       try {
-        event = JSON.parse(message.value.toString());
+        event = JSON.parse(String(message.value));
       } catch {
         return;
       }
@@ -77,7 +78,9 @@ export async function startWebhookReceiver(port) {
   server.keepAliveTimeout = 30_000;
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
+    server.listen(port, '127.0.0.1', () => {
+      resolve(undefined);
+    });
   });
   return {
     url: `http://127.0.0.1:${port}/webhooks`,
@@ -89,7 +92,9 @@ export async function startWebhookReceiver(port) {
     stop: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve(undefined);
+        });
       }),
   };
 }

@@ -111,8 +111,23 @@ export function kafkaPid(port) {
  * shared?: boolean }`; `pids` is asked again at every sample, so processes may come and go.
  */
 export class ProcessSampler {
+  /** @param {{ name: string, pids: () => (number | undefined)[], shared?: boolean }[]} targets */
   constructor(targets) {
     this.targets = targets;
+    // Set again by start(), which opens the window.
+    this.startedAt = 0;
+    this.windowStart = 0;
+    this.machineStart = 0;
+    /** @type {Map<string, number>} CPU ticks of each process at the window's start */
+    this.first = new Map();
+    /** @type {Map<string, number>} the same at the latest sample */
+    this.last = new Map();
+    /** @type {Map<string, number>} */
+    this.peakKb = new Map();
+    /** @type {Set<string>} */
+    this.seen = new Set();
+    /** @type {NodeJS.Timeout | undefined} */
+    this.timer = undefined;
   }
 
   start() {
@@ -124,7 +139,9 @@ export class ProcessSampler {
     this.peakKb = new Map(this.targets.map((t) => [t.name, 0]));
     this.seen = new Set();
     this.sample();
-    this.timer = setInterval(() => this.sample(), SAMPLE_INTERVAL_MS);
+    this.timer = setInterval(() => {
+      this.sample();
+    }, SAMPLE_INTERVAL_MS);
     this.timer.unref();
     return this;
   }
@@ -142,7 +159,7 @@ export class ProcessSampler {
         this.last.set(key, stat.cpu);
         kb += target.shared ? pssKb(pid) : rssKb(pid);
       }
-      this.peakKb.set(target.name, Math.max(this.peakKb.get(target.name), kb));
+      this.peakKb.set(target.name, Math.max(this.peakKb.get(target.name) ?? 0, kb));
     }
   }
 
@@ -158,7 +175,7 @@ export class ProcessSampler {
     const ticks = new Map(names.map((name) => [name, 0]));
     for (const [key, last] of this.last) {
       const name = key.slice(0, key.lastIndexOf(':'));
-      ticks.set(name, ticks.get(name) + (last - this.first.get(key)));
+      ticks.set(name, (ticks.get(name) ?? 0) + (last - (this.first.get(key) ?? 0)));
     }
     const pct = (t) => (t / CLOCK_TICKS / seconds) * 100;
     const cpu = Object.fromEntries([...ticks].map(([name, t]) => [name, round(pct(t))]));
@@ -168,7 +185,9 @@ export class ProcessSampler {
       seconds: round(seconds),
       cpu_pct: cpu,
       cpu_seconds: round(ours / CLOCK_TICKS, 2),
-      rss_mb: Object.fromEntries(names.map((name) => [name, round(this.peakKb.get(name) / 1024)])),
+      rss_mb: Object.fromEntries(
+        names.map((name) => [name, round((this.peakKb.get(name) ?? 0) / 1024)]),
+      ),
       // Everything the machine did, and the part of it that was not ours (another program).
       machine_cpu_pct: round(pct(machine)),
       other_cpu_pct: round(Math.max(0, pct(machine - ours))),

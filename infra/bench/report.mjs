@@ -1,5 +1,5 @@
-// Turns a run's results into Markdown tables (formatted by prettier, so the README can carry
-// them unchanged) and an SVG chart (written by hand: no charting dependency).
+// Turns a run's results into Markdown tables (formatted by prettier, so that docs/benchmarks.md
+// can carry them unchanged) and an SVG chart (written by hand: no charting dependency).
 
 const PROCESS_COLUMNS = [
   ['gateway', 'gateway'],
@@ -66,6 +66,16 @@ function otherLoadNote(results) {
   );
 }
 
+// The columns that end every load table: latency percentiles, then the errors.
+const LATENCY_HEADERS = ['p50 ms', 'p95 ms', 'p99 ms', 'p99.9 ms', 'errors'];
+const latencyCells = (row) => [
+  formatMs(row.p50_ms),
+  formatMs(row.p95_ms),
+  formatMs(row.p99_ms),
+  formatMs(row.p99_9_ms),
+  String(row.errors),
+];
+
 export function renderMarkdown(results) {
   const { machine, settings } = results;
   const out = [];
@@ -103,27 +113,12 @@ export function renderMarkdown(results) {
             String(row.connections),
             formatRps(row.rps),
             row.name === 'b0' ? dash : formatRatio(row.ratio_to_b0),
-            formatMs(row.p50_ms),
-            formatMs(row.p95_ms),
-            formatMs(row.p99_ms),
-            formatMs(row.p99_9_ms),
-            String(row.errors),
+            ...latencyCells(row),
           ],
     );
     out.push(
       table(
-        [
-          'scenario',
-          'route',
-          'conns',
-          'req/s',
-          '× B0',
-          'p50 ms',
-          'p95 ms',
-          'p99 ms',
-          'p99.9 ms',
-          'errors',
-        ],
+        ['scenario', 'route', 'conns', 'req/s', '× B0', ...LATENCY_HEADERS],
         ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
         rows,
       ),
@@ -139,28 +134,14 @@ export function renderMarkdown(results) {
     );
     out.push(
       table(
-        [
-          'scenario',
-          'route',
-          'target req/s',
-          'req/s',
-          'p50 ms',
-          'p95 ms',
-          'p99 ms',
-          'p99.9 ms',
-          'errors',
-        ],
+        ['scenario', 'route', 'target req/s', 'req/s', ...LATENCY_HEADERS],
         ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
         open.map((row) => [
           row.name,
           `\`${row.route}\``,
           formatRps(row.target_rps),
           formatRps(row.rps),
-          formatMs(row.p50_ms),
-          formatMs(row.p95_ms),
-          formatMs(row.p99_ms),
-          formatMs(row.p99_9_ms),
-          String(row.errors),
+          ...latencyCells(row),
         ]),
       ),
     );
@@ -213,26 +194,13 @@ export function renderMarkdown(results) {
     );
     out.push(
       table(
-        [
-          'variant',
-          'in flight',
-          'round trips/s',
-          'p50 ms',
-          'p95 ms',
-          'p99 ms',
-          'p99.9 ms',
-          'errors',
-        ],
+        ['variant', 'in flight', 'round trips/s', ...LATENCY_HEADERS],
         ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
         b1.map((row) => [
           row.name,
           String(row.in_flight),
           formatRps(row.rps),
-          formatMs(row.p50_ms),
-          formatMs(row.p95_ms),
-          formatMs(row.p99_ms),
-          formatMs(row.p99_9_ms),
-          String(row.errors),
+          ...latencyCells(row),
         ]),
       ),
     );
@@ -416,33 +384,28 @@ export function renderSvg(results) {
   const panels = [];
   let y = 64;
   const height = 250;
+  // One row of charts side by side, sharing the width; the next row starts below it.
+  const addRow = (...charts) => {
+    const chartWidth = (width - 10 * (charts.length + 1)) / charts.length;
+    charts.forEach((chart, i) =>
+      panels.push(panel({ ...chart, x: 10 + i * (chartWidth + 10), y, width: chartWidth, height })),
+    );
+    y += height + 10;
+  };
+  const closedColor = (s) => colors.get(s);
   if (connections.length) {
-    panels.push(
-      panel({
-        x: 10,
-        y,
-        width: width - 20,
-        height,
-        title: 'Throughput, closed model (log scale)',
-        unit: 'req/s',
-        groups: groupsOf('rps'),
-        colorOf: (s) => colors.get(s),
-      }),
-    );
-    y += height + 10;
-    panels.push(
-      panel({
-        x: 10,
-        y,
-        width: width - 20,
-        height,
-        title: 'p99 latency, closed model (log scale)',
-        unit: 'ms',
-        groups: groupsOf('p99_ms'),
-        colorOf: (s) => colors.get(s),
-      }),
-    );
-    y += height + 10;
+    addRow({
+      title: 'Throughput, closed model (log scale)',
+      unit: 'req/s',
+      groups: groupsOf('rps'),
+      colorOf: closedColor,
+    });
+    addRow({
+      title: 'p99 latency, closed model (log scale)',
+      unit: 'ms',
+      groups: groupsOf('p99_ms'),
+      colorOf: closedColor,
+    });
   }
   const b1Colors = new Map([
     ['b1.single', '#4575b4'],
@@ -455,30 +418,16 @@ export function renderSvg(results) {
         label: `${n} in flight`,
         bars: b1.filter((r) => r.in_flight === n).map((r) => ({ series: r.name, value: r[field] })),
       }));
-    const half = (width - 30) / 2;
-    panels.push(
-      panel({
-        x: 10,
-        y,
-        width: half,
-        height,
+    const b1Color = (s) => b1Colors.get(s);
+    addRow(
+      {
         title: 'B1 kafkajs round trips/s (log)',
         unit: 'round trips/s',
         groups: groups('rps'),
-        colorOf: (s) => b1Colors.get(s),
-      }),
-      panel({
-        x: 20 + half,
-        y,
-        width: half,
-        height,
-        title: 'B1 p99 round trip (log)',
-        unit: 'ms',
-        groups: groups('p99_ms'),
-        colorOf: (s) => b1Colors.get(s),
-      }),
+        colorOf: b1Color,
+      },
+      { title: 'B1 p99 round trip (log)', unit: 'ms', groups: groups('p99_ms'), colorOf: b1Color },
     );
-    y += height + 10;
   }
   const legend = [...series.map((s) => [s, colors.get(s)]), ...(b1.length ? [...b1Colors] : [])];
   const legendParts = legend.map(([name, color], i) => {

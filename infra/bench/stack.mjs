@@ -1,7 +1,7 @@
 // The bench's own stack: broker, database, the four built services, and the helper processes of
 // the baselines. Everything started here is recorded, so stopAll() can end it whatever happened
 // (a failed step, Ctrl-C, SIGTERM).
-import { fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -10,11 +10,13 @@ import {
   activeChildren,
   brokerHandle,
   isPortOpen,
+  isServiceReady,
   recreateDatabase,
   root,
   runOrThrow,
   signalChild,
   sleep,
+  spawnService,
   startLocalBroker,
   stopLocalBroker,
   tail,
@@ -25,6 +27,8 @@ const READY_TIMEOUT_MS = 120_000;
 // only after that.
 const STOP_TIMEOUT_MS = 30_000;
 
+/** @typedef {import('../dev/common.mjs').Log} Log */
+
 export class Stack {
   /** app -> { child, detached, logFile, exited } */
   services = new Map();
@@ -32,8 +36,17 @@ export class Stack {
   helpers = new Set();
   broker;
 
+  /**
+   * @param {{ log: Log, logDir: string, ports: Record<string, number>, kafkaPort: number,
+   *   databaseUrl: string, logLevel: string }} options
+   */
   constructor({ log, logDir, ports, kafkaPort, databaseUrl, logLevel }) {
-    Object.assign(this, { log, logDir, ports, kafkaPort, databaseUrl, logLevel });
+    this.log = log;
+    this.logDir = logDir;
+    this.ports = ports;
+    this.kafkaPort = kafkaPort;
+    this.databaseUrl = databaseUrl;
+    this.logLevel = logLevel;
     this.brokers = `127.0.0.1:${kafkaPort}`;
   }
 
@@ -50,7 +63,12 @@ export class Stack {
    * The services' environment: their defaults, except the rate limit (one merchant drives all
    * the load) and loopback webhooks (the bench's receiver listens on 127.0.0.1).
    */
+  /**
+   * @param {string} [app]
+   * @returns {NodeJS.ProcessEnv}
+   */
   serviceEnv(app) {
+    /** @type {NodeJS.ProcessEnv} */
     const env = {
       ...process.env,
       NODE_ENV: 'development',
@@ -87,13 +105,7 @@ export class Stack {
     for (const app of APPS) {
       const logFile = path.join(this.logDir, `${app}-${this.logLevel}.log`);
       const fd = fs.openSync(logFile, 'w');
-      const child = spawn(process.execPath, [path.join('apps', app, 'dist', 'main.js')], {
-        cwd: root,
-        env: this.serviceEnv(app),
-        stdio: ['ignore', fd, fd],
-        detached: true,
-      });
-      fs.closeSync(fd);
+      const child = spawnService(app, this.serviceEnv(app), fd);
       const service = { app, child, detached: true, logFile };
       service.exited = new Promise((resolve) => child.once('close', resolve));
       this.services.set(app, service);
@@ -110,11 +122,13 @@ export class Stack {
         if (service.child.exitCode !== null || service.child.signalCode !== null) {
           throw new StepError(`${app} exited:\n${tail(service.logFile, 30)}`);
         }
-        if (await isReady(this.ports[app])) pending.delete(app);
+        if (await isServiceReady(this.ports[app])) pending.delete(app);
       }
       if (pending.size === 0) return;
       if (Date.now() > deadline) {
-        throw new StepError(`not ready after ${READY_TIMEOUT_MS / 1000} s: ${[...pending]}`);
+        throw new StepError(
+          `not ready after ${READY_TIMEOUT_MS / 1000} s: ${[...pending].join(',')}`,
+        );
       }
       await sleep(500);
     }
@@ -140,7 +154,7 @@ export class Stack {
       ['apps/gateway/dist/merchants.cli.js', 'create', 'Benchmark', '--json'],
       { env: this.serviceEnv(), stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    return JSON.parse(stdout.trim().split('\n').pop());
+    return JSON.parse(stdout.trim().split('\n').pop() ?? '');
   }
 
   /**
@@ -161,11 +175,13 @@ export class Stack {
     this.helpers.add(helper);
     helper.exited.then(() => this.helpers.delete(helper));
     await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new StepError(`${name} not ready after 90 s`)), 90_000);
-      child.on('message', (message) => {
+      const timer = setTimeout(() => {
+        reject(new StepError(`${name} not ready after 90 s`));
+      }, 90_000);
+      child.on('message', (/** @type {{ ready?: unknown, error?: string }} */ message) => {
         if (message.ready) {
           clearTimeout(timer);
-          resolve();
+          resolve(undefined);
         }
         if (message.error) {
           clearTimeout(timer);
@@ -191,8 +207,9 @@ export class Stack {
           else resolve(reply.result);
         }
       };
-      const onExit = (code) =>
+      const onExit = (code) => {
         reject(new StepError(`${helper.name} exited (${code}):\n${tail(helper.logFile)}`));
+      };
       helper.child.on('message', onMessage);
       helper.child.once('exit', onExit);
       helper.child.send(message);
@@ -212,9 +229,9 @@ export class Stack {
     await Promise.all([...this.helpers].map((helper) => this.stopHelper(helper)));
     await this.stopServices();
     for (const record of activeChildren) signalChild(record, 'SIGKILL');
-    await stopLocalBroker(this.broker, this.log, { stdio: 'ignore' }).catch((error) =>
-      this.log.fail(error.message),
-    );
+    await stopLocalBroker(this.broker, this.log, { stdio: 'ignore' }).catch((error) => {
+      this.log.fail(error.message);
+    });
   }
 
   /** SIGTERM, then SIGKILL after STOP_TIMEOUT_MS; the services leave their groups cleanly. */
@@ -236,17 +253,5 @@ export class Stack {
       }
     }
     this.services.clear();
-  }
-}
-
-async function isReady(port) {
-  try {
-    const response = await fetch(`http://127.0.0.1:${port}/health/ready`, {
-      signal: AbortSignal.timeout(2000),
-    });
-    await response.arrayBuffer();
-    return response.status === 200;
-  } catch {
-    return false;
   }
 }

@@ -57,6 +57,7 @@ export async function readTopics(brokers) {
   }
   const groupId = `chaos-audit-${randomUUID()}`;
   const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+  /** @type {Record<string, object[]>} */
   const records = Object.fromEntries(EVENT_TOPICS.map((t) => [t, []]));
   const pending = new Set(ends.keys());
   try {
@@ -64,13 +65,15 @@ export async function readTopics(brokers) {
       await consumer.connect();
       await consumer.subscribe({ topics: EVENT_TOPICS, fromBeginning: true });
       await new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error('reading the event topics took > 60 s')),
-          60_000,
-        );
-        consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
+        const timer = setTimeout(() => {
+          reject(new Error('reading the event topics took > 60 s'));
+        }, 60_000);
+        consumer.on(consumer.events.CRASH, ({ payload }) => {
+          reject(payload.error);
+        });
         consumer
           .run({
+            // eslint-disable-next-line @typescript-eslint/require-await -- kafkajs takes a promise
             eachBatch: async ({ batch }) => {
               const id = `${batch.topic}:${batch.partition}`;
               for (const message of batch.messages) {
@@ -82,7 +85,7 @@ export async function readTopics(brokers) {
               if (Number(batch.lastOffset()) + 1 >= (ends.get(id) ?? 0)) pending.delete(id);
               if (pending.size === 0) {
                 clearTimeout(timer);
-                resolve();
+                resolve(undefined);
               }
             },
           })
@@ -200,7 +203,7 @@ export async function audit({
     if (successes.length === 0) continue;
     answered += 1;
     const ids = new Set(successes.map((a) => a.id));
-    if (ids.size !== 1) problem(`key ${request.key}: answered with ids ${[...ids]}`);
+    if (ids.size !== 1) problem(`key ${request.key}: answered with ids ${[...ids].join(',')}`);
     const id = successes[0].id;
     const events = streams.get(id) ?? [];
     const first = events.filter((e) => e.stream_version === 1);

@@ -2,7 +2,6 @@
 // services reaching Postgres through a proxy that can be paused, a webhook retry schedule short
 // enough to outlast a one-minute receiver outage within the run, and instances that can be
 // killed, restarted and doubled one at a time.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Stack } from '../bench/stack.mjs';
@@ -10,8 +9,10 @@ import {
   APPS,
   StepError,
   isAlive,
+  isServiceReady,
   root,
   sleep,
+  spawnService,
   startLocalBroker,
   tail,
   withDatabase,
@@ -26,6 +27,7 @@ export const CHAOS_RETRY_SCHEDULE = [
 ].join(',');
 
 export class ChaosStack extends Stack {
+  /** @param {ConstructorParameters<typeof Stack>[0] & { proxyPort: number }} options */
   constructor({ proxyPort, ...options }) {
     super(options);
     this.directDatabaseUrl = options.databaseUrl;
@@ -34,6 +36,10 @@ export class ChaosStack extends Stack {
     this.proxiedDatabaseUrl = url.toString();
   }
 
+  /**
+   * @override
+   * @param {string} [app]
+   */
   serviceEnv(app) {
     const env = super.serviceEnv(app);
     if (app) env.DATABASE_URL = this.proxiedDatabaseUrl;
@@ -47,18 +53,12 @@ export class ChaosStack extends Stack {
     const logFile = path.join(this.logDir, `${name}.log`);
     const fd = fs.openSync(logFile, 'a');
     const env = { ...this.serviceEnv(app), PORT: String(port) };
-    const child = spawn(process.execPath, [path.join('apps', app, 'dist', 'main.js')], {
-      cwd: root,
-      env,
-      stdio: ['ignore', fd, fd],
-      detached: true,
-    });
-    fs.closeSync(fd);
+    const child = spawnService(app, env, fd);
     const service = { name, app, port, child, detached: true, logFile, running: true };
     service.exited = new Promise((resolve) =>
       child.once('close', () => {
         service.running = false;
-        resolve();
+        resolve(undefined);
       }),
     );
     this.services.set(name, service);
@@ -73,7 +73,7 @@ export class ChaosStack extends Stack {
   async waitReady(name) {
     const service = this.services.get(name);
     const deadline = Date.now() + READY_TIMEOUT_MS;
-    while (!(await isReady(service.port))) {
+    while (!(await isServiceReady(service.port))) {
       if (!service.running) throw new StepError(`${name} exited:\n${tail(service.logFile, 30)}`);
       if (Date.now() > deadline) throw new StepError(`${name} not ready after 120 s`);
       await sleep(250);
@@ -127,17 +127,5 @@ export class ChaosStack extends Stack {
 
   directUrl(name) {
     return name ? withDatabase(this.directDatabaseUrl, name) : this.directDatabaseUrl;
-  }
-}
-
-async function isReady(port) {
-  try {
-    const response = await fetch(`http://127.0.0.1:${port}/health/ready`, {
-      signal: AbortSignal.timeout(2000),
-    });
-    await response.arrayBuffer();
-    return response.status === 200;
-  } catch {
-    return false;
   }
 }

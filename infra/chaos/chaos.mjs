@@ -138,13 +138,13 @@ const receiverSlow = (delayMs, forMs) => async () => {
 
 /** Two replicas of payments and of the gateway; one of each is killed and not restarted. */
 const replicas = {
-  async before() {
+  before: async () => {
     stack.startInstance('payments-2', 'payments', base + 5);
     stack.startInstance('gateway-2', 'gateway', base + 4);
     await Promise.all([stack.waitReady('payments-2'), stack.waitReady('gateway-2')]);
     return [gatewayUrl(base), gatewayUrl(base + 4)];
   },
-  async fault() {
+  fault: async () => {
     const start = Date.now();
     await Promise.all([stack.kill9('payments-2'), stack.kill9('gateway-2')]);
     return { start, end: start };
@@ -170,6 +170,12 @@ const SCENARIOS = [
 
 // ── one scenario ──────────────────────────────────────────────────────────────────────────
 
+/**
+ * @param {string} apiKey
+ * @param {string} pathname
+ * @param {object} body
+ * @returns {Promise<Record<string, any>>}
+ */
 async function apiPost(apiKey, pathname, body) {
   const response = await fetch(`${gatewayUrl(base)}${pathname}`, {
     method: 'POST',
@@ -177,7 +183,7 @@ async function apiPost(apiKey, pathname, body) {
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(15_000),
   });
-  const json = await response.json();
+  const json = /** @type {Record<string, any>} */ (await response.json());
   if (!response.ok)
     throw new StepError(`POST ${pathname}: ${response.status} ${JSON.stringify(json)}`);
   return json;
@@ -226,6 +232,7 @@ async function runScenario(scenario, db) {
 
 // ── the run ───────────────────────────────────────────────────────────────────────────────
 
+/** @type {[string, number][]} */
 const COLUMNS = [
   ['scenario', 16],
   ['requests', 8],
@@ -258,7 +265,9 @@ let shuttingDown = false;
 async function shutdown() {
   shuttingDown = true;
   await Promise.all(receivers.map((r) => r.stop().catch(() => {})));
-  await stack.stopAll().catch((error) => log.fail(error.message));
+  await stack.stopAll().catch((error) => {
+    log.fail(error.message);
+  });
   await proxy.close().catch(() => {});
 }
 

@@ -18,10 +18,16 @@ export class Load {
   /** Retries stop after this time (set when the load is settling). */
   retryUntil = Infinity;
 
+  /** @typedef {{ url: string, downUntil: number }} Gateway */
+
+  /** @param {{ gateways: string[], apiKey: string, rate: number, paymentShare?: number }} options */
   constructor({ gateways, apiKey, rate, paymentShare = 0.8 }) {
     this.gateways = gateways.map((url) => ({ url, downUntil: 0 }));
-    Object.assign(this, { apiKey, rate, paymentShare });
+    this.apiKey = apiKey;
+    this.rate = rate;
+    this.paymentShare = paymentShare;
     this.turn = 0;
+    this.startedAt = 0;
   }
 
   start() {
@@ -91,14 +97,16 @@ export class Load {
   pickGateway() {
     const now = Date.now();
     for (let i = 0; i < this.gateways.length; i++) {
-      const gateway = this.gateways[(this.turn + i) % this.gateways.length];
+      const gateway = /** @type {Gateway} */ (
+        this.gateways[(this.turn + i) % this.gateways.length]
+      );
       if (gateway.downUntil <= now) {
         this.turn = (this.turn + i + 1) % this.gateways.length;
         return gateway;
       }
     }
     this.turn = (this.turn + 1) % this.gateways.length;
-    return this.gateways[this.turn];
+    return /** @type {Gateway} */ (this.gateways[this.turn]);
   }
 
   async perform(request) {

@@ -6,9 +6,14 @@ export class TcpProxy {
   sockets = new Set();
   paused = false;
 
+  /** @param {{ port: number, targetHost: string, targetPort: number }} options */
   constructor({ port, targetHost, targetPort }) {
-    Object.assign(this, { port, targetHost, targetPort });
-    this.server = net.createServer((client) => this.accept(client));
+    this.port = port;
+    this.targetHost = targetHost;
+    this.targetPort = targetPort;
+    this.server = net.createServer((client) => {
+      this.accept(client);
+    });
   }
 
   listen() {
@@ -16,7 +21,7 @@ export class TcpProxy {
       this.server.once('error', reject);
       this.server.listen(this.port, '127.0.0.1', () => {
         this.server.off('error', reject);
-        resolve();
+        resolve(undefined);
       });
     });
   }
@@ -53,6 +58,10 @@ export class TcpProxy {
 
   close() {
     this.pause();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return new Promise((resolve) =>
+      this.server.close(() => {
+        resolve(undefined);
+      }),
+    );
   }
 }

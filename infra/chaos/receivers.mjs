@@ -14,8 +14,10 @@ export class Receiver {
   up = false;
   rejected = 0;
 
+  /** @param {{ name: string, port: number }} options */
   constructor({ name, port }) {
-    Object.assign(this, { name, port });
+    this.name = name;
+    this.port = port;
     this.server = http.createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 5000;
     this.server.on('connection', (socket) => {
@@ -73,7 +75,7 @@ export class Receiver {
       this.server.listen(this.port, '127.0.0.1', () => {
         this.server.off('error', reject);
         this.up = true;
-        resolve();
+        resolve(undefined);
       });
     });
   }
@@ -82,7 +84,11 @@ export class Receiver {
   async stop() {
     if (!this.up) return;
     this.up = false;
-    const closed = new Promise((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise((resolve) =>
+      this.server.close(() => {
+        resolve(undefined);
+      }),
+    );
     for (const socket of this.sockets) socket.destroy();
     await closed;
   }

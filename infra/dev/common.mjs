@@ -18,29 +18,61 @@ export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/finfusio
 export const DEV_CARD_FINGERPRINT_KEY =
   '6465762d6f6e6c792d636172642d66696e6765727072696e742d6b65792d3031';
 
+/** @type {(ms: number) => Promise<void>} */
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** @type {(value: string | undefined) => boolean} */
 export const isTruthy = (value) =>
   value !== undefined && value !== '' && !['0', 'false', 'no'].includes(value.toLowerCase());
 
 // ── output ──────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * Step, success, warning and failure lines, coloured on a terminal.
+ *
+ * @param {NodeJS.WriteStream} [stream]
+ */
 export function createLog(stream = process.stdout) {
-  const color = stream.isTTY === true && !('NO_COLOR' in process.env);
+  const color = stream.isTTY && !('NO_COLOR' in process.env);
+  /** @type {(code: string, text: string) => string} */
   const paint = (code, text) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
-  const write = (line) => stream.write(`${line}\n`);
+  /** @param {string} line */
+  const write = (line) => {
+    stream.write(`${line}\n`);
+  };
   return {
     stream,
     paint,
-    step: (msg) => write(`${paint('36', '▸')} ${msg}`),
-    ok: (msg) => write(`${paint('32', '✓')} ${msg}`),
-    warn: (msg) => write(`${paint('33', '!')} ${msg}`),
-    fail: (msg) => write(`${paint('31', '✗')} ${msg}`),
-    info: (msg) => write(msg),
+    /** @param {string} msg */
+    step: (msg) => {
+      write(`${paint('36', '▸')} ${msg}`);
+    },
+    /** @param {string} msg */
+    ok: (msg) => {
+      write(`${paint('32', '✓')} ${msg}`);
+    },
+    /** @param {string} msg */
+    warn: (msg) => {
+      write(`${paint('33', '!')} ${msg}`);
+    },
+    /** @param {string} msg */
+    fail: (msg) => {
+      write(`${paint('31', '✗')} ${msg}`);
+    },
+    /** @param {string} msg */
+    info: (msg) => {
+      write(msg);
+    },
   };
 }
 
-/** The last lines of a file, from byte `from` on (to show only what this run wrote). */
+/** @typedef {ReturnType<typeof createLog>} Log */
+
+/**
+ * The last lines of a file, from byte `from` on (to show only what this run wrote).
+ *
+ * @param {string} file
+ */
 export function tail(file, lines = 40, from = 0) {
   try {
     const text = fs.readFileSync(file).subarray(from).toString('utf8').trimEnd();
@@ -50,17 +82,32 @@ export function tail(file, lines = 40, from = 0) {
   }
 }
 
+/** @type {(file: string) => string} */
 export const relative = (file) => path.relative(process.cwd(), file) || '.';
 
 // ── child processes ─────────────────────────────────────────────────────────────────────────
 
-/** Children still running, so a signal handler can end them. */
+/**
+ * @typedef {import('node:child_process').ChildProcess} ChildProcess
+ * @typedef {import('node:child_process').StdioOptions} StdioOptions
+ * @typedef {'inherit' | 'ignore' | 'pipe' | number} StdioStream how a child's output stream is wired
+ * @typedef {{ child: ChildProcess, detached: boolean }} ChildRecord
+ * @typedef {{ code: number, signal: NodeJS.Signals | null, stdout: string, stderr: string }} RunResult
+ * @typedef {{ env?: NodeJS.ProcessEnv, stdio?: StdioOptions, detached?: boolean }} RunOptions
+ */
+
+/** Children still running, so a signal handler can end them. @type {Set<ChildRecord>} */
 export const activeChildren = new Set();
 
 /**
  * Spawns a command in the repository and resolves with its exit (never rejects on a non-zero
  * code). `detached` puts the child in its own process group, out of reach of the terminal's
  * Ctrl-C, so the caller decides when and in which order it stops.
+ *
+ * @param {string} command
+ * @param {readonly string[]} args
+ * @param {RunOptions} [options]
+ * @returns {Promise<RunResult>}
  */
 export function run(
   command,
@@ -86,6 +133,14 @@ export function run(
   });
 }
 
+/**
+ * {@link run}, throwing a {@link StepError} that names `what` when the command fails.
+ *
+ * @param {string} what
+ * @param {string} command
+ * @param {readonly string[]} args
+ * @param {RunOptions} [options]
+ */
 export async function runOrThrow(what, command, args, options) {
   const result = await run(command, args, options);
   if (result.code !== 0) {
@@ -98,11 +153,34 @@ export async function runOrThrow(what, command, args, options) {
 /** An expected failure: its message is the whole story, no stack trace needed. */
 export class StepError extends Error {}
 
-export function signalNumber(signal) {
-  return { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }[signal] ?? 1;
+/**
+ * The `code` of a Node.js or driver error (`ECONNREFUSED`, `42P04`…), if it has one.
+ *
+ * @param {unknown} error
+ * @returns {string | undefined}
+ */
+export function errorCode(error) {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : undefined;
 }
 
-/** Sends a signal to a child, or to its whole process group when it was spawned detached. */
+/** @param {unknown} error */
+export const errorMessage = (error) => (error instanceof Error ? error.message : String(error));
+
+/** @param {string} signal */
+export function signalNumber(signal) {
+  /** @type {Record<string, number>} */
+  const numbers = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+  return numbers[signal] ?? 1;
+}
+
+/**
+ * Sends a signal to a child, or to its whole process group when it was spawned detached.
+ *
+ * @param {ChildRecord} record
+ * @param {NodeJS.Signals} signal
+ */
 export function signalChild({ child, detached }, signal) {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   try {
@@ -112,11 +190,12 @@ export function signalChild({ child, detached }, signal) {
   }
 }
 
+/** @param {number} pid */
 export function isAlive(pid) {
   try {
     process.kill(pid, 0);
   } catch (error) {
-    return error.code === 'EPERM';
+    return errorCode(error) === 'EPERM';
   }
   // A zombie still answers kill(0); it is dead for our purposes.
   try {
@@ -129,7 +208,12 @@ export function isAlive(pid) {
 
 // ── dependencies and build ─────────────────────────────────────────────────────────────────
 
-/** `npm ci` when node_modules is missing or older than package-lock.json. */
+/**
+ * `npm ci` when node_modules is missing or older than package-lock.json.
+ *
+ * @param {Log} log
+ * @param {{ stdio?: StdioStream, quiet?: boolean }} [options]
+ */
 export async function ensureDependencies(log, { stdio = 'inherit', quiet = false } = {}) {
   const lock = path.join(root, 'package-lock.json');
   const installed = path.join(root, 'node_modules', '.package-lock.json');
@@ -149,6 +233,9 @@ export async function ensureDependencies(log, { stdio = 'inherit', quiet = false
 /**
  * `turbo run <tasks>`. Quiet mode keeps turbo's own chatter off the screen and shows it only
  * when the build fails.
+ *
+ * @param {Log} log
+ * @param {{ tasks?: string[], quiet?: boolean }} [options]
  */
 export async function turboBuild(log, { tasks = ['build'], quiet = false } = {}) {
   const what = tasks.join(' + ');
@@ -197,7 +284,7 @@ export async function withAdminClient(databaseUrl, fn) {
     const where = new URL(databaseUrl);
     throw new StepError(
       `Postgres is not reachable at ${where.hostname}:${where.port || 5432} ` +
-        `(${error.code ?? error.message}). Start Postgres, or point DATABASE_URL at one ` +
+        `(${errorCode(error) ?? errorMessage(error)}). Start Postgres, or point DATABASE_URL at one ` +
         `(e.g. postgres://postgres@127.0.0.1:5432/finfusion).`,
     );
   }
@@ -218,7 +305,7 @@ export function ensureDatabase(databaseUrl) {
       await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
       return true;
     } catch (error) {
-      if (error.code === '42P04') return false; // created concurrently
+      if (errorCode(error) === '42P04') return false; // created concurrently
       throw error;
     }
   });
@@ -241,9 +328,15 @@ export function isPortOpen(port, host = '127.0.0.1', timeoutMs = 1000) {
       socket.destroy();
       resolve(open);
     };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
+    socket.setTimeout(timeoutMs, () => {
+      done(false);
+    });
+    socket.once('connect', () => {
+      done(true);
+    });
+    socket.once('error', () => {
+      done(false);
+    });
   });
 }
 
@@ -262,8 +355,15 @@ const kafkaScript = path.join('infra', 'kafka', 'kafka.sh');
  * the start begins, so an interrupted start is stopped too. The broker runs in its own process
  * group (detached): a Ctrl-C reaches only the script, which stops the broker last.
  */
+/** @typedef {{ port: number, startedByUs: boolean }} BrokerHandle */
+/** @type {(port: number) => BrokerHandle} */
 export const brokerHandle = (port) => ({ port, startedByUs: false });
 
+/**
+ * @param {BrokerHandle} handle
+ * @param {Log} log
+ * @param {{ stdio?: StdioStream }} [options]
+ */
 export async function startLocalBroker(handle, log, { stdio = 'inherit' } = {}) {
   const { port } = handle;
   const env = { ...process.env, KAFKA_PORT: String(port) };
@@ -282,6 +382,11 @@ export async function startLocalBroker(handle, log, { stdio = 'inherit' } = {}) 
   log.ok(`Kafka is up on 127.0.0.1:${port}`);
 }
 
+/**
+ * @param {BrokerHandle | undefined} handle
+ * @param {Log} log
+ * @param {{ stdio?: StdioStream }} [options]
+ */
 export async function stopLocalBroker(handle, log, { stdio = 'inherit' } = {}) {
   if (!handle?.startedByUs) return;
   handle.startedByUs = false;
@@ -337,5 +442,37 @@ export function isServiceProcess(pid, app) {
       return false;
     }
   }
-  return cmdline.includes(path.join('apps', app, 'dist', 'main.js'));
+  return cmdline.includes(serviceEntry(app));
+}
+
+/** The built entry point of `app`, relative to the repository root. */
+const serviceEntry = (app) => path.join('apps', app, 'dist', 'main.js');
+
+/**
+ * Starts the built service `app` in a process group of its own (so that it and whatever it
+ * starts can be signalled together), writing its output to the open file `fd`, which is closed
+ * here once the child holds it.
+ */
+export function spawnService(app, env, fd) {
+  const child = spawn(process.execPath, [serviceEntry(app)], {
+    cwd: root,
+    env,
+    stdio: ['ignore', fd, fd],
+    detached: true,
+  });
+  fs.closeSync(fd);
+  return child;
+}
+
+/** True when the service on `port` answers 200 on /health/ready within 2 s. */
+export async function isServiceReady(port) {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/health/ready`, {
+      signal: AbortSignal.timeout(2000),
+    });
+    await response.arrayBuffer();
+    return response.status === 200;
+  } catch {
+    return false;
+  }
 }

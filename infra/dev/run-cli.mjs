@@ -54,7 +54,7 @@ async function main() {
     .filter((script) => fs.existsSync(path.join(root, script)));
   if (scripts.length === 0) {
     throw new StepError(
-      `no ${target === 'all' ? 'app has' : 'such file:'} ${path.join(folders[0], 'dist', file)}`,
+      `no ${target === 'all' ? 'app has' : 'such file:'} ${path.join(/** @type {string} */ (folders[0]), 'dist', file)}`,
     );
   }
 

@@ -21,7 +21,6 @@
 // order: services first (they leave their consumer groups cleanly), the broker last.
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import {
   APPS,
   DEFAULT_DATABASE_URL,
@@ -35,13 +34,14 @@ import {
   ensureDependencies,
   isBrokerReachable,
   isPortOpen,
+  isServiceReady,
   redactUrl,
   relative,
   root,
   run,
-  runOrThrow,
   signalChild,
   sleep,
+  spawnService,
   startLocalBroker,
   stopLocalBroker,
   tail,
@@ -80,7 +80,10 @@ const guard = () => {
   if (stopping) throw new Interrupted();
 };
 
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => onSignal(signal));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+  process.on(signal, () => {
+    onSignal(signal);
+  });
 
 function onSignal(signal) {
   if (!stopping) {
@@ -179,13 +182,7 @@ function startService(app, env, previous) {
   const from = fs.fstatSync(fd).size;
   const heading = previous ? `restart ${previous.restarts + 1}` : 'npm start';
   fs.writeSync(fd, `\n──── ${heading} ${new Date().toISOString()} ────\n`);
-  const child = spawn(process.execPath, [path.join('apps', app, 'dist', 'main.js')], {
-    cwd: root,
-    env,
-    stdio: ['ignore', fd, fd],
-    detached: true,
-  });
-  fs.closeSync(fd);
+  const child = spawnService(app, env, fd);
   const service = {
     app,
     env,
@@ -199,7 +196,9 @@ function startService(app, env, previous) {
     tail: (lines = 40) => indent(tail(logFile, lines, from)),
   };
   service.exited = new Promise((resolve) => child.once('close', resolve));
-  child.once('error', (error) => log.fail(`${app}: ${error.message}`));
+  child.once('error', (error) => {
+    log.fail(`${app}: ${error.message}`);
+  });
   child.once('exit', (code, signal) => {
     if (!stopping) onCrash(service, signal ?? `code ${code}`);
   });
@@ -220,7 +219,9 @@ function onCrash(service, reason) {
     void stop(1);
     return;
   }
-  const delay = RESTART_DELAYS_MS[Math.min(crashes, RESTART_DELAYS_MS.length) - 1];
+  const delay = /** @type {number} */ (
+    RESTART_DELAYS_MS[Math.min(crashes, RESTART_DELAYS_MS.length) - 1]
+  );
   log.warn(
     `${app} exited (${reason}) after ${formatDuration(uptime)}; restarting in ${delay / 1000} s. Last lines of ${relative(logFile)}:`,
   );
@@ -236,7 +237,7 @@ function onCrash(service, reason) {
 async function announceWhenReady(service) {
   const { app, child } = service;
   while (!stopping && child.exitCode === null && child.signalCode === null) {
-    if (await isReady(app)) {
+    if (await isServiceReady(PORTS[app])) {
       log.ok(`${app} is back (pid ${child.pid})`);
       return;
     }
@@ -247,24 +248,16 @@ async function announceWhenReady(service) {
 const formatDuration = (ms) =>
   ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 
-async function isReady(app) {
-  try {
-    const response = await fetch(`http://127.0.0.1:${PORTS[app]}/health/ready`, {
-      signal: AbortSignal.timeout(2000),
-    });
-    await response.arrayBuffer();
-    return response.status === 200;
-  } catch {
-    return false;
-  }
-}
-
 async function waitUntilReady() {
   const pending = new Set(APPS);
   const startedAt = Date.now();
   let reportedAt = startedAt;
   for (;;) {
-    const ready = await Promise.all([...pending].map(async (app) => [app, await isReady(app)]));
+    const ready = await Promise.all(
+      [...pending].map(
+        async (app) => /** @type {const} */ ([app, await isServiceReady(PORTS[app])]),
+      ),
+    );
     for (const [app, ok] of ready) if (ok) pending.delete(app);
     guard();
     if (pending.size === 0) return;
@@ -395,7 +388,7 @@ function stop(code) {
       if (!inTime) {
         const late = running.filter((s) => s.child.exitCode === null && !s.child.signalCode);
         log.warn(
-          `still running after ${STOP_TIMEOUT_MS / 1000} s, killing: ${late.map((s) => s.app)}`,
+          `still running after ${STOP_TIMEOUT_MS / 1000} s, killing: ${late.map((s) => s.app).join(',')}`,
         );
       }
       // SIGKILL the whole group even after a clean exit: nothing a service spawned may outlive it.
@@ -410,7 +403,9 @@ function stop(code) {
       log.ok('services stopped');
     }
 
-    await stopLocalBroker(broker, log).catch((error) => log.fail(error.message));
+    await stopLocalBroker(broker, log).catch((error) => {
+      log.fail(error.message);
+    });
     process.exit(code);
   })();
   return stopping;

@@ -1,9 +1,10 @@
 // `npm test`, and CI (.ci/run): the one command that checks everything.
 //
-// Steps: install dependencies if needed, prettier --check, turbo typecheck + build, eslint (zero
-// warnings; it reads the libs' built types), a test broker on 127.0.0.1:19092, a fresh
-// `finfusion_test` database, then every jest tier (unit, int, e2e; the e2e global setup starts the
-// built services on ports 13000-13003).
+// Steps: install dependencies if needed, prettier --check, turbo typecheck + build, the type check
+// of these scripts (infra/tsconfig.json), eslint (zero warnings; it reads the libs' built types)
+// and the test of its import boundaries, a test broker on 127.0.0.1:19092, a fresh
+// `finfusion_test` database, then every jest tier (unit, int, e2e; the e2e global setup starts
+// the built services on ports 13000-13003).
 // The very last line of output is `N passed, M failed[, K skipped]`.
 //
 //   npm test                                  everything
@@ -52,6 +53,15 @@ const resultsFile = path.join(
   TEST_PORT_BASE === 13000 ? 'jest-results.json' : `jest-results-${TEST_PORT_BASE}.json`,
 );
 
+// Proves that the import boundaries of the lint step still report what they forbid.
+/** @type {[string, ...string[]]} */
+const architectureTest = [
+  'node',
+  '--test',
+  '--test-reporter=spec',
+  'infra/dev/architecture.test.mjs',
+];
+
 const args = process.argv.slice(2);
 const skipChecks = args.includes('--skip-checks') || isTruthy(process.env.SKIP_CHECKS);
 const jestArgs = args.filter((arg) => arg !== '--skip-checks');
@@ -81,10 +91,16 @@ async function main() {
     log.warn('--skip-checks: format, lint and typecheck skipped');
     await turboBuild(log);
   } else {
-    await check('format', ['prettier', '--check', '.'], 'run `npm run format` to fix');
+    await check('format', ['npx', 'prettier', '--check', '.'], 'run `npm run format` to fix');
     // Lint reads the libs' types from their build output (dist), so it comes after the build.
     await turboBuild(log, { tasks: ['typecheck', 'build'] });
-    await check('lint', ['eslint', '.', '--max-warnings', '0'], 'see the problems above');
+    await check(
+      'infra typecheck',
+      ['npx', 'tsc', '-p', 'infra/tsconfig.json'],
+      'see the errors above',
+    );
+    await check('lint', ['npx', 'eslint', '.', '--max-warnings', '0'], 'see the problems above');
+    await check('architecture', architectureTest, 'an import boundary no longer reports');
   }
   checkInterrupted();
 
@@ -136,9 +152,16 @@ async function main() {
   return jest.code !== 0 || summary.failed > 0 ? Math.max(jest.code, 1) : 0;
 }
 
-async function check(name, command, hint) {
-  log.step(`${name}: npx ${command.join(' ')}`);
-  const result = await run('npx', command, {
+/**
+ * Runs one check, failing the run with `hint` when it fails.
+ *
+ * @param {string} name
+ * @param {[string, ...string[]]} commandLine
+ * @param {string} hint
+ */
+async function check(name, [command, ...commandArgs], hint) {
+  log.step(`${name}: ${command} ${commandArgs.join(' ')}`);
+  const result = await run(command, commandArgs, {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   checkInterrupted();
@@ -174,8 +197,12 @@ function readSummary() {
 }
 
 async function cleanUp() {
-  await killLeftoverTestServices(log).catch((error) => log.fail(error.message));
-  await stopLocalBroker(broker, log).catch((error) => log.fail(error.message));
+  await killLeftoverTestServices(log).catch((error) => {
+    log.fail(error.message);
+  });
+  await stopLocalBroker(broker, log).catch((error) => {
+    log.fail(error.message);
+  });
 }
 
 function checkInterrupted() {
