@@ -9,7 +9,7 @@ import type {
 } from '@finfusion/contracts';
 import { insertChannel, processListener, type ListenerLogger } from '@finfusion/event-store';
 import { queryRows, tableOf } from '../database';
-import { failedTooLong, type DeliveryOutcome } from '../delivery/retry-schedule';
+import { failedTooLong, type DeliveryOutcome } from '../sending/retry-schedule';
 import { EndpointSecretEntity } from '../endpoints/endpoint-secret.entity';
 import { EndpointEntity } from '../endpoints/endpoint.entity';
 import type { StoredSecret } from '../endpoints/secret-box';

@@ -5,7 +5,7 @@ import type { ConsumedRecord } from '@finfusion/kafka';
 import { DispatcherConfig } from '../config';
 import { queryRows, tableOf } from '../database';
 import { DeliveryEntity } from '../deliveries/delivery.entity';
-import { delayBeforeAttempt } from '../delivery/retry-schedule';
+import { delayBeforeAttempt } from '../sending/retry-schedule';
 import { subscribesTo, type EndpointState } from '../endpoints/domain/endpoint';
 import { EndpointEntity } from '../endpoints/endpoint.entity';
 import { ReceivedEventEntity } from './received-event.entity';

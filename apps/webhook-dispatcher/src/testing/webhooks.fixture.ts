@@ -20,9 +20,6 @@ import { webhooksDatabase } from '../database';
 import { DeliveryRepository } from '../deliveries/delivery.repository';
 import { ListDeliveriesHandler } from '../deliveries/list-deliveries/list-deliveries.handler';
 import { ResendDeliveryHandler } from '../deliveries/resend-delivery/resend-delivery.handler';
-import { DeliveryWorker } from '../delivery/delivery.worker';
-import { HttpSender } from '../delivery/http-sender';
-import type { HostResolver } from '../delivery/ssrf-guard';
 import { CreateEndpointHandler } from '../endpoints/create-endpoint/create-endpoint.handler';
 import { DeleteEndpointHandler } from '../endpoints/delete-endpoint/delete-endpoint.handler';
 import { EndpointRepository } from '../endpoints/endpoint.repository';
@@ -35,6 +32,9 @@ import { UpdateEndpointHandler } from '../endpoints/update-endpoint/update-endpo
 import { EventRecorder } from '../intake/event-recorder';
 import { RetentionRepository } from '../retention/retention.repository';
 import { RetentionSweeper } from '../retention/retention.sweeper';
+import { DeliveryWorker } from '../sending/delivery.worker';
+import { HttpSender } from '../sending/http-sender';
+import type { HostResolver } from '../sending/ssrf-guard';
 
 // Nest's default console logger would print every attempt the tests provoke.
 Logger.overrideLogger(false);

@@ -10,7 +10,7 @@ import {
 } from '@finfusion/contracts';
 import { MessageController } from '@finfusion/runtime';
 import { DispatcherConfig } from '../../config';
-import { generateSecret } from '../../delivery/signer';
+import { generateSecret } from '../../sending/signer';
 import { endpointLimitReached, invalidRequest } from '../../webhooks.errors';
 import { createEndpoint, mayCreateEndpoint, toWebhookEndpoint } from '../domain/endpoint';
 import { checkEvents, checkMetadata, checkPayload } from '../domain/endpoint-input';

@@ -9,7 +9,7 @@ import {
 } from '@finfusion/contracts';
 import { MessageController } from '@finfusion/runtime';
 import { DispatcherConfig } from '../../config';
-import { generateSecret } from '../../delivery/signer';
+import { generateSecret } from '../../sending/signer';
 import { endpointNotFound, invalidRequest } from '../../webhooks.errors';
 import { toWebhookEndpoint } from '../domain/endpoint';
 import { checkId, checkOverlapSeconds, checkPayload } from '../domain/endpoint-input';
