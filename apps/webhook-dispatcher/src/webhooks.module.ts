@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EventTopics } from '@finfusion/contracts';
+import { Clock } from './clock';
 import { DispatcherConfig } from './config';
 import { DeliveryRepository } from './deliveries/delivery.repository';
 import { ListDeliveriesHandler } from './deliveries/list-deliveries/list-deliveries.handler';
@@ -41,6 +42,7 @@ export class WebhooksModule {
       ],
       providers: [
         { provide: DispatcherConfig, useValue: config },
+        Clock,
         { provide: SecretBox, useValue: SecretBox.fromConfig(config.WEBHOOK_SECRET_KEYS) },
         {
           provide: EndpointUrlPolicy,

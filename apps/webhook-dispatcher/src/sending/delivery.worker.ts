@@ -7,6 +7,7 @@ import {
 import { setMaxListeners } from 'node:events';
 import { Counter, Histogram } from 'prom-client';
 import type { ListenerLogger } from '@finfusion/event-store';
+import { Clock } from '../clock';
 import { DispatcherConfig } from '../config';
 import {
   DeliveryRepository,
@@ -64,6 +65,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly deliveries: DeliveryRepository,
     private readonly sender: HttpSender,
     private readonly secrets: SecretBox,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -204,7 +206,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       // A secret no configured key opens throws: nothing is recorded, and the delivery is tried
       // again once its lease runs out (by then with the key, after a deployment's rollout).
       const secrets = job.secrets.map((stored) => this.secrets.open(stored));
-      const attemptedAt = new Date();
+      const attemptedAt = this.clock.now();
       const headers = signatureHeaders(job.event_id, attemptedAt, job.body, secrets);
       const result = await this.sender.send(
         { url: job.url, body: job.body, headers: { ...headers } },
@@ -217,7 +219,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         );
         return;
       }
-      const now = new Date();
+      const now = this.clock.now();
       const attempt = job.attempts + 1;
       const verdict = judgeAttempt(result, now);
       const outcome = decideAfterAttempt(verdict, {

@@ -15,6 +15,7 @@ import { loadConfig } from '@finfusion/config';
 import type { ConsumedRecord } from '@finfusion/kafka';
 import { dataSourceOptions, migrate } from '@finfusion/runtime';
 import { answer, testEnv } from '@finfusion/testing';
+import { Clock } from '../clock';
 import { DispatcherConfig } from '../config';
 import { webhooksDatabase } from '../database';
 import { DeliveryRepository } from '../deliveries/delivery.repository';
@@ -139,6 +140,7 @@ export function dispatcherOf(
   dataSource: DataSource,
   config: DispatcherConfig,
   resolve: HostResolver = fakeResolver({}),
+  clock: Clock = new Clock(),
 ): Dispatcher {
   const secrets = SecretBox.fromConfig(config.WEBHOOK_SECRET_KEYS);
   const endpoints = new EndpointRepository(dataSource, secrets);
@@ -153,7 +155,7 @@ export function dispatcherOf(
     policy: { allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK },
     resolve,
   });
-  const worker = new DeliveryWorker(config, deliveries, sender, secrets);
+  const worker = new DeliveryWorker(config, deliveries, sender, secrets, clock);
   return {
     config,
     secrets,
@@ -161,13 +163,13 @@ export function dispatcherOf(
     deliveries,
     recorder: new EventRecorder(config, dataSource),
     worker,
-    sweeper: new RetentionSweeper(config, new RetentionRepository(dataSource)),
-    create: new CreateEndpointHandler(config, endpoints, urls),
+    sweeper: new RetentionSweeper(config, new RetentionRepository(dataSource), clock),
+    create: new CreateEndpointHandler(config, endpoints, urls, clock),
     get: new GetEndpointHandler(endpoints),
     list: new ListEndpointsHandler(endpoints),
-    update: new UpdateEndpointHandler(endpoints, deliveries, urls),
-    remove: new DeleteEndpointHandler(endpoints, deliveries),
-    rotate: new RotateSecretHandler(config, endpoints),
+    update: new UpdateEndpointHandler(endpoints, deliveries, urls, clock),
+    remove: new DeleteEndpointHandler(endpoints, deliveries, clock),
+    rotate: new RotateSecretHandler(config, endpoints, clock),
     listDeliveries: new ListDeliveriesHandler(endpoints, deliveries),
     resend: new ResendDeliveryHandler(endpoints, deliveries, worker),
   };
