@@ -19,6 +19,7 @@ import { EventIntakeService, IntakeSource } from './intake/event-intake.service'
 import { EventRecorder } from './intake/event-recorder';
 import { RetentionRepository } from './retention/retention.repository';
 import { RetentionSweeper } from './retention/retention.sweeper';
+import { AttemptRecorder } from './sending/attempt-recorder';
 import { DeliveryWorker } from './sending/delivery.worker';
 import { HttpSender } from './sending/http-sender';
 import { dnsResolver } from './sending/dns-resolver';
@@ -67,6 +68,7 @@ export class WebhooksModule {
         SecretResealer,
         DeliveryRepository,
         EventRecorder,
+        AttemptRecorder,
         DeliveryWorker,
         {
           provide: IntakeSource,

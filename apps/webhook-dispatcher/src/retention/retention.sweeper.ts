@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { Clock } from '../clock';
 import { DispatcherConfig } from '../config';
-import { retentionCutoffs } from './retention-policy';
+import { retentionCutoffs } from './domain/retention-policy';
 import { RetentionRepository } from './retention.repository';
 
 export interface SweepResult {
@@ -15,7 +15,7 @@ export interface SweepResult {
 }
 
 /**
- * Removes what is kept no longer (see retention-policy.ts): at start, then every
+ * Removes what is kept no longer (see domain/retention-policy.ts): at start, then every
  * WEBHOOK_SWEEP_INTERVAL_MS, in batches of WEBHOOK_SWEEP_BATCH_SIZE rows.
  */
 @Injectable()

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Webhook } from 'standardwebhooks';
 import type { PublicEventType, WebhookEndpointWithSecret } from '@finfusion/contracts';
-import { ENDPOINT_DISABLED_ERROR } from '../deliveries/delivery.repository';
+import { ENDPOINT_DISABLED_ERROR } from '../deliveries/domain/delivery';
 import {
   bodyOf,
   dispatcherOf,

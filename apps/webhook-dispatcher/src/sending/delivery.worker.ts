@@ -9,14 +9,17 @@ import { Counter, Histogram } from 'prom-client';
 import type { ListenerLogger } from '@finfusion/event-store';
 import { Clock } from '../clock';
 import { DispatcherConfig } from '../config';
+import { DeliveryRepository, type DeliveryJob } from '../deliveries/delivery.repository';
+import { ENDPOINT_DISABLED_ERROR } from '../deliveries/domain/delivery';
 import {
-  DeliveryRepository,
-  ENDPOINT_DISABLED_ERROR,
-  type DeliveryJob,
-} from '../deliveries/delivery.repository';
+  decideAfterAttempt,
+  DUE_RECHECK_MS,
+  judgeAttempt,
+  pauseBeforeClaim,
+} from '../deliveries/domain/retry-policy';
 import { SecretBox } from '../endpoints/secret-box';
+import { AttemptRecorder } from './attempt-recorder';
 import { HttpSender } from './http-sender';
-import { decideAfterAttempt, judgeAttempt } from './retry-schedule';
 import { signatureHeaders } from './signer';
 
 const attempts = new Counter({
@@ -63,6 +66,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   constructor(
     private readonly config: DispatcherConfig,
     private readonly deliveries: DeliveryRepository,
+    private readonly recorder: AttemptRecorder,
     private readonly sender: HttpSender,
     private readonly secrets: SecretBox,
     private readonly clock: Clock,
@@ -136,8 +140,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private async pause(): Promise<number> {
     const poll = this.config.WEBHOOK_POLL_MS;
     try {
-      const untilDue = await this.deliveries.msUntilNextDue();
-      return untilDue === undefined ? poll : Math.max(1, Math.min(poll, untilDue));
+      return pauseBeforeClaim(await this.deliveries.msUntilNextDue(DUE_RECHECK_MS), poll);
     } catch {
       return poll;
     }
@@ -231,7 +234,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       });
       const error = verdict.outcome === 'succeeded' ? null : verdict.error;
       const httpStatus = result.kind === 'response' ? result.status : null;
-      const recorded = await this.deliveries.complete(
+      const recorded = await this.recorder.record(
         job,
         {
           attempt,
@@ -242,7 +245,6 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
           error,
         },
         outcome,
-        this.config.WEBHOOK_DISABLE_AFTER_FAILING_MS,
       );
       attempts.inc({ result: verdict.outcome });
       attemptDuration.observe(result.durationMs / 1000);

@@ -33,6 +33,7 @@ import { UpdateEndpointHandler } from '../endpoints/update-endpoint/update-endpo
 import { EventRecorder } from '../intake/event-recorder';
 import { RetentionRepository } from '../retention/retention.repository';
 import { RetentionSweeper } from '../retention/retention.sweeper';
+import { AttemptRecorder } from '../sending/attempt-recorder';
 import { DeliveryWorker } from '../sending/delivery.worker';
 import { HttpSender } from '../sending/http-sender';
 import type { HostResolver } from '../sending/ssrf-guard';
@@ -155,7 +156,14 @@ export function dispatcherOf(
     policy: { allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK },
     resolve,
   });
-  const worker = new DeliveryWorker(config, deliveries, sender, secrets, clock);
+  const worker = new DeliveryWorker(
+    config,
+    deliveries,
+    new AttemptRecorder(config, dataSource, deliveries, endpoints),
+    sender,
+    secrets,
+    clock,
+  );
   return {
     config,
     secrets,

@@ -9,7 +9,8 @@ import {
 } from '@finfusion/contracts';
 import { MessageController } from '@finfusion/runtime';
 import { Clock } from '../../clock';
-import { DeliveryRepository, ENDPOINT_DISABLED_ERROR } from '../../deliveries/delivery.repository';
+import { DeliveryRepository } from '../../deliveries/delivery.repository';
+import { ENDPOINT_DISABLED_ERROR } from '../../deliveries/domain/delivery';
 import { endpointNotFound, invalidRequest } from '../../webhooks.errors';
 import { toWebhookEndpoint, updateEndpoint, type EndpointPatch } from '../domain/endpoint';
 import {
