@@ -1,12 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EventTopics } from '@finfusion/contracts';
+import { Clock } from './clock';
 import { DispatcherConfig } from './config';
 import { DeliveryRepository } from './deliveries/delivery.repository';
 import { ListDeliveriesHandler } from './deliveries/list-deliveries/list-deliveries.handler';
 import { ResendDeliveryHandler } from './deliveries/resend-delivery/resend-delivery.handler';
-import { DeliveryWorker } from './delivery/delivery.worker';
-import { HttpSender } from './delivery/http-sender';
-import { dnsResolver } from './delivery/dns-resolver';
 import { CreateEndpointHandler } from './endpoints/create-endpoint/create-endpoint.handler';
 import { DeleteEndpointHandler } from './endpoints/delete-endpoint/delete-endpoint.handler';
 import { EndpointRepository } from './endpoints/endpoint.repository';
@@ -21,6 +19,10 @@ import { EventIntakeService, IntakeSource } from './intake/event-intake.service'
 import { EventRecorder } from './intake/event-recorder';
 import { RetentionRepository } from './retention/retention.repository';
 import { RetentionSweeper } from './retention/retention.sweeper';
+import { AttemptRecorder } from './sending/attempt-recorder';
+import { DeliveryWorker } from './sending/delivery.worker';
+import { HttpSender } from './sending/http-sender';
+import { dnsResolver } from './sending/dns-resolver';
 
 /** Endpoints and their request handlers, event intake, the delivery worker, and the sweep. */
 @Module({})
@@ -41,6 +43,7 @@ export class WebhooksModule {
       ],
       providers: [
         { provide: DispatcherConfig, useValue: config },
+        Clock,
         { provide: SecretBox, useValue: SecretBox.fromConfig(config.WEBHOOK_SECRET_KEYS) },
         {
           provide: EndpointUrlPolicy,
@@ -65,6 +68,7 @@ export class WebhooksModule {
         SecretResealer,
         DeliveryRepository,
         EventRecorder,
+        AttemptRecorder,
         DeliveryWorker,
         {
           provide: IntakeSource,

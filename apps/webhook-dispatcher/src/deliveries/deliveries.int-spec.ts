@@ -2,45 +2,32 @@ import { Webhook } from 'standardwebhooks';
 import type { WebhookDelivery, WebhookEndpointWithSecret } from '@finfusion/contracts';
 import {
   bodyOf,
-  dispatcherOf,
   eventOf,
   newMerchantId,
-  openWebhooksTestDb,
   recordOf,
   requestOf,
-  startReceiver,
-  testConfig,
   waitFor,
-  type Dispatcher,
+  webhooksTestBed,
   type Receiver,
-  type WebhooksTestDb,
+  type TestDispatcher,
 } from '../testing/webhooks.fixture';
 
-let db: WebhooksTestDb;
-let made: Dispatcher;
+const bed = webhooksTestBed();
+let made: TestDispatcher;
 let target: Receiver;
 // The receiver answers from this list in turn, then 200.
 let answers: number[] = [];
 
 beforeAll(async () => {
-  db = await openWebhooksTestDb();
-  made = dispatcherOf(db.dataSource, testConfig({ WEBHOOK_RETRY_SCHEDULE: '0,20' }));
-  target = await startReceiver((_request, response) => {
+  target = await bed.receiver((_request, response) => {
     response.writeHead(answers.shift() ?? 200).end();
   });
+  made = bed.dispatcher({ WEBHOOK_RETRY_SCHEDULE: '0,20' });
   made.worker.start();
 });
-afterAll(async () => {
-  await made.worker.stop(0);
-  await target.close();
-  await db.close();
-});
 
-async function endpointOf(merchantId: string): Promise<WebhookEndpointWithSecret> {
-  return bodyOf(
-    await made.create.handle(requestOf(merchantId, { url: target.url, events: ['*'] })),
-  );
-}
+const endpointOf = (merchantId: string): Promise<WebhookEndpointWithSecret> =>
+  made.endpoint(merchantId, target.url);
 
 const list = (merchantId: string, payload: Record<string, unknown>) =>
   made.listDeliveries.handle(requestOf(merchantId, payload as never));

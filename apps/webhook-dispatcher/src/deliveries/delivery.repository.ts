@@ -4,22 +4,17 @@ import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm
 import type {
   PublicEventType,
   WebhookDeliveryStatus,
-  WebhookDisabledReason,
   WebhookEndpointStatus,
 } from '@finfusion/contracts';
 import { insertChannel, processListener, type ListenerLogger } from '@finfusion/event-store';
 import { queryRows, tableOf } from '../database';
-import { failedTooLong, type DeliveryOutcome } from '../delivery/retry-schedule';
 import { EndpointSecretEntity } from '../endpoints/endpoint-secret.entity';
 import { EndpointEntity } from '../endpoints/endpoint.entity';
 import type { StoredSecret } from '../endpoints/secret-box';
 import { ReceivedEventEntity } from '../intake/received-event.entity';
 import { DeliveryAttemptEntity } from './delivery-attempt.entity';
 import { DeliveryEntity } from './delivery.entity';
-import type { AttemptState } from './domain/delivery';
-
-/** How soon a worker looks again at deliveries that are due but were not claimed. */
-const DUE_RECHECK_MS = 250;
+import type { AttemptState, SettledDelivery } from './domain/delivery';
 
 /** A delivery a worker holds the lease of, with what it needs to send it. */
 export interface DeliveryJob {
@@ -57,8 +52,6 @@ export interface ClaimLimits {
   perMerchant: number;
   leaseMs: number;
 }
-
-export const ENDPOINT_DISABLED_ERROR = 'the endpoint was disabled before this delivery succeeded';
 
 /**
  * The deliveries and their attempts. Workers claim due deliveries under a lease; every change a
@@ -145,9 +138,10 @@ export class DeliveryRepository {
 
   /**
    * Milliseconds until a pending delivery that cannot be claimed yet can be: its next attempt
-   * falls due, or the lease of a worker that stopped answering runs out. Undefined if none.
+   * falls due, or the lease of a worker that stopped answering runs out; at most `recheckMs` while
+   * one is due already. Undefined if none.
    */
-  async msUntilNextDue(): Promise<number | undefined> {
+  async msUntilNextDue(recheckMs: number): Promise<number | undefined> {
     const deliveries = tableOf(this.manager, DeliveryEntity);
     // Indexed minimums rather than one over every pending row, which a backlog makes long. A
     // delivery already due (it fell due after the claim that missed it, or its merchant or
@@ -159,9 +153,10 @@ export class DeliveryRepository {
                    WHERE status = 'pending' AND next_attempt_at > now()),
                  (SELECT min(lease_until) FROM ${deliveries}
                    WHERE status = 'pending' AND lease_until > now()),
-                 (SELECT now() + interval '${DUE_RECHECK_MS} milliseconds' FROM ${deliveries}
+                 (SELECT now() + $1::integer * interval '1 millisecond' FROM ${deliveries}
                    WHERE status = 'pending' AND next_attempt_at <= now() LIMIT 1)
                ) - now()) * 1000)::integer AS ms`,
+      [recheckMs],
     );
     return row?.ms ?? undefined;
   }
@@ -179,76 +174,55 @@ export class DeliveryRepository {
     );
   }
 
-  /**
-   * Records an attempt and the delivery's new state, and keeps the endpoint's health: a success
-   * clears its run of failures; a failure starts or extends it, and disables the endpoint after
-   * 410 or once the run is `disableAfterMs` long. Returns false, writing nothing, when the
-   * caller no longer holds the delivery's lease.
-   */
-  async complete(
+  /** Locks the delivery until the transaction ends; false when the caller no longer holds its lease. */
+  async holdLease(manager: EntityManager, job: DeliveryJob): Promise<boolean> {
+    const held = await queryRows(
+      manager,
+      `SELECT id FROM ${tableOf(manager, DeliveryEntity)}
+       WHERE id = $1 AND lease_token = $2 FOR UPDATE`,
+      [job.id, job.lease_token],
+    );
+    return held.length > 0;
+  }
+
+  /** Adds the attempt to the delivery's log and stores the delivery's new state, lease released. */
+  async recordAttempt(
+    manager: EntityManager,
     job: DeliveryJob,
     record: AttemptRecord,
-    outcome: DeliveryOutcome,
-    disableAfterMs: number,
-  ): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      const deliveries = tableOf(manager, DeliveryEntity);
-      const held = await queryRows(
-        manager,
-        `SELECT id FROM ${deliveries} WHERE id = $1 AND lease_token = $2 FOR UPDATE`,
-        [job.id, job.lease_token],
-      );
-      if (held.length === 0) return false;
-
-      const endpointActive = await this.recordEndpointHealth(
-        manager,
-        job.endpoint_id,
-        record,
-        outcome.status === 'failed' && outcome.disableEndpoint,
-        disableAfterMs,
-      );
-      let status: WebhookDeliveryStatus = outcome.status;
-      let nextAttemptAt = outcome.status === 'pending' ? outcome.nextAttemptAt : null;
-      let error = record.error;
-      if (status === 'pending' && !endpointActive) {
-        status = 'failed';
-        nextAttemptAt = null;
-        error = `${error ?? 'failed'}; ${ENDPOINT_DISABLED_ERROR}`;
-      }
-
-      await manager.query(
-        `INSERT INTO ${tableOf(manager, DeliveryAttemptEntity)}
-           (delivery_id, attempt, attempted_at, outcome, http_status, duration_ms, error)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [
-          job.id,
-          record.attempt,
-          record.attemptedAt,
-          record.outcome,
-          record.httpStatus,
-          record.durationMs,
-          record.error,
-        ],
-      );
-      await manager.query(
-        `UPDATE ${deliveries}
-         SET status = $2, attempts = $3, next_attempt_at = $4, lease_until = NULL,
-             lease_token = NULL, last_attempted_at = $5, last_http_status = $6,
-             last_duration_ms = $7, last_error = $8, updated_at = now()
-         WHERE id = $1`,
-        [
-          job.id,
-          status,
-          record.attempt,
-          nextAttemptAt,
-          record.attemptedAt,
-          record.httpStatus,
-          record.durationMs,
-          error,
-        ],
-      );
-      return true;
-    });
+    settled: SettledDelivery,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO ${tableOf(manager, DeliveryAttemptEntity)}
+         (delivery_id, attempt, attempted_at, outcome, http_status, duration_ms, error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        job.id,
+        record.attempt,
+        record.attemptedAt,
+        record.outcome,
+        record.httpStatus,
+        record.durationMs,
+        record.error,
+      ],
+    );
+    await manager.query(
+      `UPDATE ${tableOf(manager, DeliveryEntity)}
+       SET status = $2, attempts = $3, next_attempt_at = $4, lease_until = NULL,
+           lease_token = NULL, last_attempted_at = $5, last_http_status = $6,
+           last_duration_ms = $7, last_error = $8, updated_at = now()
+       WHERE id = $1`,
+      [
+        job.id,
+        settled.status,
+        record.attempt,
+        settled.nextAttemptAt,
+        record.attemptedAt,
+        record.httpStatus,
+        record.durationMs,
+        settled.error,
+      ],
+    );
   }
 
   /** Ends a claimed delivery without an attempt: its endpoint is disabled or deleted. */
@@ -323,48 +297,5 @@ export class DeliveryRepository {
        WHERE id = $1 AND (lease_until IS NULL OR lease_until <= now())`,
       [delivery.id],
     );
-  }
-
-  /** Returns whether the endpoint is still active after this attempt. */
-  private async recordEndpointHealth(
-    manager: EntityManager,
-    endpointId: string,
-    record: AttemptRecord,
-    gone: boolean,
-    disableAfterMs: number,
-  ): Promise<boolean> {
-    const endpoints = tableOf(manager, EndpointEntity);
-    if (record.outcome === 'succeeded') {
-      // A success needs no further attempt, so whether the endpoint is active does not matter.
-      await manager.query(
-        `UPDATE ${endpoints} SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`,
-        [endpointId],
-      );
-      return true;
-    }
-    const [endpoint] = await queryRows<{
-      status: WebhookEndpointStatus;
-      live: boolean;
-      failing_since: Date;
-    }>(
-      manager,
-      `UPDATE ${endpoints} SET failing_since = COALESCE(failing_since, $2) WHERE id = $1
-       RETURNING status, deleted_at IS NULL AS live, failing_since`,
-      [endpointId, record.attemptedAt],
-    );
-    if (endpoint?.status !== 'active' || !endpoint.live) return false;
-    let reason: WebhookDisabledReason | undefined;
-    if (gone) reason = 'endpoint_gone';
-    else if (failedTooLong(endpoint.failing_since, record.attemptedAt, disableAfterMs)) {
-      reason = 'continuous_failures';
-    }
-    if (reason === undefined) return true;
-    await manager.query(
-      `UPDATE ${endpoints} SET status = 'disabled', disabled_reason = $2, updated_at = now()
-       WHERE id = $1`,
-      [endpointId, reason],
-    );
-    await this.failPending(manager, endpointId, ENDPOINT_DISABLED_ERROR);
-    return false;
   }
 }

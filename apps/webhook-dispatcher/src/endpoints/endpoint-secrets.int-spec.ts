@@ -4,18 +4,12 @@ import { loadConfig } from '@finfusion/config';
 import { DispatcherConfig } from '../config';
 import {
   bodyOf,
-  dispatcherOf,
-  eventOf,
   newMerchantId,
-  openWebhooksTestDb,
-  recordOf,
   requestOf,
-  startReceiver,
-  testConfig,
   waitFor,
-  type Dispatcher,
+  webhooksTestBed,
   type Receiver,
-  type WebhooksTestDb,
+  type TestDispatcher,
 } from '../testing/webhooks.fixture';
 
 // Signing secrets at rest: sealed under WEBHOOK_SECRET_KEYS, opened for signing, sealed again
@@ -25,39 +19,25 @@ const keyOf = (id: string): string => `${id}:${randomBytes(32).toString('base64'
 const OLD = keyOf('old');
 const NEW = keyOf('new');
 
-let db: WebhooksTestDb;
+const bed = webhooksTestBed();
 let inbox: Receiver;
-const cleanups: (() => Promise<void>)[] = [];
-
 beforeAll(async () => {
-  db = await openWebhooksTestDb();
-  inbox = await startReceiver();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-afterAll(async () => {
-  await inbox.close();
-  await db.close();
+  inbox = await bed.receiver();
 });
 
-function dispatcher(keys: string): Dispatcher {
-  const made = dispatcherOf(db.dataSource, testConfig({ WEBHOOK_SECRET_KEYS: keys }));
-  cleanups.push(() => made.worker.stop(0));
-  return made;
-}
+const dispatcher = (keys: string): TestDispatcher => bed.dispatcher({ WEBHOOK_SECRET_KEYS: keys });
 
 /** Every text, jsonb or array value in every table of the dispatcher's schema, as text. */
 async function everyStoredText(): Promise<string[]> {
-  const columns = await db.query<{ table_name: string; column_name: string }>(
+  const columns = await bed.db.query<{ table_name: string; column_name: string }>(
     `SELECT table_name, column_name FROM information_schema.columns
      WHERE table_schema = $1 AND data_type IN ('text', 'character varying', 'jsonb', 'json', 'ARRAY')`,
-    [db.schema],
+    [bed.db.schema],
   );
   expect(columns.length).toBeGreaterThan(10);
   const values: string[] = [];
   for (const { table_name, column_name } of columns) {
-    const rows = await db.query<{ value: string | null }>(
+    const rows = await bed.db.query<{ value: string | null }>(
       `SELECT "${column_name}"::text AS value FROM $schema."${table_name}"`,
     );
     for (const row of rows) if (row.value !== null) values.push(row.value);
@@ -66,11 +46,9 @@ async function everyStoredText(): Promise<string[]> {
 }
 
 /** Delivers one event to the endpoint and returns the request, checked by standardwebhooks. */
-async function deliverOne(made: Dispatcher, merchantId: string, secret: string): Promise<void> {
-  const event = eventOf(merchantId);
-  await made.recorder.record(recordOf(event));
+async function deliverOne(made: TestDispatcher, merchantId: string, secret: string): Promise<void> {
+  const { event } = await made.publish(merchantId);
   made.worker.start();
-  made.worker.wake();
   const request = await waitFor(
     () => inbox.requests.find((received) => received.headers['webhook-id'] === event.id),
     10_000,
@@ -81,7 +59,7 @@ async function deliverOne(made: Dispatcher, merchantId: string, secret: string):
 
 const storedKeys = async (merchantId: string) =>
   (
-    await db.query<{ key_id: string | null }>(
+    await bed.db.query<{ key_id: string | null }>(
       `SELECT s.key_id FROM $schema.endpoint_secrets s
        JOIN $schema.endpoints e ON e.id = s.endpoint_id WHERE e.merchant_id = $1`,
       [merchantId],
@@ -92,9 +70,7 @@ describe('endpoint signing secrets at rest', () => {
   it('stores no secret in plaintext anywhere, and deliveries still verify', async () => {
     const made = dispatcher(OLD);
     const merchantId = newMerchantId();
-    const created = bodyOf(
-      await made.create.handle(requestOf(merchantId, { url: inbox.url, events: ['*'] })),
-    );
+    const created = await made.endpoint(merchantId, inbox.url);
     const rotated = bodyOf(
       await made.rotate.handle(requestOf(merchantId, { id: created.id, overlap_seconds: 60 })),
     );
@@ -112,9 +88,7 @@ describe('endpoint signing secrets at rest', () => {
   it('opens secrets sealed with an older key, and seals them again with the current one at start', async () => {
     const before = dispatcher(OLD);
     const merchantId = newMerchantId();
-    const { secret } = bodyOf(
-      await before.create.handle(requestOf(merchantId, { url: inbox.url, events: ['*'] })),
-    );
+    const { secret } = await before.endpoint(merchantId, inbox.url);
     await before.worker.stop(0);
 
     // The new key seals; the old one still opens what it sealed.
@@ -132,7 +106,7 @@ describe('endpoint signing secrets at rest', () => {
   it('refuses to start when a secret is sealed with a key it does not have, naming the key', async () => {
     const made = dispatcher(OLD);
     const merchantId = newMerchantId();
-    bodyOf(await made.create.handle(requestOf(merchantId, { url: inbox.url, events: ['*'] })));
+    await made.endpoint(merchantId, inbox.url);
 
     const lost = dispatcher(NEW);
     await expect(lost.endpoints.resealSecrets()).rejects.toThrow(
@@ -145,12 +119,10 @@ describe('endpoint signing secrets at rest', () => {
   it('seals at start the plaintext secrets written before secrets were sealed', async () => {
     const made = dispatcher(NEW);
     const merchantId = newMerchantId();
-    const { id } = bodyOf(
-      await made.create.handle(requestOf(merchantId, { url: inbox.url, events: ['*'] })),
-    );
+    const { id } = await made.endpoint(merchantId, inbox.url);
     // As an older dispatcher wrote it.
     const legacy = `whsec_${randomBytes(32).toString('base64')}`;
-    await db.query(
+    await bed.db.query(
       `UPDATE $schema.endpoint_secrets SET secret = $2, key_id = NULL WHERE endpoint_id = $1`,
       [id, legacy],
     );

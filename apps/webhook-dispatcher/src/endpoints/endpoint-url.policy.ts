@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { checkHost, type AddressPolicy, type HostResolver } from '../delivery/ssrf-guard';
+import { checkHost, type AddressPolicy, type HostResolver } from '../sending/ssrf-guard';
 import { WebhookErrorCodes } from '../webhooks.errors';
 import { checkUrlSyntax, type Checked } from './domain/endpoint-input';
 

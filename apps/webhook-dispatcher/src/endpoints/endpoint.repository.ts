@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import type { WebhookDisabledReason } from '@finfusion/contracts';
 import { queryRows, tableOf } from '../database';
+import type { EndpointHealth } from './domain/endpoint-health';
 import type { EndpointState } from './domain/endpoint';
 import { EndpointSecretEntity } from './endpoint-secret.entity';
 import { EndpointEntity } from './endpoint.entity';
@@ -125,6 +127,42 @@ export class EndpointRepository {
         updated_at: state.updated_at,
         deleted_at: state.deleted_at,
       },
+    );
+  }
+
+  /** Ends the endpoint's run of failures, if it has one. */
+  async clearFailures(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(
+      `UPDATE ${tableOf(manager, EndpointEntity)} SET failing_since = NULL
+       WHERE id = $1 AND failing_since IS NOT NULL`,
+      [id],
+    );
+  }
+
+  /** The endpoint's health, locked until the transaction ends; undefined when it does not exist. */
+  async lockHealth(manager: EntityManager, id: string): Promise<EndpointHealth | undefined> {
+    const [row] = await queryRows<EndpointHealth>(
+      manager,
+      `SELECT status, deleted_at IS NOT NULL AS deleted, failing_since AS "failingSince"
+       FROM ${tableOf(manager, EndpointEntity)} WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    return row;
+  }
+
+  async markFailing(manager: EntityManager, id: string, since: Date): Promise<void> {
+    await manager.query(
+      `UPDATE ${tableOf(manager, EndpointEntity)} SET failing_since = $2 WHERE id = $1`,
+      [id, since],
+    );
+  }
+
+  async disable(manager: EntityManager, id: string, reason: WebhookDisabledReason): Promise<void> {
+    await manager.query(
+      `UPDATE ${tableOf(manager, EndpointEntity)}
+       SET status = 'disabled', disabled_reason = $2, updated_at = now()
+       WHERE id = $1`,
+      [id, reason],
     );
   }
 

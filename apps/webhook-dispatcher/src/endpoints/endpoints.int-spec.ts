@@ -1,38 +1,31 @@
-import type { WebhookEndpointWithSecret } from '@finfusion/contracts';
+import type { WebhookEndpointWithSecret, WebhookEventSelector } from '@finfusion/contracts';
 import {
   bodyOf,
-  dispatcherOf,
   fakeResolver,
   newMerchantId,
-  openWebhooksTestDb,
+  PRODUCTION_URLS,
   requestOf,
-  testConfig,
-  type Dispatcher,
-  type WebhooksTestDb,
+  webhooksTestBed,
+  type TestDispatcher,
 } from '../testing/webhooks.fixture';
 
-let db: WebhooksTestDb;
-let dispatcher: Dispatcher;
+const bed = webhooksTestBed();
+let dispatcher: TestDispatcher;
 
-beforeAll(async () => {
-  db = await openWebhooksTestDb();
-  dispatcher = dispatcherOf(
-    db.dataSource,
-    testConfig({ WEBHOOK_ALLOW_HTTP: 'false', WEBHOOK_ALLOW_LOOPBACK: 'false' }),
+beforeAll(() => {
+  dispatcher = bed.dispatcher(
+    PRODUCTION_URLS,
     fakeResolver({ 'example.com': '93.184.216.34', 'internal.example.com': '10.1.1.1' }),
   );
 });
-afterAll(() => db.close());
 
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 3));
 
-async function endpointOf(merchantId: string, events = ['*']): Promise<WebhookEndpointWithSecret> {
-  return bodyOf(
-    await dispatcher.create.handle(
-      requestOf(merchantId, { url: 'https://example.com/webhooks', events } as never),
-    ),
-  );
-}
+const endpointOf = (
+  merchantId: string,
+  events: WebhookEventSelector[] = ['*'],
+): Promise<WebhookEndpointWithSecret> =>
+  dispatcher.endpoint(merchantId, 'https://example.com/webhooks', events);
 
 describe('webhooks.get', () => {
   it('returns the merchant’s endpoint without its secret', async () => {
@@ -187,7 +180,7 @@ describe('webhooks.rotate-secret', () => {
   // Stored sealed: opened as the dispatcher opens them.
   const secretsOf = async (id: string) =>
     (
-      await db.query<{ secret: string; key_id: string | null; expires_at: Date | null }>(
+      await bed.db.query<{ secret: string; key_id: string | null; expires_at: Date | null }>(
         'SELECT secret, key_id, expires_at FROM $schema.endpoint_secrets WHERE endpoint_id = $1 ORDER BY id',
         [id],
       )

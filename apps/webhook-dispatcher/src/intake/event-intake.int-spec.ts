@@ -7,19 +7,14 @@ import { provisionTopics } from '@finfusion/kafka';
 import { Readiness } from '@finfusion/runtime';
 import { testEnv } from '@finfusion/testing';
 import {
-  bodyOf,
-  dispatcherOf,
   eventOf,
   newMerchantId,
-  openWebhooksTestDb,
-  requestOf,
   sleep,
   startReceiver,
-  testConfig,
   waitFor,
-  type Dispatcher,
+  webhooksTestBed,
   type Receiver,
-  type WebhooksTestDb,
+  type TestDispatcher,
 } from '../testing/webhooks.fixture';
 import { EventIntakeService, IntakeSource } from './event-intake.service';
 
@@ -32,8 +27,8 @@ const kafka = new Kafka({
   logLevel: logLevel.NOTHING,
 });
 
-let db: WebhooksTestDb;
-let made: Dispatcher;
+const bed = webhooksTestBed();
+let made: TestDispatcher;
 let intake: EventIntakeService;
 let readiness: Readiness;
 const receivers: Receiver[] = [];
@@ -43,12 +38,19 @@ beforeAll(async () => {
     { topic, numPartitions: 3 },
     { topic: dlqTopicOf(topic), numPartitions: 1 },
   ]);
-  db = await openWebhooksTestDb();
-  const config = testConfig({ KAFKA_BROKERS: testEnv.kafkaBrokers.join(',') });
-  made = dispatcherOf(db.dataSource, config);
+  bed.cleanup(async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [topic, dlqTopicOf(topic)] });
+    await admin.disconnect();
+  });
+  bed.cleanup(async () => {
+    for (const receiver of receivers) await receiver.close();
+  });
+  made = bed.dispatcher({ KAFKA_BROKERS: testEnv.kafkaBrokers.join(',') });
   readiness = new Readiness();
   intake = new EventIntakeService(
-    config,
+    made.config,
     readiness,
     new PinoLogger({ pinoHttp: { level: 'silent' } }),
     made.recorder,
@@ -57,17 +59,7 @@ beforeAll(async () => {
   );
   made.worker.start();
   await intake.onApplicationBootstrap();
-});
-
-afterAll(async () => {
-  await intake.onApplicationShutdown();
-  await made.worker.stop(0);
-  for (const receiver of receivers) await receiver.close();
-  await db.close();
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: [topic, dlqTopicOf(topic)] });
-  await admin.disconnect();
+  bed.cleanup(() => intake.onApplicationShutdown());
 });
 
 async function produce(records: { key: string; value: string }[]): Promise<void> {
@@ -83,9 +75,7 @@ async function produce(records: { key: string; value: string }[]): Promise<void>
 async function endpointWith(merchantId: string, events: (PublicEventType | '*')[]) {
   const receiver = await startReceiver();
   receivers.push(receiver);
-  const endpoint = bodyOf(
-    await made.create.handle(requestOf(merchantId, { url: receiver.url, events })),
-  );
+  const endpoint = await made.endpoint(merchantId, receiver.url, events);
   return { receiver, endpoint };
 }
 
@@ -129,7 +119,9 @@ describe('event intake from Kafka', () => {
     expect(new Webhook(succeeded.endpoint.secret).verify(request!.body, request!.headers)).toEqual(
       paid,
     );
-    const rows = await db.query('SELECT id FROM $schema.deliveries WHERE event_id = $1', [paid.id]);
+    const rows = await bed.db.query('SELECT id FROM $schema.deliveries WHERE event_id = $1', [
+      paid.id,
+    ]);
     expect(rows).toHaveLength(2);
   });
 });

@@ -7,7 +7,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { EventConsumer, type ConsumedRecord } from '@finfusion/kafka';
 import { Readiness } from '@finfusion/runtime';
 import { DispatcherConfig } from '../config';
-import { DeliveryWorker } from '../delivery/delivery.worker';
+import { DeliveryWorker } from '../sending/delivery.worker';
 import { EventRecorder } from './event-recorder';
 
 /** Where intake reads: the event topics, as the dispatcher's consumer group. */

@@ -1,34 +1,24 @@
+import type { WebhookEventSelector } from '@finfusion/contracts';
 import {
-  bodyOf,
-  dispatcherOf,
   eventOf,
   newMerchantId,
-  openWebhooksTestDb,
   recordOf,
   requestOf,
-  testConfig,
-  type Dispatcher,
-  type WebhooksTestDb,
+  webhooksTestBed,
+  type TestDispatcher,
 } from '../testing/webhooks.fixture';
 
-let db: WebhooksTestDb;
-let made: Dispatcher;
-
-beforeAll(async () => {
-  db = await openWebhooksTestDb();
-  made = dispatcherOf(db.dataSource, testConfig());
+const bed = webhooksTestBed();
+let made: TestDispatcher;
+beforeAll(() => {
+  made = bed.dispatcher();
 });
-afterAll(() => db.close());
 
-const endpointOf = async (merchantId: string, events: string[]) =>
-  bodyOf(
-    await made.create.handle(
-      requestOf(merchantId, { url: 'http://127.0.0.1:9/hooks', events } as never),
-    ),
-  ).id;
+const endpointOf = async (merchantId: string, events: WebhookEventSelector[]) =>
+  (await made.endpoint(merchantId, 'http://127.0.0.1:9/hooks', events)).id;
 
 const deliveriesOf = (eventId: string) =>
-  db.query<{ endpoint_id: string; status: string; attempts: number; max_attempts: number }>(
+  bed.db.query<{ endpoint_id: string; status: string; attempts: number; max_attempts: number }>(
     'SELECT endpoint_id, status, attempts, max_attempts FROM $schema.deliveries WHERE event_id = $1',
     [eventId],
   );
@@ -72,7 +62,7 @@ describe('EventRecorder', () => {
       0, 0, 0, 0, 0, 2,
     ]);
     expect(await deliveriesOf(event.id)).toHaveLength(2);
-    const received = await db.query(
+    const received = await bed.db.query(
       'SELECT body FROM $schema.received_events WHERE event_id = $1',
       [event.id],
     );

@@ -5,7 +5,7 @@ import type { ConsumedRecord } from '@finfusion/kafka';
 import { DispatcherConfig } from '../config';
 import { queryRows, tableOf } from '../database';
 import { DeliveryEntity } from '../deliveries/delivery.entity';
-import { delayBeforeAttempt } from '../delivery/retry-schedule';
+import { firstAttempt } from '../deliveries/domain/retry-policy';
 import { subscribesTo, type EndpointState } from '../endpoints/domain/endpoint';
 import { EndpointEntity } from '../endpoints/endpoint.entity';
 import { ReceivedEventEntity } from './received-event.entity';
@@ -76,7 +76,7 @@ export class EventRecorder {
             id: newId('whd'),
             endpointId: endpoint.id,
             event,
-            delayMs: delayBeforeAttempt(schedule, 1, Math.random) ?? 0,
+            first: firstAttempt(schedule, Math.random),
           })),
       );
       if (planned.length === 0) return 0;
@@ -86,10 +86,11 @@ export class EventRecorder {
            (id, merchant_id, endpoint_id, event_id, event_type, status, attempts, max_attempts,
             next_attempt_at, created_at, updated_at)
          SELECT planned.id, planned.merchant_id, planned.endpoint_id, planned.event_id,
-                planned.event_type, 'pending', 0, $6,
+                planned.event_type, 'pending', 0, planned.max_attempts,
                 now() + planned.delay_ms * interval '1 millisecond', now(), now()
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $7::integer[])
-           AS planned (id, merchant_id, endpoint_id, event_id, event_type, delay_ms)
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[],
+                     $7::integer[])
+           AS planned (id, merchant_id, endpoint_id, event_id, event_type, max_attempts, delay_ms)
          ON CONFLICT (event_id, endpoint_id) DO NOTHING
          RETURNING id`,
         [
@@ -98,8 +99,8 @@ export class EventRecorder {
           planned.map((p) => p.endpointId),
           planned.map((p) => p.event.id),
           planned.map((p) => p.event.type),
-          schedule.length,
-          planned.map((p) => p.delayMs),
+          planned.map((p) => p.first.maxAttempts),
+          planned.map((p) => p.first.delayMs),
         ],
       );
       return created.length;
@@ -129,8 +130,7 @@ export class EventRecorder {
       const subscribed = endpoints.filter((endpoint) => subscribesTo(endpoint.events, event.type));
       if (subscribed.length === 0) return 0;
 
-      const schedule = this.config.WEBHOOK_RETRY_SCHEDULE;
-      const firstDelayMs = delayBeforeAttempt(schedule, 1, Math.random) ?? 0;
+      const first = firstAttempt(this.config.WEBHOOK_RETRY_SCHEDULE, Math.random);
       const created = await queryRows(
         manager,
         `INSERT INTO ${tableOf(manager, DeliveryEntity)}
@@ -147,8 +147,8 @@ export class EventRecorder {
           event.merchant_id,
           event.id,
           event.type,
-          schedule.length,
-          firstDelayMs,
+          first.maxAttempts,
+          first.delayMs,
         ],
       );
       return created.length;

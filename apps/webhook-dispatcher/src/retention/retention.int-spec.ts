@@ -1,29 +1,19 @@
 import {
-  bodyOf,
-  dispatcherOf,
   eventOf,
   newMerchantId,
-  openWebhooksTestDb,
   recordOf,
-  requestOf,
-  startReceiver,
-  testConfig,
   waitFor,
-  type WebhooksTestDb,
+  webhooksTestBed,
 } from '../testing/webhooks.fixture';
 import { RetentionRepository } from './retention.repository';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-let db: WebhooksTestDb;
-beforeAll(async () => {
-  db = await openWebhooksTestDb();
-});
-afterAll(() => db.close());
+const bed = webhooksTestBed();
 
 const daysAgo = (days: number): Date => new Date(Date.now() - days * DAY_MS);
 const count = async (sql: string, params: unknown[] = []): Promise<number> => {
-  const [row] = await db.query<{ count: number }>(
+  const [row] = await bed.db.query<{ count: number }>(
     `SELECT count(*)::integer AS count FROM ${sql}`,
     params,
   );
@@ -32,17 +22,14 @@ const count = async (sql: string, params: unknown[] = []): Promise<number> => {
 
 describe('the retention sweep', () => {
   it('removes old finished deliveries, their attempts and old events in batches, and keeps the rest', async () => {
-    const made = dispatcherOf(
-      db.dataSource,
-      testConfig({
-        WEBHOOK_DELIVERY_RETENTION_DAYS: '30',
-        WEBHOOK_RECEIVED_EVENTS_RETENTION_DAYS: '20',
-        WEBHOOK_SWEEP_BATCH_SIZE: '2',
-      }),
-    );
-    const inbox = await startReceiver();
+    const made = bed.dispatcher({
+      WEBHOOK_DELIVERY_RETENTION_DAYS: '30',
+      WEBHOOK_RECEIVED_EVENTS_RETENTION_DAYS: '20',
+      WEBHOOK_SWEEP_BATCH_SIZE: '2',
+    });
+    const inbox = await bed.receiver();
     const merchantId = newMerchantId();
-    bodyOf(await made.create.handle(requestOf(merchantId, { url: inbox.url, events: ['*'] })));
+    await made.endpoint(merchantId, inbox.url);
     const old = [];
     const recent = [];
     for (let i = 0; i < 5; i++) old.push(eventOf(merchantId));
@@ -58,7 +45,7 @@ describe('the retention sweep', () => {
     await made.recorder.record(recordOf(oldUndelivered));
     await made.recorder.record(recordOf(youngUndelivered));
     // One delivery keeps retrying far in the future: it must stay, and its event with it.
-    await db.query(
+    await bed.db.query(
       `UPDATE $schema.deliveries SET next_attempt_at = now() + interval '1 day' WHERE event_id = $1`,
       [stillPending.id],
     );
@@ -71,27 +58,26 @@ describe('the retention sweep', () => {
       'every delivery recorded',
     );
     await made.worker.stop(0);
-    await inbox.close();
 
     const oldIds = [...old, stillPending].map((event) => event.id);
-    await db.query(
+    await bed.db.query(
       `UPDATE $schema.deliveries SET updated_at = $2, created_at = $2 WHERE event_id = ANY($1)`,
       [oldIds, daysAgo(31)],
     );
-    await db.query(`UPDATE $schema.received_events SET received_at = $2 WHERE event_id = ANY($1)`, [
-      [...oldIds, oldUndelivered.id],
-      daysAgo(31),
-    ]);
+    await bed.db.query(
+      `UPDATE $schema.received_events SET received_at = $2 WHERE event_id = ANY($1)`,
+      [[...oldIds, oldUndelivered.id], daysAgo(31)],
+    );
     // Received 25 days ago: older than the events' 20 days, but its delivery (of 25 days) stays.
-    await db.query(`UPDATE $schema.received_events SET received_at = $2 WHERE event_id = $1`, [
+    await bed.db.query(`UPDATE $schema.received_events SET received_at = $2 WHERE event_id = $1`, [
       recent[0]!.id,
       daysAgo(25),
     ]);
-    await db.query(`UPDATE $schema.deliveries SET updated_at = $2 WHERE event_id = $1`, [
+    await bed.db.query(`UPDATE $schema.deliveries SET updated_at = $2 WHERE event_id = $1`, [
       recent[0]!.id,
       daysAgo(25),
     ]);
-    await db.query(`UPDATE $schema.received_events SET received_at = $2 WHERE event_id = $1`, [
+    await bed.db.query(`UPDATE $schema.received_events SET received_at = $2 WHERE event_id = $1`, [
       youngUndelivered.id,
       daysAgo(10),
     ]);
@@ -103,14 +89,14 @@ describe('the retention sweep', () => {
     expect(batches).toHaveBeenCalledTimes(3); // 2 + 2 + 1
     batches.mockRestore();
 
-    const left = await db.query<{ event_id: string; status: string }>(
+    const left = await bed.db.query<{ event_id: string; status: string }>(
       'SELECT event_id, status FROM $schema.deliveries',
     );
     expect(left.map((row) => `${row.event_id} ${row.status}`).sort()).toEqual(
       [...recent.map((event) => `${event.id} succeeded`), `${stillPending.id} pending`].sort(),
     );
     expect(await count('$schema.delivery_attempts')).toBe(2);
-    const events = await db.query<{ event_id: string }>(
+    const events = await bed.db.query<{ event_id: string }>(
       'SELECT event_id FROM $schema.received_events',
     );
     expect(events.map((row) => row.event_id).sort()).toEqual(

@@ -4,8 +4,9 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { Clock } from '../clock';
 import { DispatcherConfig } from '../config';
-import { retentionCutoffs } from './retention-policy';
+import { retentionCutoffs } from './domain/retention-policy';
 import { RetentionRepository } from './retention.repository';
 
 export interface SweepResult {
@@ -14,7 +15,7 @@ export interface SweepResult {
 }
 
 /**
- * Removes what is kept no longer (see retention-policy.ts): at start, then every
+ * Removes what is kept no longer (see domain/retention-policy.ts): at start, then every
  * WEBHOOK_SWEEP_INTERVAL_MS, in batches of WEBHOOK_SWEEP_BATCH_SIZE rows.
  */
 @Injectable()
@@ -27,6 +28,7 @@ export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     private readonly config: DispatcherConfig,
     private readonly retention: RetentionRepository,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -66,7 +68,7 @@ export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicati
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.running = this.sweep(new Date())
+      this.running = this.sweep(this.clock.now())
         .then((result) => {
           if (result.deliveries + result.receivedEvents > 0) {
             this.logger.log(result, 'old webhook deliveries and events removed');

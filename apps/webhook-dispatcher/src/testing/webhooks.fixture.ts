@@ -10,19 +10,26 @@ import {
   type RequestMeta,
   type ServiceReply,
   type ServiceRequest,
+  type WebhookEndpointWithSecret,
+  type WebhookEventSelector,
 } from '@finfusion/contracts';
 import { loadConfig } from '@finfusion/config';
 import type { ConsumedRecord } from '@finfusion/kafka';
 import { dataSourceOptions, migrate } from '@finfusion/runtime';
-import { answer, testEnv } from '@finfusion/testing';
+import {
+  answer,
+  startWebhookReceiver,
+  testEnv,
+  type ReceivedWebhook as ReceivedRequest,
+  type WebhookReceiver as Receiver,
+  type WebhookResponder as Responder,
+} from '@finfusion/testing';
+import { Clock } from '../clock';
 import { DispatcherConfig } from '../config';
 import { webhooksDatabase } from '../database';
 import { DeliveryRepository } from '../deliveries/delivery.repository';
 import { ListDeliveriesHandler } from '../deliveries/list-deliveries/list-deliveries.handler';
 import { ResendDeliveryHandler } from '../deliveries/resend-delivery/resend-delivery.handler';
-import { DeliveryWorker } from '../delivery/delivery.worker';
-import { HttpSender } from '../delivery/http-sender';
-import type { HostResolver } from '../delivery/ssrf-guard';
 import { CreateEndpointHandler } from '../endpoints/create-endpoint/create-endpoint.handler';
 import { DeleteEndpointHandler } from '../endpoints/delete-endpoint/delete-endpoint.handler';
 import { EndpointRepository } from '../endpoints/endpoint.repository';
@@ -35,6 +42,10 @@ import { UpdateEndpointHandler } from '../endpoints/update-endpoint/update-endpo
 import { EventRecorder } from '../intake/event-recorder';
 import { RetentionRepository } from '../retention/retention.repository';
 import { RetentionSweeper } from '../retention/retention.sweeper';
+import { AttemptRecorder } from '../sending/attempt-recorder';
+import { DeliveryWorker } from '../sending/delivery.worker';
+import { HttpSender } from '../sending/http-sender';
+import type { HostResolver } from '../sending/ssrf-guard';
 
 // Nest's default console logger would print every attempt the tests provoke.
 Logger.overrideLogger(false);
@@ -52,7 +63,7 @@ export interface WebhooksTestDb {
   close(): Promise<void>;
 }
 
-export async function openWebhooksTestDb(): Promise<WebhooksTestDb> {
+async function openWebhooksTestDb(): Promise<WebhooksTestDb> {
   const schema = `webhooks_test_${randomBytes(4).toString('hex')}`;
   const open = async (): Promise<DataSource> => {
     const source = new DataSource(
@@ -88,7 +99,7 @@ export async function openWebhooksTestDb(): Promise<WebhooksTestDb> {
 }
 
 /** A configuration as a deployment would set it, compressed for tests. */
-export const testConfig = (env: Record<string, string> = {}): DispatcherConfig =>
+const testConfig = (env: Record<string, string> = {}): DispatcherConfig =>
   loadConfig(DispatcherConfig, {
     WEBHOOK_ALLOW_HTTP: 'true',
     WEBHOOK_ALLOW_LOOPBACK: 'true',
@@ -98,6 +109,9 @@ export const testConfig = (env: Record<string, string> = {}): DispatcherConfig =
     WEBHOOK_POLL_MS: '20',
     ...env,
   });
+
+/** The URL rules of a deployment: https only, no loopback. */
+export const PRODUCTION_URLS = { WEBHOOK_ALLOW_HTTP: 'false', WEBHOOK_ALLOW_LOOPBACK: 'false' };
 
 /** A resolver answering from a table, as DNS would; unknown names do not resolve. */
 export const fakeResolver =
@@ -135,10 +149,11 @@ export interface Dispatcher {
   resend: ResendDeliveryHandler;
 }
 
-export function dispatcherOf(
+function dispatcherOf(
   dataSource: DataSource,
   config: DispatcherConfig,
   resolve: HostResolver = fakeResolver({}),
+  clock: Clock = new Clock(),
 ): Dispatcher {
   const secrets = SecretBox.fromConfig(config.WEBHOOK_SECRET_KEYS);
   const endpoints = new EndpointRepository(dataSource, secrets);
@@ -153,7 +168,14 @@ export function dispatcherOf(
     policy: { allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK },
     resolve,
   });
-  const worker = new DeliveryWorker(config, deliveries, sender, secrets);
+  const worker = new DeliveryWorker(
+    config,
+    deliveries,
+    new AttemptRecorder(config, dataSource, deliveries, endpoints),
+    sender,
+    secrets,
+    clock,
+  );
   return {
     config,
     secrets,
@@ -161,16 +183,118 @@ export function dispatcherOf(
     deliveries,
     recorder: new EventRecorder(config, dataSource),
     worker,
-    sweeper: new RetentionSweeper(config, new RetentionRepository(dataSource)),
-    create: new CreateEndpointHandler(config, endpoints, urls),
+    sweeper: new RetentionSweeper(config, new RetentionRepository(dataSource), clock),
+    create: new CreateEndpointHandler(config, endpoints, urls, clock),
     get: new GetEndpointHandler(endpoints),
     list: new ListEndpointsHandler(endpoints),
-    update: new UpdateEndpointHandler(endpoints, deliveries, urls),
-    remove: new DeleteEndpointHandler(endpoints, deliveries),
-    rotate: new RotateSecretHandler(config, endpoints),
+    update: new UpdateEndpointHandler(endpoints, deliveries, urls, clock),
+    remove: new DeleteEndpointHandler(endpoints, deliveries, clock),
+    rotate: new RotateSecretHandler(config, endpoints, clock),
     listDeliveries: new ListDeliveriesHandler(endpoints, deliveries),
     resend: new ResendDeliveryHandler(endpoints, deliveries, worker),
   };
+}
+
+/** A dispatcher of a test bed, with the two steps most tests start from. */
+export interface TestDispatcher extends Dispatcher {
+  /** Registers an endpoint of the merchant at `url`, with its secret. */
+  endpoint(
+    merchantId: string,
+    url: string,
+    events?: WebhookEventSelector[],
+  ): Promise<WebhookEndpointWithSecret>;
+  /** Takes in a new event of the merchant and wakes the worker; returns it and the body sent. */
+  publish(
+    merchantId: string,
+    type?: PublicEventType,
+  ): Promise<{ event: PublicEvent; body: string }>;
+}
+
+/**
+ * What an int-spec file runs on: its own migrated schema, opened before its first test and
+ * dropped after its last, and dispatchers, receivers and anything else given to `cleanup`, undone
+ * in reverse order after the test that made them (or after the file, when made in `beforeAll`).
+ */
+export interface WebhooksTestBed {
+  readonly db: WebhooksTestDb;
+  dispatcher(env?: Record<string, string>, resolve?: HostResolver): TestDispatcher;
+  /** A dispatcher on a connection pool of its own, as a second replica would have. */
+  replica(env?: Record<string, string>, resolve?: HostResolver): Promise<TestDispatcher>;
+  receiver(respond?: Responder): Promise<Receiver>;
+  cleanup(undo: () => Promise<void>): void;
+}
+
+export interface TestBedOptions {
+  /** Fails what a test left pending, so it never reaches the next test's worker. */
+  failPendingAfterEach?: boolean;
+}
+
+export function webhooksTestBed(options: TestBedOptions = {}): WebhooksTestBed {
+  let db: WebhooksTestDb | undefined;
+  const afterFile: (() => Promise<void>)[] = [];
+  const afterTest: (() => Promise<void>)[] = [];
+  let scope = afterFile;
+  const testDispatcher = (
+    dataSource: DataSource,
+    env: Record<string, string>,
+    resolve?: HostResolver,
+  ): TestDispatcher => {
+    const made = dispatcherOf(dataSource, testConfig(env), resolve);
+    bed.cleanup(() => made.worker.stop(0));
+    return {
+      ...made,
+      endpoint: async (merchantId, url, events = ['*']) =>
+        bodyOf(await made.create.handle(requestOf(merchantId, { url, events }))),
+      publish: async (merchantId, type) => {
+        const event = eventOf(merchantId, type);
+        const record = recordOf(event);
+        await made.recorder.record(record);
+        made.worker.wake();
+        return { event, body: record.value ?? '' };
+      },
+    };
+  };
+  const undoAll = async (undos: (() => Promise<void>)[]): Promise<void> => {
+    for (const undo of undos.splice(0).reverse()) await undo();
+  };
+  const bed: WebhooksTestBed = {
+    get db() {
+      if (db === undefined) throw new Error('the test bed opens its database in beforeAll');
+      return db;
+    },
+    dispatcher: (env = {}, resolve) => testDispatcher(bed.db.dataSource, env, resolve),
+    replica: async (env = {}, resolve) =>
+      testDispatcher(await bed.db.openReplicaDataSource(), env, resolve),
+    async receiver(respond) {
+      const started = await startWebhookReceiver(respond);
+      bed.cleanup(() => started.close());
+      return started;
+    },
+    cleanup(undo) {
+      scope.push(undo);
+    },
+  };
+  beforeAll(async () => {
+    db = await openWebhooksTestDb();
+  });
+  beforeEach(() => {
+    scope = afterTest;
+  });
+  afterEach(async () => {
+    scope = afterFile;
+    await undoAll(afterTest);
+    if (options.failPendingAfterEach === true) {
+      await bed.db.query(
+        `UPDATE $schema.deliveries SET status = 'failed', next_attempt_at = NULL
+         WHERE status = 'pending'`,
+      );
+    }
+  });
+  afterAll(async () => {
+    await undoAll(afterFile);
+    await db?.close();
+  });
+  return bed;
 }
 
 export const newMerchantId = (): string => newId('mer');
@@ -216,14 +340,8 @@ export const recordOf = (event: PublicEvent, offset = '0'): ConsumedRecord => ({
 });
 
 // The receiver of the end-to-end tests, under the names these tests use.
-export {
-  startWebhookReceiver as startReceiver,
-  type ReceivedWebhook as ReceivedRequest,
-  type WebhookReceiver as Receiver,
-  type WebhookResponder as Responder,
-} from '@finfusion/testing';
-
-export const ok200 = answer(200);
+export { answer, startWebhookReceiver as startReceiver };
+export type { ReceivedRequest, Receiver, Responder };
 
 /** Polls until `probe` returns something truthy, which it returns; fails after `timeoutMs`. */
 export async function waitFor<T>(

@@ -4,6 +4,7 @@ import type {
   WebhookDeliveryAttempt,
   WebhookDeliveryStatus,
 } from '@finfusion/contracts';
+import type { DeliveryOutcome } from './retry-policy';
 
 /** A delivery row: one event for one endpoint, its schedule, its lease and its latest attempt. */
 export interface DeliveryState {
@@ -66,3 +67,30 @@ export const toWebhookDelivery = (
   created_at: state.created_at.toISOString(),
   attempts: [...attempts].sort((a, b) => a.attempt - b.attempt).map(toDeliveryAttempt),
 });
+
+export const ENDPOINT_DISABLED_ERROR = 'the endpoint was disabled before this delivery succeeded';
+
+/** What a delivery keeps of an attempt besides the attempt itself. */
+export interface SettledDelivery {
+  status: WebhookDeliveryStatus;
+  nextAttemptAt: Date | null;
+  error: string | null;
+}
+
+/**
+ * The delivery's state after an attempt decided `outcome`. A delivery that would be retried fails
+ * instead once its endpoint no longer takes deliveries (disabled or deleted meanwhile).
+ */
+export function settleAttempt(
+  outcome: DeliveryOutcome,
+  error: string | null,
+  endpointActive: boolean,
+): SettledDelivery {
+  if (outcome.status !== 'pending') return { status: outcome.status, nextAttemptAt: null, error };
+  if (endpointActive) return { status: 'pending', nextAttemptAt: outcome.nextAttemptAt, error };
+  return {
+    status: 'failed',
+    nextAttemptAt: null,
+    error: `${error ?? 'failed'}; ${ENDPOINT_DISABLED_ERROR}`,
+  };
+}

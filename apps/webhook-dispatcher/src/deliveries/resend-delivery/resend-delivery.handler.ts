@@ -8,7 +8,7 @@ import {
   type WebhookDelivery,
 } from '@finfusion/contracts';
 import { MessageController } from '@finfusion/runtime';
-import { DeliveryWorker } from '../../delivery/delivery.worker';
+import { DeliveryWorker } from '../../sending/delivery.worker';
 import { checkId, checkPayload } from '../../endpoints/domain/endpoint-input';
 import { EndpointRepository } from '../../endpoints/endpoint.repository';
 import {

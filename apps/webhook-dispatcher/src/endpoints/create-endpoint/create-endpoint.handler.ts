@@ -9,8 +9,9 @@ import {
   type WebhookEndpointWithSecret,
 } from '@finfusion/contracts';
 import { MessageController } from '@finfusion/runtime';
+import { Clock } from '../../clock';
 import { DispatcherConfig } from '../../config';
-import { generateSecret } from '../../delivery/signer';
+import { generateSecret } from '../../sending/signer';
 import { endpointLimitReached, invalidRequest } from '../../webhooks.errors';
 import { createEndpoint, mayCreateEndpoint, toWebhookEndpoint } from '../domain/endpoint';
 import { checkEvents, checkMetadata, checkPayload } from '../domain/endpoint-input';
@@ -23,6 +24,7 @@ export class CreateEndpointHandler {
     private readonly config: DispatcherConfig,
     private readonly endpoints: EndpointRepository,
     private readonly urls: EndpointUrlPolicy,
+    private readonly clock: Clock,
   ) {}
 
   @MessagePattern(RequestTopics.webhooks.create)
@@ -48,7 +50,7 @@ export class CreateEndpointHandler {
         metadata: metadata?.value,
         idempotencyKey: meta.idempotencyKey,
       },
-      new Date(),
+      this.clock.now(),
     );
     return this.endpoints.transaction(async (manager) => {
       await this.endpoints.lockMerchant(manager, meta.merchantId);

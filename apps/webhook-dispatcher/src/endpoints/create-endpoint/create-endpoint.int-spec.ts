@@ -2,18 +2,16 @@ import { Logger } from '@nestjs/common';
 import type { ServiceReply, WebhookEndpointWithSecret } from '@finfusion/contracts';
 import {
   bodyOf,
-  dispatcherOf,
   fakeResolver,
   newMerchantId,
-  openWebhooksTestDb,
+  PRODUCTION_URLS,
   requestOf,
-  testConfig,
-  type Dispatcher,
-  type WebhooksTestDb,
+  webhooksTestBed,
+  type TestDispatcher,
 } from '../../testing/webhooks.fixture';
 
-let db: WebhooksTestDb;
-let production: Dispatcher;
+const bed = webhooksTestBed();
+let production: TestDispatcher;
 
 // Production settings: https only, no loopback. DNS is a table, so no test depends on the network
 // and no refused address is ever contacted (registration only resolves, it never connects).
@@ -28,15 +26,9 @@ const resolve = fakeResolver({
   localhost: ['127.0.0.1', '::1'],
 });
 
-beforeAll(async () => {
-  db = await openWebhooksTestDb();
-  production = dispatcherOf(
-    db.dataSource,
-    testConfig({ WEBHOOK_ALLOW_HTTP: 'false', WEBHOOK_ALLOW_LOOPBACK: 'false' }),
-    resolve,
-  );
+beforeAll(() => {
+  production = bed.dispatcher(PRODUCTION_URLS, resolve);
 });
-afterAll(() => db.close());
 
 const create = (payload: unknown, merchantId = newMerchantId(), idempotencyKey?: string) =>
   production.create.handle(
@@ -167,14 +159,14 @@ describe('webhooks.create', () => {
     expect(again).toEqual(first);
     const other = bodyOf(await create(payload, merchantId, 'key-2'));
     expect(other.id).not.toBe(first.id);
-    const rows = await db.query('SELECT id FROM $schema.endpoints WHERE merchant_id = $1', [
+    const rows = await bed.db.query('SELECT id FROM $schema.endpoints WHERE merchant_id = $1', [
       merchantId,
     ]);
     expect(rows).toHaveLength(2);
   });
 
   it('allows http:// and loopback where configuration says so (development)', async () => {
-    const development = dispatcherOf(db.dataSource, testConfig(), resolve);
+    const development = bed.dispatcher({}, resolve);
     const reply = await development.create.handle(
       requestOf(newMerchantId(), { url: 'http://localhost:4242/webhooks', events: ['*'] }),
     );
@@ -190,7 +182,7 @@ describe('the endpoints-per-merchant limit', () => {
   const payload = { url: 'https://example.com/webhooks', events: ['*' as const] };
   const liveCount = async (merchantId: string) =>
     (
-      await db.query(
+      await bed.db.query(
         'SELECT id FROM $schema.endpoints WHERE merchant_id = $1 AND deleted_at IS NULL',
         [merchantId],
       )
@@ -226,11 +218,7 @@ describe('the endpoints-per-merchant limit', () => {
 
   it('lets concurrent creates make no more than the limit', async () => {
     const merchantId = newMerchantId();
-    const replica = dispatcherOf(
-      await db.openReplicaDataSource(),
-      testConfig({ WEBHOOK_ALLOW_HTTP: 'false', WEBHOOK_ALLOW_LOOPBACK: 'false' }),
-      resolve,
-    );
+    const replica = await bed.replica(PRODUCTION_URLS, resolve);
     for (let i = 0; i < 10; i++) bodyOf(await create(payload, merchantId));
 
     // Twelve at once, half through another connection pool as another replica would.
@@ -247,11 +235,7 @@ describe('the endpoints-per-merchant limit', () => {
   });
 
   it('takes its limit from WEBHOOK_MAX_ENDPOINTS_PER_MERCHANT', async () => {
-    const strict = dispatcherOf(
-      db.dataSource,
-      testConfig({ WEBHOOK_MAX_ENDPOINTS_PER_MERCHANT: '2' }),
-      resolve,
-    );
+    const strict = bed.dispatcher({ WEBHOOK_MAX_ENDPOINTS_PER_MERCHANT: '2' }, resolve);
     const merchantId = newMerchantId();
     const local = { url: 'http://localhost:4242/webhooks', events: ['*' as const] };
     bodyOf(await strict.create.handle(requestOf(merchantId, local)));

@@ -8,6 +8,7 @@ import {
   type ServiceRequest,
 } from '@finfusion/contracts';
 import { MessageController } from '@finfusion/runtime';
+import { Clock } from '../../clock';
 import { DeliveryRepository } from '../../deliveries/delivery.repository';
 import { endpointNotFound, invalidRequest } from '../../webhooks.errors';
 import { checkId, checkPayload } from '../domain/endpoint-input';
@@ -19,6 +20,7 @@ export class DeleteEndpointHandler {
   constructor(
     private readonly endpoints: EndpointRepository,
     private readonly deliveries: DeliveryRepository,
+    private readonly clock: Clock,
   ) {}
 
   @MessagePattern(RequestTopics.webhooks.delete)
@@ -34,7 +36,7 @@ export class DeleteEndpointHandler {
         lock: true,
       });
       if (!current) return endpointNotFound();
-      const now = new Date();
+      const now = this.clock.now();
       current.updated_at = now;
       current.deleted_at = now;
       await this.endpoints.save(manager, current);

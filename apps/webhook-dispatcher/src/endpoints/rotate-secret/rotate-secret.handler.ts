@@ -8,8 +8,9 @@ import {
   type WebhookEndpointWithSecret,
 } from '@finfusion/contracts';
 import { MessageController } from '@finfusion/runtime';
+import { Clock } from '../../clock';
 import { DispatcherConfig } from '../../config';
-import { generateSecret } from '../../delivery/signer';
+import { generateSecret } from '../../sending/signer';
 import { endpointNotFound, invalidRequest } from '../../webhooks.errors';
 import { toWebhookEndpoint } from '../domain/endpoint';
 import { checkId, checkOverlapSeconds, checkPayload } from '../domain/endpoint-input';
@@ -24,6 +25,7 @@ export class RotateSecretHandler {
   constructor(
     private readonly config: DispatcherConfig,
     private readonly endpoints: EndpointRepository,
+    private readonly clock: Clock,
   ) {}
 
   @MessagePattern(RequestTopics.webhooks.rotateSecret)
@@ -46,7 +48,13 @@ export class RotateSecretHandler {
       });
       if (!endpoint) return endpointNotFound();
       const secret = generateSecret();
-      await this.endpoints.rotateSecret(manager, endpoint.id, secret, new Date(), overlap.value);
+      await this.endpoints.rotateSecret(
+        manager,
+        endpoint.id,
+        secret,
+        this.clock.now(),
+        overlap.value,
+      );
       return ok({ ...toWebhookEndpoint(endpoint), secret });
     });
   }

@@ -8,7 +8,9 @@ import {
   type WebhookEndpoint,
 } from '@finfusion/contracts';
 import { MessageController } from '@finfusion/runtime';
-import { DeliveryRepository, ENDPOINT_DISABLED_ERROR } from '../../deliveries/delivery.repository';
+import { Clock } from '../../clock';
+import { DeliveryRepository } from '../../deliveries/delivery.repository';
+import { ENDPOINT_DISABLED_ERROR } from '../../deliveries/domain/delivery';
 import { endpointNotFound, invalidRequest } from '../../webhooks.errors';
 import { toWebhookEndpoint, updateEndpoint, type EndpointPatch } from '../domain/endpoint';
 import {
@@ -28,6 +30,7 @@ export class UpdateEndpointHandler {
     private readonly endpoints: EndpointRepository,
     private readonly deliveries: DeliveryRepository,
     private readonly urls: EndpointUrlPolicy,
+    private readonly clock: Clock,
   ) {}
 
   @MessagePattern(RequestTopics.webhooks.update)
@@ -46,7 +49,7 @@ export class UpdateEndpointHandler {
         lock: true,
       });
       if (!current) return endpointNotFound();
-      const outcome = updateEndpoint(current, patch.value, new Date());
+      const outcome = updateEndpoint(current, patch.value, this.clock.now());
       switch (outcome.kind) {
         case 'rejected':
           return invalidRequest({ ok: false, param: outcome.param, message: outcome.message });

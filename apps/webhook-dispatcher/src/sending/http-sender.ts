@@ -9,26 +9,13 @@ import {
   type AddressPolicy,
   type HostResolver,
 } from './ssrf-guard';
+import type { SendResult } from '../deliveries/domain/retry-policy';
 
 export interface OutgoingWebhook {
   url: string;
   body: string;
   headers: Readonly<Record<string, string>>;
 }
-
-export type SendResult =
-  | { kind: 'response'; status: number; retryAfter: string | undefined; durationMs: number }
-  /** No response status within the timeout. */
-  | { kind: 'timeout'; error: string; durationMs: number }
-  /** DNS, connection or TLS failure. */
-  | { kind: 'network'; error: string; durationMs: number }
-  /**
-   * Not sent: the URL or the address it resolved to is not allowed. `error` never names a
-   * resolved address; `address` does, for the logs only.
-   */
-  | { kind: 'refused'; error: string; address?: string; durationMs: number }
-  /** The caller gave up (the worker is stopping); the outcome is unknown. */
-  | { kind: 'aborted'; error: string; durationMs: number };
 
 export interface HttpSenderOptions {
   timeoutMs: number;

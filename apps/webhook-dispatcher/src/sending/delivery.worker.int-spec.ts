@@ -1,44 +1,25 @@
 import { Logger } from '@nestjs/common';
 import { Webhook } from 'standardwebhooks';
-import type { PublicEventType, WebhookEndpointWithSecret } from '@finfusion/contracts';
-import { ENDPOINT_DISABLED_ERROR } from '../deliveries/delivery.repository';
+import { ENDPOINT_DISABLED_ERROR } from '../deliveries/domain/delivery';
 import {
+  answer,
   bodyOf,
-  dispatcherOf,
   eventOf,
   fakeResolver,
   newMerchantId,
-  ok200,
-  openWebhooksTestDb,
   recordOf,
   requestOf,
   sleep,
-  startReceiver,
-  testConfig,
   waitFor,
-  type Dispatcher,
-  type Receiver,
+  webhooksTestBed,
   type ReceivedRequest,
   type Responder,
-  type WebhooksTestDb,
 } from '../testing/webhooks.fixture';
 
 const TEN_MINUTES = String(10 * 60 * 1000);
 
-let db: WebhooksTestDb;
-const cleanups: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  db = await openWebhooksTestDb();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  // Whatever a test left pending must not reach the next test's worker.
-  await db.query(
-    `UPDATE $schema.deliveries SET status = 'failed', next_attempt_at = NULL WHERE status = 'pending'`,
-  );
-});
-afterAll(() => db.close());
+const bed = webhooksTestBed({ failPendingAfterEach: true });
+const { dispatcher, receiver } = bed;
 
 interface DeliveryRow {
   id: string;
@@ -57,7 +38,7 @@ interface AttemptRow {
 }
 
 const deliveriesOfEvent = (eventId: string) =>
-  db.query<DeliveryRow>('SELECT * FROM $schema.deliveries WHERE event_id = $1 ORDER BY id', [
+  bed.db.query<DeliveryRow>('SELECT * FROM $schema.deliveries WHERE event_id = $1 ORDER BY id', [
     eventId,
   ]);
 const deliveryOf = async (eventId: string): Promise<DeliveryRow> => {
@@ -66,12 +47,12 @@ const deliveryOf = async (eventId: string): Promise<DeliveryRow> => {
   return row;
 };
 const attemptsOf = (deliveryId: string) =>
-  db.query<AttemptRow>(
+  bed.db.query<AttemptRow>(
     'SELECT * FROM $schema.delivery_attempts WHERE delivery_id = $1 ORDER BY attempt',
     [deliveryId],
   );
 const endpointRow = async (id: string) => {
-  const [row] = await db.query<{
+  const [row] = await bed.db.query<{
     status: string;
     disabled_reason: string | null;
     failing_since: Date | null;
@@ -83,41 +64,6 @@ const finished = (eventId: string) => async () => {
   return row.status === 'pending' ? undefined : row;
 };
 
-function dispatcher(env: Record<string, string> = {}, resolve = fakeResolver({})): Dispatcher {
-  const made = dispatcherOf(db.dataSource, testConfig(env), resolve);
-  cleanups.push(() => made.worker.stop(0));
-  return made;
-}
-
-async function receiver(respond: Responder = ok200): Promise<Receiver> {
-  const started = await startReceiver(respond);
-  cleanups.push(() => started.close());
-  return started;
-}
-
-async function endpointFor(
-  made: Dispatcher,
-  merchantId: string,
-  url: string,
-  events: (PublicEventType | '*')[] = ['*'],
-): Promise<WebhookEndpointWithSecret> {
-  return bodyOf(await made.create.handle(requestOf(merchantId, { url, events })));
-}
-
-async function publish(made: Dispatcher, merchantId: string, type?: PublicEventType) {
-  const event = eventOf(merchantId, type);
-  const record = recordOf(event);
-  await made.recorder.record(record);
-  made.worker.wake();
-  return { event, body: record.value ?? '' };
-}
-
-const answer =
-  (status: number): Responder =>
-  (_request, response) => {
-    response.writeHead(status).end();
-  };
-
 const verify = (secret: string, request: ReceivedRequest): unknown =>
   new Webhook(secret).verify(request.body, request.headers);
 
@@ -126,10 +72,10 @@ describe('DeliveryWorker', () => {
     const made = dispatcher();
     const merchantId = newMerchantId();
     const target = await receiver();
-    const endpoint = await endpointFor(made, merchantId, target.url);
+    const endpoint = await made.endpoint(merchantId, target.url);
     made.worker.start();
 
-    const { event, body } = await publish(made, merchantId);
+    const { event, body } = await made.publish(merchantId);
     const delivery = await waitFor(finished(event.id), 10_000, 'the delivery');
 
     expect(delivery).toMatchObject({ status: 'succeeded', attempts: 1, last_http_status: 200 });
@@ -158,10 +104,10 @@ describe('DeliveryWorker', () => {
     const target = await receiver((request, response) => {
       response.writeHead(statuses[request.index] ?? 200).end();
     });
-    const endpoint = await endpointFor(made, merchantId, target.url);
+    const endpoint = await made.endpoint(merchantId, target.url);
     made.worker.start();
 
-    const { event } = await publish(made, merchantId);
+    const { event } = await made.publish(merchantId);
     const delivery = await waitFor(finished(event.id), 10_000, 'the delivery');
     await sleep(200);
 
@@ -193,13 +139,13 @@ describe('DeliveryWorker', () => {
     const claims = jest.spyOn(made.deliveries, 'claim');
     const merchantId = newMerchantId();
     const target = await receiver();
-    await endpointFor(made, merchantId, target.url);
+    await made.endpoint(merchantId, target.url);
     made.worker.start();
     // Its first look found nothing due: from here on it sleeps.
     await waitFor(() => claims.mock.calls.length > 0, 10_000, 'the first claim');
 
     // Taken in by another replica: nothing in this process calls wake().
-    const other = dispatcherOf(await db.openReplicaDataSource(), testConfig(), fakeResolver({}));
+    const other = await bed.replica();
     const event = eventOf(merchantId);
     await other.recorder.record(recordOf(event));
 
@@ -214,10 +160,10 @@ describe('DeliveryWorker', () => {
     const target = await receiver((request, response) => {
       response.writeHead(request.index === 0 ? 500 : 200).end();
     });
-    await endpointFor(made, merchantId, target.url);
+    await made.endpoint(merchantId, target.url);
     made.worker.start();
 
-    const { event } = await publish(made, merchantId);
+    const { event } = await made.publish(merchantId);
     await waitFor(finished(event.id), 10_000, 'the delivery');
 
     const [first, second] = target.requests;
@@ -230,10 +176,10 @@ describe('DeliveryWorker', () => {
     const made = dispatcher({ WEBHOOK_RETRY_SCHEDULE: '0,30,30' });
     const merchantId = newMerchantId();
     const target = await receiver(answer(500));
-    const endpoint = await endpointFor(made, merchantId, target.url);
+    const endpoint = await made.endpoint(merchantId, target.url);
     made.worker.start();
 
-    const { event } = await publish(made, merchantId);
+    const { event } = await made.publish(merchantId);
     const delivery = await waitFor(finished(event.id), 10_000, 'the delivery');
     await sleep(200);
 
@@ -246,10 +192,10 @@ describe('DeliveryWorker', () => {
     const made = dispatcher({ WEBHOOK_ENDPOINT_CONCURRENCY: '1' });
     const merchantId = newMerchantId();
     const target = await receiver(answer(410));
-    const endpoint = await endpointFor(made, merchantId, target.url);
+    const endpoint = await made.endpoint(merchantId, target.url);
 
-    const first = await publish(made, merchantId);
-    const second = await publish(made, merchantId);
+    const first = await made.publish(merchantId);
+    const second = await made.publish(merchantId);
     made.worker.start();
     await waitFor(finished(first.event.id), 10_000, 'the first delivery');
     await waitFor(finished(second.event.id), 10_000, 'the second delivery');
@@ -286,10 +232,10 @@ describe('DeliveryWorker', () => {
     const target = await receiver((_request, response) => {
       response.writeHead(302, { location: elsewhere.url }).end();
     });
-    await endpointFor(made, merchantId, target.url);
+    await made.endpoint(merchantId, target.url);
     made.worker.start();
 
-    const { event } = await publish(made, merchantId);
+    const { event } = await made.publish(merchantId);
     const delivery = await waitFor(finished(event.id), 10_000, 'the delivery');
     await sleep(150);
 
@@ -310,10 +256,10 @@ describe('DeliveryWorker', () => {
       if (request.index === 0) response.writeHead(429, { 'retry-after': '1' }).end();
       else response.writeHead(204).end();
     });
-    await endpointFor(made, merchantId, target.url);
+    await made.endpoint(merchantId, target.url);
     made.worker.start();
 
-    const { event } = await publish(made, merchantId);
+    const { event } = await made.publish(merchantId);
     const delivery = await waitFor(finished(event.id), 10_000, 'the delivery');
 
     expect(delivery).toMatchObject({ status: 'succeeded', attempts: 2 });
@@ -325,16 +271,16 @@ describe('DeliveryWorker', () => {
     const dns: Record<string, string> = { 'rebind.example.com': '93.184.216.34' };
     const made = dispatcher({ WEBHOOK_ALLOW_LOOPBACK: 'false' }, fakeResolver(dns));
     const warn = jest.spyOn(Logger.prototype, 'warn');
-    cleanups.push(() => {
+    bed.cleanup(() => {
       warn.mockRestore();
       return Promise.resolve();
     });
     const merchantId = newMerchantId();
-    const endpoint = await endpointFor(made, merchantId, 'http://rebind.example.com/hooks');
+    const endpoint = await made.endpoint(merchantId, 'http://rebind.example.com/hooks');
     dns['rebind.example.com'] = '10.0.0.1';
     made.worker.start();
 
-    const { event } = await publish(made, merchantId);
+    const { event } = await made.publish(merchantId);
     const delivery = await waitFor(finished(event.id), 10_000, 'the delivery');
 
     // What the merchant can read (the delivery and its attempts) names no internal address.
@@ -371,9 +317,9 @@ describe('DeliveryWorker', () => {
       // The first attempt never gets an answer; the worker is killed while it waits.
       if (request.index > 0) response.writeHead(200).end();
     });
-    const endpoint = await endpointFor(first, merchantId, target.url);
+    const endpoint = await first.endpoint(merchantId, target.url);
     first.worker.start();
-    const { event } = await publish(first, merchantId);
+    const { event } = await first.publish(merchantId);
     await waitFor(() => target.requests.length === 1, 10_000, 'the first attempt');
     await first.worker.stop(0);
 
@@ -398,8 +344,7 @@ describe('DeliveryWorker', () => {
   it('never lets two workers send the same attempt', async () => {
     const env = { WEBHOOK_CONCURRENCY: '6', WEBHOOK_ENDPOINT_CONCURRENCY: '3' };
     const one = dispatcher(env);
-    const two = dispatcherOf(await db.openReplicaDataSource(), testConfig(env), fakeResolver({}));
-    cleanups.push(() => two.worker.stop(0));
+    const two = await bed.replica(env);
     const claimsOne = jest.spyOn(one.deliveries, 'claim');
     const claimsTwo = jest.spyOn(two.deliveries, 'claim');
 
@@ -408,9 +353,9 @@ describe('DeliveryWorker', () => {
       setTimeout(() => response.writeHead(200).end(), 15);
     };
     const targets = await Promise.all([receiver(slowly), receiver(slowly), receiver(slowly)]);
-    for (const target of targets) await endpointFor(one, merchantId, target.url);
+    for (const target of targets) await one.endpoint(merchantId, target.url);
     const events = [];
-    for (let i = 0; i < 15; i++) events.push((await publish(one, merchantId)).event);
+    for (let i = 0; i < 15; i++) events.push((await one.publish(merchantId)).event);
 
     one.worker.start();
     two.worker.start();
@@ -428,7 +373,7 @@ describe('DeliveryWorker', () => {
       expect(ids).toHaveLength(15);
       expect(new Set(ids).size).toBe(15);
     }
-    const attempts = await db.query<{ attempt: number }>(
+    const attempts = await bed.db.query<{ attempt: number }>(
       `SELECT a.attempt FROM $schema.delivery_attempts a
        JOIN $schema.deliveries d ON d.id = a.delivery_id WHERE d.merchant_id = $1`,
       [merchantId],
@@ -459,9 +404,9 @@ describe('DeliveryWorker', () => {
       setTimeout(() => response.writeHead(200).end(), 3000).unref();
     });
     const fast = await receiver();
-    await endpointFor(made, merchantId, slow.url);
-    await endpointFor(made, merchantId, fast.url);
-    for (let i = 0; i < 6; i++) await publish(made, merchantId);
+    await made.endpoint(merchantId, slow.url);
+    await made.endpoint(merchantId, fast.url);
+    for (let i = 0; i < 6; i++) await made.publish(merchantId);
 
     const started = Date.now();
     made.worker.start();
@@ -475,13 +420,13 @@ describe('DeliveryWorker', () => {
     const made = dispatcher();
     const merchantId = newMerchantId();
     const target = await receiver();
-    const { id, secret: original } = await endpointFor(made, merchantId, target.url);
+    const { id, secret: original } = await made.endpoint(merchantId, target.url);
     const { secret: rotated } = bodyOf(
       await made.rotate.handle(requestOf(merchantId, { id, overlap_seconds: 3600 })),
     );
     made.worker.start();
 
-    const during = await publish(made, merchantId);
+    const during = await made.publish(merchantId);
     await waitFor(finished(during.event.id), 10_000, 'the delivery during the overlap');
     const [overlapping] = target.requests;
     expect(overlapping?.headers['webhook-signature']?.split(' ')).toHaveLength(2);
@@ -491,7 +436,7 @@ describe('DeliveryWorker', () => {
     const { secret: latest } = bodyOf(
       await made.rotate.handle(requestOf(merchantId, { id, overlap_seconds: 0 })),
     );
-    const after = await publish(made, merchantId);
+    const after = await made.publish(merchantId);
     await waitFor(finished(after.event.id), 10_000, 'the delivery after the overlap');
     const last = target.requests[1]!;
     expect(last.headers['webhook-signature']?.split(' ')).toHaveLength(1);
@@ -507,10 +452,10 @@ describe('DeliveryWorker', () => {
     });
     const merchantId = newMerchantId();
     const target = await receiver(answer(503));
-    const endpoint = await endpointFor(made, merchantId, target.url);
+    const endpoint = await made.endpoint(merchantId, target.url);
     made.worker.start();
 
-    const { event } = await publish(made, merchantId);
+    const { event } = await made.publish(merchantId);
     const delivery = await waitFor(finished(event.id), 10_000, 'the delivery');
 
     expect(await endpointRow(endpoint.id)).toMatchObject({

@@ -1,18 +1,11 @@
-import type { Responder } from '../testing/webhooks.fixture';
 import {
-  bodyOf,
-  dispatcherOf,
   eventOf,
   newMerchantId,
-  openWebhooksTestDb,
   recordOf,
-  requestOf,
-  startReceiver,
-  testConfig,
   waitFor,
-  type Dispatcher,
-  type Receiver,
-  type WebhooksTestDb,
+  webhooksTestBed,
+  type Responder,
+  type TestDispatcher,
 } from '../testing/webhooks.fixture';
 
 // Fairness between merchants: one merchant's backlog at slow endpoints must not hold up
@@ -21,41 +14,18 @@ import {
 
 const SLOW_MS = 1000;
 
-let db: WebhooksTestDb;
-const cleanups: (() => Promise<void>)[] = [];
+const bed = webhooksTestBed({ failPendingAfterEach: true });
+const { receiver } = bed;
 
-beforeAll(async () => {
-  db = await openWebhooksTestDb();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  await db.query(
-    `UPDATE $schema.deliveries SET status = 'failed', next_attempt_at = NULL WHERE status = 'pending'`,
-  );
-});
-afterAll(() => db.close());
-
-function dispatcher(env: Record<string, string> = {}): Dispatcher {
-  const made = dispatcherOf(
-    db.dataSource,
-    testConfig({ WEBHOOK_TIMEOUT_MS: '5000', WEBHOOK_LEASE_MS: '10000', ...env }),
-  );
-  cleanups.push(() => made.worker.stop(0));
-  return made;
-}
-
-async function receiver(respond?: Responder): Promise<Receiver> {
-  const started = await startReceiver(respond);
-  cleanups.push(() => started.close());
-  return started;
-}
+const dispatcher = (env: Record<string, string> = {}): TestDispatcher =>
+  bed.dispatcher({ WEBHOOK_TIMEOUT_MS: '5000', WEBHOOK_LEASE_MS: '10000', ...env });
 
 const slowly: Responder = (_request, response) => {
   setTimeout(() => response.writeHead(200).end(), SLOW_MS).unref();
 };
 
 const pendingOf = async (merchantId: string): Promise<number> => {
-  const [row] = await db.query<{ count: number }>(
+  const [row] = await bed.db.query<{ count: number }>(
     `SELECT count(*)::integer AS count FROM $schema.deliveries
      WHERE merchant_id = $1 AND status = 'pending'`,
     [merchantId],
@@ -63,7 +33,7 @@ const pendingOf = async (merchantId: string): Promise<number> => {
   return row?.count ?? 0;
 };
 
-async function publish(made: Dispatcher, merchantId: string, events: number): Promise<void> {
+async function publish(made: TestDispatcher, merchantId: string, events: number): Promise<void> {
   for (let i = 0; i < events; i++) await made.recorder.record(recordOf(eventOf(merchantId)));
 }
 
@@ -73,18 +43,14 @@ describe('claiming deliveries fairly across merchants', () => {
     const busy = newMerchantId();
     const slow = await receiver(slowly);
     for (let i = 0; i < 16; i++) {
-      bodyOf(
-        await made.create.handle(
-          requestOf(busy, { url: `${slow.url}?endpoint=${i}`, events: ['*'] }),
-        ),
-      );
+      await made.endpoint(busy, `${slow.url}?endpoint=${i}`);
     }
     // 160 deliveries of one second each: at 32 slots, five seconds of work for this merchant.
     await publish(made, busy, 10);
 
     const quiet = newMerchantId();
     const fast = await receiver();
-    bodyOf(await made.create.handle(requestOf(quiet, { url: fast.url, events: ['*'] })));
+    await made.endpoint(quiet, fast.url);
 
     made.worker.start();
     await waitFor(() => slow.requests.length > 0, 5000, 'the backlog to start');
@@ -96,7 +62,7 @@ describe('claiming deliveries fairly across merchants', () => {
     expect(Date.now() - started).toBeLessThan(SLOW_MS / 2);
     expect(await pendingOf(busy)).toBeGreaterThan(100);
     // No more than its share of slots, however many endpoints it has.
-    const [held] = await db.query<{ count: number }>(
+    const [held] = await bed.db.query<{ count: number }>(
       `SELECT count(*)::integer AS count FROM $schema.deliveries
        WHERE merchant_id = $1 AND lease_until > now()`,
       [busy],
@@ -112,11 +78,7 @@ describe('claiming deliveries fairly across merchants', () => {
     const inbox = await receiver();
     for (const merchantId of [first, second]) {
       for (let i = 0; i < 4; i++) {
-        bodyOf(
-          await made.create.handle(
-            requestOf(merchantId, { url: `${inbox.url}?m=${merchantId}&e=${i}`, events: ['*'] }),
-          ),
-        );
+        await made.endpoint(merchantId, `${inbox.url}?m=${merchantId}&e=${i}`);
       }
     }
     // The first merchant's backlog is older, yet the second is served from the first claim on.

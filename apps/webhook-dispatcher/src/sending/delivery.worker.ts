@@ -7,15 +7,19 @@ import {
 import { setMaxListeners } from 'node:events';
 import { Counter, Histogram } from 'prom-client';
 import type { ListenerLogger } from '@finfusion/event-store';
+import { Clock } from '../clock';
 import { DispatcherConfig } from '../config';
+import { DeliveryRepository, type DeliveryJob } from '../deliveries/delivery.repository';
+import { ENDPOINT_DISABLED_ERROR } from '../deliveries/domain/delivery';
 import {
-  DeliveryRepository,
-  ENDPOINT_DISABLED_ERROR,
-  type DeliveryJob,
-} from '../deliveries/delivery.repository';
+  decideAfterAttempt,
+  DUE_RECHECK_MS,
+  judgeAttempt,
+  pauseBeforeClaim,
+} from '../deliveries/domain/retry-policy';
 import { SecretBox } from '../endpoints/secret-box';
+import { AttemptRecorder } from './attempt-recorder';
 import { HttpSender } from './http-sender';
-import { decideAfterAttempt, judgeAttempt } from './retry-schedule';
 import { signatureHeaders } from './signer';
 
 const attempts = new Counter({
@@ -62,8 +66,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   constructor(
     private readonly config: DispatcherConfig,
     private readonly deliveries: DeliveryRepository,
+    private readonly recorder: AttemptRecorder,
     private readonly sender: HttpSender,
     private readonly secrets: SecretBox,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -134,8 +140,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private async pause(): Promise<number> {
     const poll = this.config.WEBHOOK_POLL_MS;
     try {
-      const untilDue = await this.deliveries.msUntilNextDue();
-      return untilDue === undefined ? poll : Math.max(1, Math.min(poll, untilDue));
+      return pauseBeforeClaim(await this.deliveries.msUntilNextDue(DUE_RECHECK_MS), poll);
     } catch {
       return poll;
     }
@@ -204,7 +209,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       // A secret no configured key opens throws: nothing is recorded, and the delivery is tried
       // again once its lease runs out (by then with the key, after a deployment's rollout).
       const secrets = job.secrets.map((stored) => this.secrets.open(stored));
-      const attemptedAt = new Date();
+      const attemptedAt = this.clock.now();
       const headers = signatureHeaders(job.event_id, attemptedAt, job.body, secrets);
       const result = await this.sender.send(
         { url: job.url, body: job.body, headers: { ...headers } },
@@ -217,7 +222,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         );
         return;
       }
-      const now = new Date();
+      const now = this.clock.now();
       const attempt = job.attempts + 1;
       const verdict = judgeAttempt(result, now);
       const outcome = decideAfterAttempt(verdict, {
@@ -229,7 +234,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       });
       const error = verdict.outcome === 'succeeded' ? null : verdict.error;
       const httpStatus = result.kind === 'response' ? result.status : null;
-      const recorded = await this.deliveries.complete(
+      const recorded = await this.recorder.record(
         job,
         {
           attempt,
@@ -240,7 +245,6 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
           error,
         },
         outcome,
-        this.config.WEBHOOK_DISABLE_AFTER_FAILING_MS,
       );
       attempts.inc({ result: verdict.outcome });
       attemptDuration.observe(result.durationMs / 1000);

@@ -1,7 +1,20 @@
-import type { SendResult } from './http-sender';
-
 // What an attempt's result means for its delivery, and when the next attempt is due. Pure: the
 // clock and the random source come in as parameters.
+
+/** What one attempt to send a webhook came to, as the sender saw it. */
+export type SendResult =
+  | { kind: 'response'; status: number; retryAfter: string | undefined; durationMs: number }
+  /** No response status within the timeout. */
+  | { kind: 'timeout'; error: string; durationMs: number }
+  /** DNS, connection or TLS failure. */
+  | { kind: 'network'; error: string; durationMs: number }
+  /**
+   * Not sent: the URL or the address it resolved to is not allowed. `error` never names a
+   * resolved address; `address` does, for the logs only.
+   */
+  | { kind: 'refused'; error: string; address?: string; durationMs: number }
+  /** The caller gave up (the worker is stopping); the outcome is unknown. */
+  | { kind: 'aborted'; error: string; durationMs: number };
 
 /** Each delay is spread by up to ±20 %, so endpoints that failed together are not retried together. */
 export const JITTER_RATIO = 0.2;
@@ -126,6 +139,21 @@ export function decideAfterAttempt(
   }
 }
 
-/** Whether an endpoint failing since `failingSince` has failed long enough to be disabled. */
-export const failedTooLong = (failingSince: Date, now: Date, disableAfterMs: number): boolean =>
-  now.getTime() - failingSince.getTime() >= disableAfterMs;
+/** A new delivery's first attempt: after the schedule's first delay, jittered. */
+export const firstAttempt = (
+  schedule: readonly number[],
+  random: () => number,
+): { delayMs: number; maxAttempts: number } => ({
+  delayMs: delayBeforeAttempt(schedule, 1, random) ?? 0,
+  maxAttempts: schedule.length,
+});
+
+/** How soon a worker looks again at deliveries that are due but were not claimed. */
+export const DUE_RECHECK_MS = 250;
+
+/**
+ * How long the worker sleeps before it claims again: until the next delivery can be claimed
+ * (`untilDueMs`, undefined when none waits), never past the safety poll, and at least 1 ms.
+ */
+export const pauseBeforeClaim = (untilDueMs: number | undefined, pollMs: number): number =>
+  untilDueMs === undefined ? pollMs : Math.max(1, Math.min(pollMs, untilDueMs));

@@ -1,14 +1,15 @@
-import type { SendResult } from './http-sender';
 import {
   decideAfterAttempt,
   delayBeforeAttempt,
-  failedTooLong,
+  firstAttempt,
   judgeAttempt,
   MAX_RETRY_AFTER_MS,
   parseRetryAfter,
+  pauseBeforeClaim,
   withJitter,
   type AttemptContext,
-} from './retry-schedule';
+  type SendResult,
+} from './retry-policy';
 
 const now = new Date('2026-03-15T10:30:00.000Z');
 const response = (status: number, retryAfter?: string): SendResult => ({
@@ -216,15 +217,25 @@ describe('decideAfterAttempt', () => {
   });
 });
 
-describe('failedTooLong', () => {
-  const since = new Date('2026-03-10T10:30:00.000Z');
-  const fiveDays = 5 * 24 * 3600 * 1000;
+describe('firstAttempt', () => {
+  it('is due after the schedule’s first delay, jittered, with as many attempts as the schedule has', () => {
+    expect(firstAttempt([1000, 5000, 9000], middle)).toEqual({ delayMs: 1000, maxAttempts: 3 });
+    expect(firstAttempt([1000, 5000], () => 0)).toEqual({ delayMs: 800, maxAttempts: 2 });
+  });
+});
 
-  it('tolerates failures shorter than the period', () => {
-    expect(failedTooLong(since, new Date(since.getTime() + fiveDays - 1), fiveDays)).toBe(false);
+describe('pauseBeforeClaim', () => {
+  it('sleeps until the next delivery can be claimed', () => {
+    expect(pauseBeforeClaim(120, 1000)).toBe(120);
   });
 
-  it('gives up once the failures have lasted the whole period', () => {
-    expect(failedTooLong(since, new Date(since.getTime() + fiveDays), fiveDays)).toBe(true);
+  it('never sleeps past the safety poll, nor less than 1 ms', () => {
+    expect(pauseBeforeClaim(5000, 1000)).toBe(1000);
+    expect(pauseBeforeClaim(0, 1000)).toBe(1);
+    expect(pauseBeforeClaim(-40, 1000)).toBe(1);
+  });
+
+  it('sleeps the safety poll when no delivery waits', () => {
+    expect(pauseBeforeClaim(undefined, 1000)).toBe(1000);
   });
 });

@@ -3,7 +3,7 @@ import { EndpointUrlPolicy } from '../endpoints/endpoint-url.policy';
 import { startReceiver, type Receiver } from '../testing/webhooks.fixture';
 import { dnsResolver, DnsTimeoutError } from './dns-resolver';
 import { HttpSender } from './http-sender';
-import { judgeAttempt } from './retry-schedule';
+import { judgeAttempt } from '../deliveries/domain/retry-policy';
 
 // A real DNS server on 127.0.0.1 that answers A queries from a table, answers AAAA with no
 // records, and never answers names under `silent.test` (a resolver that hangs).

@@ -1,0 +1,12 @@
+import { Injectable } from '@nestjs/common';
+
+/**
+ * The time source of the handlers, the worker and the sweep; the domain receives time, it never
+ * reads it.
+ */
+@Injectable()
+export class Clock {
+  now(): Date {
+    return new Date();
+  }
+}
