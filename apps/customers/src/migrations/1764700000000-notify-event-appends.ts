@@ -1,20 +1,20 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { dropNotifyOnAppendSql, notifyOnAppendSql } from '@finfusion/event-store';
-import { schemaOf } from './1764100000000-create-customers';
+import {
+  dropNotifyOnAppendSql,
+  notifyOnAppendSql,
+  runStatements,
+  schemaOf,
+} from '@finfusion/event-store';
 
 /** Each append notifies at commit, so the relay wakes instead of polling. */
 export class NotifyEventAppends1764700000000 implements MigrationInterface {
   name = 'NotifyEventAppends1764700000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const statement of notifyOnAppendSql(schemaOf(queryRunner))) {
-      await queryRunner.query(statement);
-    }
+    await runStatements(queryRunner, notifyOnAppendSql(schemaOf(queryRunner)));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const statement of dropNotifyOnAppendSql(schemaOf(queryRunner))) {
-      await queryRunner.query(statement);
-    }
+    await runStatements(queryRunner, dropNotifyOnAppendSql(schemaOf(queryRunner)));
   }
 }

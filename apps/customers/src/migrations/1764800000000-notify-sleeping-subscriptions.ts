@@ -1,6 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { notifyOnAppendSql } from '@finfusion/event-store';
-import { schemaOf } from './1764100000000-create-customers';
+import { notifyOnAppendSql, runStatements, schemaOf } from '@finfusion/event-store';
 
 /**
  * Brings a log whose append trigger notified on every commit to today's: appends notify only
@@ -10,9 +9,7 @@ export class NotifySleepingSubscriptions1764800000000 implements MigrationInterf
   name = 'NotifySleepingSubscriptions1764800000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const statement of notifyOnAppendSql(schemaOf(queryRunner))) {
-      await queryRunner.query(statement);
-    }
+    await runStatements(queryRunner, notifyOnAppendSql(schemaOf(queryRunner)));
   }
 
   // Nothing to undo on its own: NotifyEventAppends1764700000000's down removes all of it.
