@@ -2,6 +2,7 @@ export * from './command-handler';
 export * from './envelope';
 export * from './event-metadata';
 export * from './event-store';
+export * from './migrations';
 export * from './notifications';
 export * from './relay';
 export * from './schema';

@@ -1,20 +1,6 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
-import {
-  dropNotifyOnAppendSql,
-  notifyOnAppendSql,
-  runStatements,
-  schemaOf,
-} from '@finfusion/event-store';
+import { NotifyOnAppendMigration } from '@finfusion/event-store';
 
 /** Each append notifies at commit, so the relay wakes instead of polling. */
-export class NotifyEventAppends1764700000000 implements MigrationInterface {
-  name = 'NotifyEventAppends1764700000000';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await runStatements(queryRunner, notifyOnAppendSql(schemaOf(queryRunner)));
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await runStatements(queryRunner, dropNotifyOnAppendSql(schemaOf(queryRunner)));
-  }
+export class NotifyEventAppends1764700000000 extends NotifyOnAppendMigration {
+  readonly name = 'NotifyEventAppends1764700000000';
 }
