@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { ConcurrencyError, EventStore, START_OF_LOG, type NewEvent } from './event-store';
-import { createEventStoreSql, notifyOnAppendSql } from './schema';
+import { useLogSchema } from './testing/log-schema.fixture';
 import { LogSubscription } from './subscription';
 
-const schema = `es_test_${randomUUID().slice(0, 8)}`;
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/finfusion_test';
-const dataSource = new DataSource({ type: 'postgres', url, extra: { max: 20 } });
-const store = new EventStore(schema);
+const { schema, dataSource, store } = useLogSchema('es_test', 20);
 const silent = { error: () => undefined, debug: () => undefined };
 
 const event = (type: string, data: object = {}): NewEvent => ({
@@ -15,19 +11,6 @@ const event = (type: string, data: object = {}): NewEvent => ({
   type,
   data,
   metadata: { merchantId: 'mer_test' },
-});
-
-beforeAll(async () => {
-  await dataSource.initialize();
-  await dataSource.query(`CREATE SCHEMA "${schema}"`);
-  for (const statement of [...createEventStoreSql(schema), ...notifyOnAppendSql(schema)]) {
-    await dataSource.query(statement);
-  }
-});
-
-afterAll(async () => {
-  await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
-  await dataSource.destroy();
 });
 
 describe('EventStore', () => {

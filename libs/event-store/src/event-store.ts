@@ -6,6 +6,11 @@ export interface EventMetadata {
   correlationId?: string;
   causationId?: string;
   idempotencyKey?: string;
+  /**
+   * When the fact happened (ISO 8601), as the deciding code's clock said, for a log whose event
+   * data does not carry it; `recordedAt` is only when the row was written.
+   */
+  occurredAt?: string;
 }
 
 export interface NewEvent {

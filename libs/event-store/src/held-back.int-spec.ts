@@ -1,27 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { register } from 'prom-client';
-import { DataSource } from 'typeorm';
-import { EventStore, type StoredEvent } from './event-store';
-import { createEventStoreSql, notifyOnAppendSql } from './schema';
+import { type StoredEvent } from './event-store';
+import { useLogSchema } from './testing/log-schema.fixture';
 import { LogSubscription } from './subscription';
 
-const schema = `held_test_${randomUUID().slice(0, 8)}`;
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/finfusion_test';
-const dataSource = new DataSource({ type: 'postgres', url, extra: { max: 10 } });
-const store = new EventStore(schema);
-
-beforeAll(async () => {
-  await dataSource.initialize();
-  await dataSource.query(`CREATE SCHEMA "${schema}"`);
-  for (const statement of [...createEventStoreSql(schema), ...notifyOnAppendSql(schema)]) {
-    await dataSource.query(statement);
-  }
-});
-
-afterAll(async () => {
-  await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
-  await dataSource.destroy();
-});
+const { dataSource, store } = useLogSchema('held_test');
 
 const heldBackSeconds = async (name: string): Promise<number | undefined> => {
   const metric = await register.getSingleMetric('event_subscription_held_back_seconds')?.get();

@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { EventStore, type NewEvent } from './event-store';
-import { eventsChannel, PgListener } from './notifications';
-import { createEventStoreSql, notifyOnAppendSql } from './schema';
+import { type NewEvent } from './event-store';
+import { connectionOf, eventsChannel, PgListener } from './notifications';
+import { useLogSchema } from './testing/log-schema.fixture';
 
-const schema = `es_notify_${randomUUID().slice(0, 8)}`;
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/finfusion_test';
-const dataSource = new DataSource({ type: 'postgres', url, extra: { max: 5 } });
-const store = new EventStore(schema);
+const { schema, dataSource, store } = useLogSchema('es_notify', 5);
 const silent = { error: () => undefined, warn: () => undefined, debug: () => undefined };
 const listeners: PgListener[] = [];
 
@@ -20,7 +16,7 @@ const event = (): NewEvent => ({
 
 const newListener = (): PgListener => {
   const listener = new PgListener({
-    connection: { connectionString: url },
+    connection: connectionOf(dataSource),
     logger: silent,
     minReconnectDelayMs: 20,
   });
@@ -58,11 +54,6 @@ const backendAlive = async (pid: number): Promise<boolean> => {
 };
 
 beforeAll(async () => {
-  await dataSource.initialize();
-  await dataSource.query(`CREATE SCHEMA "${schema}"`);
-  for (const statement of [...createEventStoreSql(schema), ...notifyOnAppendSql(schema)]) {
-    await dataSource.query(statement);
-  }
   await markSleeping(true);
 });
 
@@ -78,11 +69,6 @@ async function markSleeping(sleeping: boolean): Promise<void> {
 
 afterEach(async () => {
   for (const listener of listeners.splice(0)) await listener.close();
-});
-
-afterAll(async () => {
-  await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
-  await dataSource.destroy();
 });
 
 describe('PgListener', () => {

@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { register } from 'prom-client';
-import { DataSource } from 'typeorm';
-import { EventStore, type NewEvent, type StoredEvent } from './event-store';
+import { type NewEvent, type StoredEvent } from './event-store';
 import { EventRelay, type RecordPublisher } from './relay';
-import { createEventStoreSql, notifyOnAppendSql } from './schema';
+import { useLogSchema } from './testing/log-schema.fixture';
 
-const schema = `relay_test_${randomUUID().slice(0, 8)}`;
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/finfusion_test';
-const dataSource = new DataSource({ type: 'postgres', url, extra: { max: 10 } });
-const store = new EventStore(schema);
+const { dataSource, store } = useLogSchema('relay_test');
 
 interface Record {
   key: string;
@@ -61,19 +57,6 @@ const waitFor = async (what: string, check: () => boolean | Promise<boolean>): P
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 };
-
-beforeAll(async () => {
-  await dataSource.initialize();
-  await dataSource.query(`CREATE SCHEMA "${schema}"`);
-  for (const statement of [...createEventStoreSql(schema), ...notifyOnAppendSql(schema)]) {
-    await dataSource.query(statement);
-  }
-});
-
-afterAll(async () => {
-  await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
-  await dataSource.destroy();
-});
 
 describe('EventRelay', () => {
   it('stops at an event the broker refuses, says so loudly, and goes on in order once it fits', async () => {

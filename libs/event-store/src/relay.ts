@@ -36,6 +36,22 @@ export interface RelayOptions<R> {
   notifications?: NotificationSource | false;
 }
 
+/** A service's relay settings, as its configuration names them. */
+export interface RelayConfig {
+  RELAY_BATCH_SIZE: number;
+  RELAY_POLL_MS: number;
+  RELAY_RETRY_MS: number;
+}
+
+/** The relay options a service's configuration sets. */
+export const relaySettings = (
+  config: RelayConfig,
+): Pick<RelayOptions<unknown>, 'batchSize' | 'pollIntervalMs' | 'retryDelayMs'> => ({
+  batchSize: config.RELAY_BATCH_SIZE,
+  pollIntervalMs: config.RELAY_POLL_MS,
+  retryDelayMs: config.RELAY_RETRY_MS,
+});
+
 const stuckGauge = new Gauge({
   name: 'event_relay_stuck',
   help:
@@ -55,6 +71,9 @@ const stuckGauge = new Gauge({
  * size stops the relay at that record (the ones before it are checkpointed); it is logged as an
  * error on every retry and raises `event_relay_stuck` until the topic's `max.message.bytes` is
  * raised.
+ *
+ * In a Nest application it starts once the application has booted and stops before the data
+ * source closes (TypeORM closes it at shutdown, after `onModuleDestroy`).
  */
 export class EventRelay<R> {
   private readonly subscription: LogSubscription;
@@ -78,6 +97,14 @@ export class EventRelay<R> {
   async start(): Promise<void> {
     await this.connect();
     this.subscription.start();
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.stop();
   }
 
   /** Waits for the batch in flight, then lets the publisher go. */

@@ -25,6 +25,19 @@ export interface DatabaseSettings {
   idleInTransactionTimeoutMs?: number;
 }
 
+/**
+ * A service's database, one definition for the app, its commands and its tests (which pass a
+ * schema of their own): its entities and migrations, opened on a URL and schema.
+ */
+export const serviceDatabase =
+  (definition: Pick<DatabaseSettings, 'entities' | 'migrations'>) =>
+  (url: string, schema: string, poolSize?: number): DatabaseSettings => ({
+    url,
+    schema,
+    ...definition,
+    poolSize,
+  });
+
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 export const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 

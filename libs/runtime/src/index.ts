@@ -1,3 +1,4 @@
+export * from './clock';
 export * from './request-context';
 export * from './logging';
 export * from './database';

@@ -1,4 +1,5 @@
-import { type DynamicModule } from '@nestjs/common';
+import { type DynamicModule, type Logger } from '@nestjs/common';
+import type { StructuredLogger } from '@finfusion/kafka';
 import { LoggerModule } from 'nestjs-pino';
 import { destination } from 'pino';
 import { requestLogFields } from './request-context';
@@ -51,3 +52,19 @@ export const loggerModule = (service: string, level: string): DynamicModule =>
       logDestination(),
     ],
   });
+
+/** Nest's logger in the (object, message) form that kafkajs wiring and log subscriptions use. */
+export const structuredLogger = (logger: Logger): StructuredLogger => ({
+  error: (obj, msg) => {
+    logger.error(obj, msg);
+  },
+  warn: (obj, msg) => {
+    logger.warn(obj, msg);
+  },
+  info: (obj, msg) => {
+    logger.log(obj, msg);
+  },
+  debug: (obj, msg) => {
+    logger.debug(obj, msg);
+  },
+});

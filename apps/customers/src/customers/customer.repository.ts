@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import { newId, type Customer, type RequestMeta } from '@finfusion/contracts';
+import type { Customer, RequestMeta } from '@finfusion/contracts';
 import {
+  eventMetadata,
   EventStore,
   isUniqueViolation,
-  type EventMetadata,
+  newEvents,
+  tableOf,
   type RowWrite,
 } from '@finfusion/event-store';
 import type { Decision } from './domain/customer';
@@ -12,13 +14,6 @@ import { customerInEvent } from './domain/customer.events';
 import { CustomerEntity } from './customer.entity';
 
 const IDEMPOTENCY_KEY_CONSTRAINT = 'customers_merchant_idempotency_key_unique';
-
-const eventMetadata = (meta: RequestMeta): EventMetadata => ({
-  merchantId: meta.merchantId,
-  requestId: meta.requestId,
-  correlationId: meta.correlationId,
-  ...(meta.idempotencyKey !== undefined && { idempotencyKey: meta.idempotencyKey }),
-});
 
 /**
  * The customers table and the event log behind it. Every write stores the new state and appends
@@ -83,9 +78,10 @@ export class CustomerRepository {
       created_at: state.created_at,
       updated_at: state.updated_at,
     };
-    const table = manager.getRepository(CustomerEntity).metadata.tablePath;
     try {
-      await this.append(manager, decision, 0, meta, [{ table, row }]);
+      await this.append(manager, decision, 0, meta, [
+        { table: tableOf(manager, 'customers'), row },
+      ]);
       return true;
     } catch (error) {
       if (isUniqueViolation(error, IDEMPOTENCY_KEY_CONSTRAINT)) return false;
@@ -144,18 +140,13 @@ export class CustomerRepository {
     meta: RequestMeta,
     alongside: RowWrite[] = [],
   ): Promise<void> {
+    // The change's time rides in the metadata: the customer in the event does not carry it.
+    const metadata = eventMetadata(meta, state.updated_at);
     await this.store.append(
       manager,
       state.id,
       expectedVersion,
-      [
-        {
-          eventId: newId('evt'),
-          type: event.type,
-          data: event.data,
-          metadata: eventMetadata(meta),
-        },
-      ],
+      newEvents([event], metadata),
       alongside,
     );
   }

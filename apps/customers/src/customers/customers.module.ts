@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EventStore } from '@finfusion/event-store';
+import { Clock } from '@finfusion/runtime';
 import { CustomersConfig } from '../config';
 import { CreateCustomerHandler } from './create-customer/create-customer.handler';
 import { CustomerRepository } from './customer.repository';
@@ -27,6 +28,7 @@ export class CustomersModule {
       providers: [
         { provide: CustomersConfig, useValue: config },
         { provide: EventStore, useValue: new EventStore(schema) },
+        Clock,
         CustomerRepository,
         CustomerEventsRelay,
       ],

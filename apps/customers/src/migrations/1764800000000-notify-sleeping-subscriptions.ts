@@ -1,22 +1,9 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { notifyOnAppendSql } from '@finfusion/event-store';
-import { schemaOf } from './1764100000000-create-customers';
+import { RefreshNotifyOnAppendMigration } from '@finfusion/event-store';
 
 /**
  * Brings a log whose append trigger notified on every commit to today's: appends notify only
  * while a subscription sleeps (`sleeping_until`). On a new database it changes nothing.
  */
-export class NotifySleepingSubscriptions1764800000000 implements MigrationInterface {
-  name = 'NotifySleepingSubscriptions1764800000000';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    for (const statement of notifyOnAppendSql(schemaOf(queryRunner))) {
-      await queryRunner.query(statement);
-    }
-  }
-
-  // Nothing to undo on its own: NotifyEventAppends1764700000000's down removes all of it.
-  async down(): Promise<void> {
-    // no-op
-  }
+export class NotifySleepingSubscriptions1764800000000 extends RefreshNotifyOnAppendMigration {
+  readonly name = 'NotifySleepingSubscriptions1764800000000';
 }

@@ -7,10 +7,16 @@ import {
   type ServiceRequest,
 } from '@finfusion/contracts';
 import { EventStore, type StoredEvent } from '@finfusion/event-store';
-import { dataSourceOptions, migrate } from '@finfusion/runtime';
+import { Clock, dataSourceOptions, migrate } from '@finfusion/runtime';
 import { testEnv } from '@finfusion/testing';
+import { CreateCustomerHandler } from '../customers/create-customer/create-customer.handler';
 import { CustomerEntity } from '../customers/customer.entity';
 import { CustomerRepository } from '../customers/customer.repository';
+import { DeleteCustomerHandler } from '../customers/delete-customer/delete-customer.handler';
+import { GetCustomerHandler } from '../customers/get-customer/get-customer.handler';
+import { ListCustomersHandler } from '../customers/list-customers/list-customers.handler';
+import { LookupCustomerHandler } from '../customers/lookup-customer/lookup-customer.handler';
+import { UpdateCustomerHandler } from '../customers/update-customer/update-customer.handler';
 import { customersDatabase } from '../database';
 
 /** A migrated schema of its own per test file, so files never see each other's rows or events. */
@@ -19,10 +25,30 @@ export interface CustomersTestDb {
   dataSource: DataSource;
   store: EventStore;
   customers: CustomerRepository;
+  /** The service's handlers over this schema, wired as Nest wires them. */
+  handlers: CustomerHandlers;
   row(id: string): Promise<CustomerEntity | null>;
   events(customerId: string): Promise<StoredEvent[]>;
   close(): Promise<void>;
 }
+
+export interface CustomerHandlers {
+  create: CreateCustomerHandler;
+  get: GetCustomerHandler;
+  list: ListCustomersHandler;
+  update: UpdateCustomerHandler;
+  remove: DeleteCustomerHandler;
+  lookup: LookupCustomerHandler;
+}
+
+const handlersOver = (customers: CustomerRepository, clock: Clock): CustomerHandlers => ({
+  create: new CreateCustomerHandler(customers, clock),
+  get: new GetCustomerHandler(customers),
+  list: new ListCustomersHandler(customers),
+  update: new UpdateCustomerHandler(customers, clock),
+  remove: new DeleteCustomerHandler(customers, clock),
+  lookup: new LookupCustomerHandler(customers),
+});
 
 export async function openCustomersTestDb(): Promise<CustomersTestDb> {
   const schema = `customers_test_${randomBytes(4).toString('hex')}`;
@@ -32,11 +58,13 @@ export async function openCustomersTestDb(): Promise<CustomersTestDb> {
   await dataSource.initialize();
   await migrate(dataSource, schema);
   const store = new EventStore(schema);
+  const customers = new CustomerRepository(dataSource, store);
   return {
     schema,
     dataSource,
     store,
-    customers: new CustomerRepository(dataSource, store),
+    customers,
+    handlers: handlersOver(customers, new Clock()),
     row: (id) => dataSource.manager.findOneBy(CustomerEntity, { id }),
     events: (customerId) => store.readStream(dataSource.manager, customerId),
     async close() {

@@ -1,12 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { createEventStoreSql, dropEventStoreSql } from '@finfusion/event-store';
-
-/** The schema the data source is configured with, so tests can migrate a schema of their own. */
-const schemaOf = (queryRunner: QueryRunner): string => {
-  const schema = queryRunner.connection.driver.schema;
-  if (schema === undefined) throw new Error('the payments data source must name its schema');
-  return schema;
-};
+import { createEventStoreSql, dropEventStoreSql, schemaOf } from '@finfusion/event-store';
 
 export class CreatePayments1764200000000 implements MigrationInterface {
   name = 'CreatePayments1764200000000';

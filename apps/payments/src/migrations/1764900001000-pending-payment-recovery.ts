@@ -1,10 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-
-const schemaOf = (queryRunner: QueryRunner): string => {
-  const schema = queryRunner.connection.driver.schema;
-  if (schema === undefined) throw new Error('the payments data source must name its schema');
-  return schema;
-};
+import { schemaOf } from '@finfusion/event-store';
 
 /**
  * What the recovery of pending payments needs: an index of the pending payments by age, and the

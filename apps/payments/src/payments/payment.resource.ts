@@ -2,7 +2,7 @@ import type { Payment as PaymentResource, PaymentFailure } from '@finfusion/cont
 import type { Failure } from './domain/payment.events';
 import type { Payment } from './domain/payment';
 
-export const toFailureResource = (failure: Failure): PaymentFailure => ({
+const toFailureResource = (failure: Failure): PaymentFailure => ({
   code: failure.code,
   ...(failure.declineCode !== undefined && { decline_code: failure.declineCode }),
   message: failure.message,

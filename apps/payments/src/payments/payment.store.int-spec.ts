@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { ConcurrencyError } from '@finfusion/event-store';
+import { ConcurrencyError, tableOf } from '@finfusion/event-store';
 import { newId } from '@finfusion/contracts';
 import { openTestDatabase, type TestDatabase } from '../testing/database.fixture';
 import { decide, type AuthorizationResult } from './domain/payment.decider';
 import { keptCard } from './domain/payment.fixture';
-import { PaymentStore, NEW_STREAM } from './payment.store';
+import { PaymentStore } from './payment.store';
+import { initialState } from './domain/payment';
 import { PaymentReadModel } from './projections/payment-read-model/payment-read-model';
 import { PaymentRow } from './projections/payment-read-model/payment-row.entity';
 import { IdempotencyKeys } from './create-payment/idempotency-keys';
-import { tableOf } from '../tables';
 
 let db: TestDatabase;
 let store: PaymentStore;
@@ -37,7 +37,7 @@ function createEvents(paymentId: string) {
         now: new Date(),
       },
     },
-    NEW_STREAM.state,
+    initialState,
   );
 }
 
@@ -45,7 +45,7 @@ async function createPending(): Promise<string> {
   const paymentId = newId('pay');
   const events = createEvents(paymentId);
   await store.transaction((manager) =>
-    store.append(manager, paymentId, NEW_STREAM, events, metadata),
+    store.append(manager, paymentId, store.newStream, events, metadata),
   );
   return paymentId;
 }
@@ -157,9 +157,14 @@ describe('PaymentStore on real Postgres', () => {
       key,
       paymentId,
     );
-    await store.append(store.manager, paymentId, NEW_STREAM, createEvents(paymentId), metadata, [
-      claim,
-    ]);
+    await store.append(
+      store.manager,
+      paymentId,
+      store.newStream,
+      createEvents(paymentId),
+      metadata,
+      [claim],
+    );
     expect(await db.store.readStream(db.dataSource.manager, paymentId)).toHaveLength(1);
     expect(await row(paymentId)).toMatchObject({ status: 'pending', version: 1 });
     expect(await new IdempotencyKeys(db.dataSource).paymentFor(metadata.merchantId, key)).toBe(
@@ -172,14 +177,14 @@ describe('PaymentStore on real Postgres', () => {
     const second = newId('pay');
     const key = `key_${randomUUID()}`;
     const keys = new IdempotencyKeys(db.dataSource);
-    await store.append(store.manager, first, NEW_STREAM, createEvents(first), metadata, [
+    await store.append(store.manager, first, store.newStream, createEvents(first), metadata, [
       keys.claimWrite(store.manager, metadata.merchantId, key, first),
     ]);
 
     const refused = store.append(
       store.manager,
       second,
-      NEW_STREAM,
+      store.newStream,
       createEvents(second),
       metadata,
       [keys.claimWrite(store.manager, metadata.merchantId, key, second)],

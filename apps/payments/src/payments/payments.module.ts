@@ -1,16 +1,16 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@finfusion/event-store';
-import { Readiness } from '@finfusion/runtime';
-import { Clock } from '../clock';
+import { Readiness, Clock, structuredLogger } from '@finfusion/runtime';
 import { PaymentsConfig } from '../config';
-import { structured } from '../logging';
 import { Acquirer } from './acquirer/acquirer';
 import { PostgresAuthorizationLedger } from './acquirer/authorization-ledger';
 import { TestAcquirer } from './acquirer/test-acquirer';
 import { CardFingerprints } from './card-fingerprints';
 import { CardTransit } from './create-payment/card-transit';
+import { CreateIdempotency } from './create-payment/create-idempotency';
 import { CreatePaymentHandler } from './create-payment/create-payment.handler';
+import { CreatePaymentInput } from './create-payment/create-payment.input';
 import { IdempotencyKeys } from './create-payment/idempotency-keys';
 import { CustomerDirectory } from './customer-directory/customer-directory';
 import { CustomerEventsConsumer } from './customer-directory/customer-events.consumer';
@@ -59,6 +59,8 @@ export class PaymentsModule {
         PaymentReadModel,
         PaymentStore,
         IdempotencyKeys,
+        CreateIdempotency,
+        CreatePaymentInput,
         { provide: CustomerLookup, useClass: CustomersServiceLookup },
         CustomerDirectory,
         {
@@ -69,7 +71,7 @@ export class PaymentsModule {
               brokers: config.KAFKA_BROKERS,
               groupId: config.CUSTOMER_EVENTS_GROUP_ID,
               directory,
-              logger: structured(new Logger(CustomerEventsConsumer.name)),
+              logger: structuredLogger(new Logger(CustomerEventsConsumer.name)),
             });
             readiness.register({
               name: 'kafka-customer-events',

@@ -9,12 +9,13 @@ import {
   type ServiceRequest,
 } from '@finfusion/contracts';
 import { CardTransit } from '../payments/create-payment/card-transit';
-import { Clock } from '../clock';
 import { type Acquirer } from '../payments/acquirer/acquirer';
 import { PostgresAuthorizationLedger } from '../payments/acquirer/authorization-ledger';
 import { TestAcquirer } from '../payments/acquirer/test-acquirer';
 import { CardFingerprints } from '../payments/card-fingerprints';
+import { CreateIdempotency } from '../payments/create-payment/create-idempotency';
 import { CreatePaymentHandler } from '../payments/create-payment/create-payment.handler';
+import { CreatePaymentInput } from '../payments/create-payment/create-payment.input';
 import { IdempotencyKeys } from '../payments/create-payment/idempotency-keys';
 import {
   CustomerDirectory,
@@ -31,6 +32,7 @@ import { PaymentStore } from '../payments/payment.store';
 import { DailyReportHandler } from '../payments/projections/daily-summary/daily-report.handler';
 import { PaymentReadModel } from '../payments/projections/payment-read-model/payment-read-model';
 import type { TestDatabase } from './database.fixture';
+import { Clock } from '@finfusion/runtime';
 
 /** A clock the test moves. */
 export class TestClock extends Clock {
@@ -69,13 +71,12 @@ export function paymentsService(
   const customersService = new CustomersStandIn();
   const customers = new CustomerDirectory(db.dataSource, customersService);
   const handler = new CreatePaymentHandler(
+    new CreatePaymentInput(new CardTransit(db.config), new CardFingerprints(db.config)),
     payments,
-    new IdempotencyKeys(db.dataSource),
+    new CreateIdempotency(new IdempotencyKeys(db.dataSource), payments),
     customers,
     options.acquirer ?? new TestAcquirer(new PostgresAuthorizationLedger(db.dataSource)),
-    new CardFingerprints(db.config),
     options.clock ?? new Clock(),
-    new CardTransit(db.config),
   );
   const transitKey = cardTransitKey(db.config.CARD_TRANSIT_KEY);
   return {

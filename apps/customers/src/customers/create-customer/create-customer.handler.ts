@@ -8,13 +8,16 @@ import {
   type ServiceReply,
   type ServiceRequest,
 } from '@finfusion/contracts';
-import { MessageController } from '@finfusion/runtime';
+import { Clock, MessageController } from '@finfusion/runtime';
 import { createCustomer } from '../domain/customer';
 import { CustomerRepository } from '../customer.repository';
 
 @MessageController()
 export class CreateCustomerHandler {
-  constructor(private readonly customers: CustomerRepository) {}
+  constructor(
+    private readonly customers: CustomerRepository,
+    private readonly clock: Clock,
+  ) {}
 
   @MessagePattern(RequestTopics.customers.create)
   async handle(
@@ -29,7 +32,7 @@ export class CreateCustomerHandler {
         metadata: payload.metadata,
         idempotencyKey: meta.idempotencyKey,
       },
-      new Date(),
+      this.clock.now(),
     );
     const { manager } = this.customers;
     if (await this.customers.insert(manager, decision, meta)) return ok(decision.event.data);

@@ -5,14 +5,14 @@ import {
   requestOf,
   type CustomersTestDb,
 } from '../../testing/customers-db.fixture';
-import { CreateCustomerHandler } from './create-customer.handler';
+import type { CreateCustomerHandler } from './create-customer.handler';
 
 let db: CustomersTestDb;
 let handler: CreateCustomerHandler;
 
 beforeAll(async () => {
   db = await openCustomersTestDb();
-  handler = new CreateCustomerHandler(db.customers);
+  handler = db.handlers.create;
 });
 afterAll(() => db.close());
 

@@ -8,13 +8,16 @@ import {
   type ServiceReply,
   type ServiceRequest,
 } from '@finfusion/contracts';
-import { MessageController } from '@finfusion/runtime';
+import { Clock, MessageController } from '@finfusion/runtime';
 import { deleteCustomer } from '../domain/customer';
 import { CustomerRepository } from '../customer.repository';
 
 @MessageController()
 export class DeleteCustomerHandler {
-  constructor(private readonly customers: CustomerRepository) {}
+  constructor(
+    private readonly customers: CustomerRepository,
+    private readonly clock: Clock,
+  ) {}
 
   @MessagePattern(RequestTopics.customers.delete)
   async handle(
@@ -29,7 +32,7 @@ export class DeleteCustomerHandler {
       await this.customers.save(
         manager,
         current.version,
-        deleteCustomer(current, new Date()),
+        deleteCustomer(current, this.clock.now()),
         meta,
       );
       return ok({ id: current.id, object: 'customer', deleted: true as const });

@@ -1,4 +1,4 @@
-import { CreateCustomerHandler } from '../create-customer/create-customer.handler';
+import type { CreateCustomerHandler } from '../create-customer/create-customer.handler';
 import {
   bodyOf,
   newMerchantId,
@@ -6,7 +6,7 @@ import {
   requestOf,
   type CustomersTestDb,
 } from '../../testing/customers-db.fixture';
-import { DeleteCustomerHandler } from './delete-customer.handler';
+import type { DeleteCustomerHandler } from './delete-customer.handler';
 
 let db: CustomersTestDb;
 let remove: DeleteCustomerHandler;
@@ -14,8 +14,8 @@ let create: CreateCustomerHandler;
 
 beforeAll(async () => {
   db = await openCustomersTestDb();
-  remove = new DeleteCustomerHandler(db.customers);
-  create = new CreateCustomerHandler(db.customers);
+  remove = db.handlers.remove;
+  create = db.handlers.create;
 });
 afterAll(() => db.close());
 

@@ -1,5 +1,4 @@
-import { CreateCustomerHandler } from '../create-customer/create-customer.handler';
-import { DeleteCustomerHandler } from '../delete-customer/delete-customer.handler';
+import type { CreateCustomerHandler } from '../create-customer/create-customer.handler';
 import {
   bodyOf,
   newMerchantId,
@@ -7,7 +6,7 @@ import {
   requestOf,
   type CustomersTestDb,
 } from '../../testing/customers-db.fixture';
-import { GetCustomerHandler } from './get-customer.handler';
+import type { GetCustomerHandler } from './get-customer.handler';
 
 let db: CustomersTestDb;
 let get: GetCustomerHandler;
@@ -15,8 +14,8 @@ let create: CreateCustomerHandler;
 
 beforeAll(async () => {
   db = await openCustomersTestDb();
-  get = new GetCustomerHandler(db.customers);
-  create = new CreateCustomerHandler(db.customers);
+  get = db.handlers.get;
+  create = db.handlers.create;
 });
 afterAll(() => db.close());
 
@@ -60,11 +59,7 @@ describe('customers.get', () => {
   it('answers 404 for a deleted customer', async () => {
     const merchantId = newMerchantId();
     const created = bodyOf(await create.handle(requestOf(merchantId, { email: 'd@example.com' })));
-    bodyOf(
-      await new DeleteCustomerHandler(db.customers).handle(
-        requestOf(merchantId, { id: created.id }),
-      ),
-    );
+    bodyOf(await db.handlers.remove.handle(requestOf(merchantId, { id: created.id })));
     expect(await get.handle(requestOf(merchantId, { id: created.id }))).toEqual(missing());
   });
 });

@@ -1,6 +1,4 @@
 import type { Customer, ListCustomersPayload } from '@finfusion/contracts';
-import { CreateCustomerHandler } from '../create-customer/create-customer.handler';
-import { DeleteCustomerHandler } from '../delete-customer/delete-customer.handler';
 import {
   bodyOf,
   newMerchantId,
@@ -9,7 +7,7 @@ import {
   tick,
   type CustomersTestDb,
 } from '../../testing/customers-db.fixture';
-import { ListCustomersHandler } from './list-customers.handler';
+import type { ListCustomersHandler } from './list-customers.handler';
 
 let db: CustomersTestDb;
 let list: ListCustomersHandler;
@@ -19,8 +17,8 @@ let customers: Customer[];
 
 beforeAll(async () => {
   db = await openCustomersTestDb();
-  list = new ListCustomersHandler(db.customers);
-  const create = new CreateCustomerHandler(db.customers);
+  list = db.handlers.list;
+  const create = db.handlers.create;
   merchantId = newMerchantId();
   customers = [];
   for (let i = 0; i < 7; i += 1) {
@@ -31,9 +29,7 @@ beforeAll(async () => {
   // Noise the list must not show: another merchant's customer, and a deleted one.
   bodyOf(await create.handle(requestOf(newMerchantId(), { email: 'c0@x.io' })));
   const gone = bodyOf(await create.handle(requestOf(merchantId, { email: 'shared@example.com' })));
-  bodyOf(
-    await new DeleteCustomerHandler(db.customers).handle(requestOf(merchantId, { id: gone.id })),
-  );
+  bodyOf(await db.handlers.remove.handle(requestOf(merchantId, { id: gone.id })));
 });
 afterAll(() => db.close());
 

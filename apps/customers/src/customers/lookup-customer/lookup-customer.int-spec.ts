@@ -1,6 +1,4 @@
-import { CreateCustomerHandler } from '../create-customer/create-customer.handler';
-import { DeleteCustomerHandler } from '../delete-customer/delete-customer.handler';
-import { UpdateCustomerHandler } from '../update-customer/update-customer.handler';
+import type { CreateCustomerHandler } from '../create-customer/create-customer.handler';
 import {
   bodyOf,
   newMerchantId,
@@ -8,7 +6,7 @@ import {
   requestOf,
   type CustomersTestDb,
 } from '../../testing/customers-db.fixture';
-import { LookupCustomerHandler } from './lookup-customer.handler';
+import type { LookupCustomerHandler } from './lookup-customer.handler';
 
 let db: CustomersTestDb;
 let lookup: LookupCustomerHandler;
@@ -16,8 +14,8 @@ let create: CreateCustomerHandler;
 
 beforeAll(async () => {
   db = await openCustomersTestDb();
-  lookup = new LookupCustomerHandler(db.customers);
-  create = new CreateCustomerHandler(db.customers);
+  lookup = db.handlers.lookup;
+  create = db.handlers.create;
 });
 afterAll(() => db.close());
 
@@ -35,16 +33,8 @@ describe('customers.lookup', () => {
   it('tells that a customer is deleted, as of the deletion’s version', async () => {
     const merchantId = newMerchantId();
     const customer = bodyOf(await create.handle(requestOf(merchantId, { email: 'd@example.com' })));
-    bodyOf(
-      await new UpdateCustomerHandler(db.customers).handle(
-        requestOf(merchantId, { id: customer.id, name: 'D' }),
-      ),
-    );
-    bodyOf(
-      await new DeleteCustomerHandler(db.customers).handle(
-        requestOf(merchantId, { id: customer.id }),
-      ),
-    );
+    bodyOf(await db.handlers.update.handle(requestOf(merchantId, { id: customer.id, name: 'D' })));
+    bodyOf(await db.handlers.remove.handle(requestOf(merchantId, { id: customer.id })));
     expect(await lookup.handle(requestOf(merchantId, { id: customer.id }))).toMatchObject({
       ok: true,
       body: { merchant_id: merchantId, deleted: true, sequence: 3 },

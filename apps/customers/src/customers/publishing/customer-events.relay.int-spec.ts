@@ -11,10 +11,10 @@ import { provisionTopics } from '@finfusion/kafka';
 import { collectEvents, testEnv, waitUntil, type EventCollector } from '@finfusion/testing';
 import { CustomersConfig } from '../../config';
 import { customersTopics } from '../../topics';
-import { CreateCustomerHandler } from '../create-customer/create-customer.handler';
-import { DeleteCustomerHandler } from '../delete-customer/delete-customer.handler';
+import type { CreateCustomerHandler } from '../create-customer/create-customer.handler';
+import type { DeleteCustomerHandler } from '../delete-customer/delete-customer.handler';
 import { createCustomer } from '../domain/customer';
-import { UpdateCustomerHandler } from '../update-customer/update-customer.handler';
+import type { UpdateCustomerHandler } from '../update-customer/update-customer.handler';
 import {
   bodyOf,
   newMerchantId,
@@ -40,9 +40,9 @@ beforeAll(async () => {
   Logger.overrideLogger(['error']);
   await provisionTopics(testEnv.kafkaBrokers, customersTopics());
   db = await openCustomersTestDb();
-  create = new CreateCustomerHandler(db.customers);
-  update = new UpdateCustomerHandler(db.customers);
-  remove = new DeleteCustomerHandler(db.customers);
+  create = db.handlers.create;
+  update = db.handlers.update;
+  remove = db.handlers.remove;
   collector = await collectEvents(EventTopics.customers);
 });
 afterAll(async () => {

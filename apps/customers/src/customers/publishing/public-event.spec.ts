@@ -1,7 +1,7 @@
-import { EventHeaders, validatePublicEvent } from '@finfusion/contracts';
+import { validatePublicEvent } from '@finfusion/contracts';
 import type { StoredEvent } from '@finfusion/event-store';
 import { createCustomer, deleteCustomer } from '../domain/customer';
-import { toKafkaRecord, toPublicEvent } from './public-event';
+import { toPublicEvent } from './public-event';
 
 const now = new Date('2026-03-15T10:30:00.123Z');
 const created = createCustomer(
@@ -29,6 +29,7 @@ const stored = (overrides: Partial<StoredEvent> = {}): StoredEvent => ({
     requestId: 'req_1',
     correlationId: 'req_1',
     idempotencyKey: 'k-1',
+    occurredAt: now.toISOString(),
   },
   recordedAt: new Date('2026-03-15T10:30:00.130Z'),
   ...overrides,
@@ -36,12 +37,13 @@ const stored = (overrides: Partial<StoredEvent> = {}): StoredEvent => ({
 
 describe('toPublicEvent', () => {
   it('wraps the stored customer in the public envelope, valid against its schema', () => {
-    const event = toPublicEvent(stored());
+    const event = toPublicEvent(stored({ schemaVersion: 2 }));
+    // The public schema version of the type, and the time the change was decided.
     expect(event).toEqual({
       id: 'evt_Kp3',
       type: 'customer.created',
       schema_version: 1,
-      created_at: '2026-03-15T10:30:00.130Z',
+      created_at: '2026-03-15T10:30:00.123Z',
       merchant_id: 'mer_7Hd1',
       data: { object: created.event.data },
       sequence: 1,
@@ -64,29 +66,5 @@ describe('toPublicEvent', () => {
 
   it('refuses a stored type it does not know rather than dropping the event', () => {
     expect(() => toPublicEvent(stored({ type: 'CustomerMerged' }))).toThrow(/CustomerMerged/);
-  });
-});
-
-describe('toKafkaRecord', () => {
-  it('keys the record by customer id and sets the routing headers', () => {
-    const record = toKafkaRecord(stored());
-    expect(record.key).toBe(created.state.id);
-    expect(JSON.parse(record.value)).toEqual(toPublicEvent(stored()));
-    expect(record.headers).toEqual({
-      [EventHeaders.type]: 'customer.created',
-      [EventHeaders.schemaVersion]: '1',
-      [EventHeaders.merchantId]: 'mer_7Hd1',
-      [EventHeaders.correlationId]: 'req_1',
-      [EventHeaders.requestId]: 'req_1',
-    });
-  });
-
-  it('leaves out the ids the event was recorded without', () => {
-    const record = toKafkaRecord(stored({ metadata: { merchantId: 'mer_7Hd1' } }));
-    expect(Object.keys(record.headers ?? {})).toEqual([
-      EventHeaders.type,
-      EventHeaders.schemaVersion,
-      EventHeaders.merchantId,
-    ]);
   });
 });

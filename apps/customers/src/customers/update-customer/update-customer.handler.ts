@@ -9,13 +9,16 @@ import {
   type ServiceRequest,
   type UpdateCustomerPayload,
 } from '@finfusion/contracts';
-import { MessageController } from '@finfusion/runtime';
+import { Clock, MessageController } from '@finfusion/runtime';
 import { toCustomer, updateCustomer } from '../domain/customer';
 import { CustomerRepository } from '../customer.repository';
 
 @MessageController()
 export class UpdateCustomerHandler {
-  constructor(private readonly customers: CustomerRepository) {}
+  constructor(
+    private readonly customers: CustomerRepository,
+    private readonly clock: Clock,
+  ) {}
 
   @MessagePattern(RequestTopics.customers.update)
   async handle(
@@ -26,7 +29,7 @@ export class UpdateCustomerHandler {
       // The row lock orders concurrent updates: each one merges onto the previous one's result.
       const current = await this.customers.findLive(manager, meta.merchantId, id, { lock: true });
       if (!current) return notFound('customer');
-      const outcome = updateCustomer(current, { email, name, metadata }, new Date());
+      const outcome = updateCustomer(current, { email, name, metadata }, this.clock.now());
       switch (outcome.kind) {
         case 'rejected':
           return fail(400, {

@@ -1,5 +1,4 @@
-import { CreateCustomerHandler } from '../create-customer/create-customer.handler';
-import { DeleteCustomerHandler } from '../delete-customer/delete-customer.handler';
+import type { CreateCustomerHandler } from '../create-customer/create-customer.handler';
 import {
   bodyOf,
   newMerchantId,
@@ -7,7 +6,7 @@ import {
   requestOf,
   type CustomersTestDb,
 } from '../../testing/customers-db.fixture';
-import { UpdateCustomerHandler } from './update-customer.handler';
+import type { UpdateCustomerHandler } from './update-customer.handler';
 
 let db: CustomersTestDb;
 let update: UpdateCustomerHandler;
@@ -15,8 +14,8 @@ let create: CreateCustomerHandler;
 
 beforeAll(async () => {
   db = await openCustomersTestDb();
-  update = new UpdateCustomerHandler(db.customers);
-  create = new CreateCustomerHandler(db.customers);
+  update = db.handlers.update;
+  create = db.handlers.create;
 });
 afterAll(() => db.close());
 
@@ -122,11 +121,7 @@ describe('customers.update', () => {
     expect(
       await update.handle(requestOf(merchantId, { id: 'cust_none', name: 'X' })),
     ).toMatchObject(notFound);
-    bodyOf(
-      await new DeleteCustomerHandler(db.customers).handle(
-        requestOf(merchantId, { id: customer.id }),
-      ),
-    );
+    bodyOf(await db.handlers.remove.handle(requestOf(merchantId, { id: customer.id })));
     expect(
       await update.handle(requestOf(merchantId, { id: customer.id, name: 'X' })),
     ).toMatchObject(notFound);

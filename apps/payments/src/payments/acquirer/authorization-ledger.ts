@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { tableOf } from '../../tables';
 import type { AuthorizationResult } from '../domain/payment.decider';
+import { tableOf } from '@finfusion/event-store';
 
 /** The answer an acquirer keeps for one idempotency reference. */
 export interface RecordedAuthorization {

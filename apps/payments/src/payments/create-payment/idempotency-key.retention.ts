@@ -5,9 +5,9 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock } from '../../clock';
 import { PaymentsConfig } from '../../config';
-import { tableOf } from '../../tables';
+import { tableOf } from '@finfusion/event-store';
+import { Clock } from '@finfusion/runtime';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;

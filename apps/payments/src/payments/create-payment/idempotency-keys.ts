@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { isUniqueViolation, type RowWrite } from '@finfusion/event-store';
-import { tableOf } from '../../tables';
+import { isUniqueViolation, type RowWrite, tableOf } from '@finfusion/event-store';
 
 const CONSTRAINT = 'idempotency_keys_merchant_key_unique';
 

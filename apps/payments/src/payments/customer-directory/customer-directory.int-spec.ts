@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { dlqTopicOf, EventTopics, newId } from '@finfusion/contracts';
 import { DeadLetterHeaders, KeyedPublisher } from '@finfusion/kafka';
-import { structured } from '../../logging';
 import {
   eventually,
   openTestDatabase,
@@ -12,6 +11,7 @@ import { brokers, provisionPaymentsTopics, TopicReader } from '../../testing/kaf
 import { CustomersStandIn } from '../../testing/payments.fixture';
 import { CustomerDirectory } from './customer-directory';
 import { CustomerEventsConsumer } from './customer-events.consumer';
+import { structuredLogger } from '@finfusion/runtime';
 
 let db: TestDatabase;
 let directory: CustomerDirectory;
@@ -19,7 +19,7 @@ let consumer: CustomerEventsConsumer;
 let publisher: KeyedPublisher;
 let dlq: TopicReader;
 
-const log = structured(new Logger('customer-directory-test'));
+const log = structuredLogger(new Logger('customer-directory-test'));
 
 beforeAll(async () => {
   db = await openTestDatabase();

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { RequestMeta } from '@finfusion/contracts';
-import { tableOf } from '../../tables';
 import { CustomerLookup, CustomersUnavailable } from './customer-lookup';
+import { tableOf } from '@finfusion/event-store';
 
 /** What one customer event tells this service: whose customer it is, and whether it is live. */
 export interface CustomerFact {

@@ -1,8 +1,8 @@
-import { EventHeaders, validatePublicEvent } from '@finfusion/contracts';
+import { validatePublicEvent } from '@finfusion/contracts';
 import type { StoredEvent } from '@finfusion/event-store';
 import type { PaymentEvent } from '../domain/payment.events';
 import { created, failed, succeeded } from '../domain/payment.fixture';
-import { toKafkaRecord, toPublicEvents } from './payment-event.mapper';
+import { toPublicEvents } from './payment-event.mapper';
 
 const stored = (events: PaymentEvent[], paymentId = 'pay_1'): StoredEvent[] =>
   events.map((event, i) => ({
@@ -77,22 +77,5 @@ describe('toPublicEvents', () => {
 
   it('refuses a stream that does not start with PaymentCreated', () => {
     expect(() => toPublicEvents(stored([succeeded()]))).toThrow(/PaymentCreated/);
-  });
-});
-
-describe('toKafkaRecord', () => {
-  it('keys the record by payment id and sets the event headers', () => {
-    const history = stored([created()], 'pay_42');
-    const [envelope] = toPublicEvents(history);
-    const record = toKafkaRecord(envelope!, history[0]!);
-    expect(record.key).toBe('pay_42');
-    expect(JSON.parse(record.value)).toEqual(envelope);
-    expect(record.headers).toEqual({
-      [EventHeaders.type]: 'payment.created',
-      [EventHeaders.schemaVersion]: '1',
-      [EventHeaders.merchantId]: 'mer_1',
-      [EventHeaders.correlationId]: 'cor_1',
-      [EventHeaders.requestId]: 'req_1',
-    });
   });
 });

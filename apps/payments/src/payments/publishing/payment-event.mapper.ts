@@ -1,12 +1,8 @@
-import { EventHeaders, type PaymentEvent as PublicPaymentEvent } from '@finfusion/contracts';
-import type { StoredEvent } from '@finfusion/event-store';
-import type { KeyedRecord } from '@finfusion/kafka';
+import type { PaymentEvent as PublicPaymentEvent } from '@finfusion/contracts';
+import { publicEventOf, type StoredEvent } from '@finfusion/event-store';
 import { evolve, initialState, isPayment, type PaymentState } from '../domain/payment';
 import { occurredAt, toPaymentEvent, type PaymentEventType } from '../domain/payment.events';
 import { toPaymentResource } from '../payment.resource';
-
-/** Version of the public envelope's shape, independent of the stored events' schema version. */
-export const PUBLIC_SCHEMA_VERSION = 1;
 
 /** The public name of each stored type (the README's event table). */
 export function publicTypeOf(type: PaymentEventType): PublicPaymentEvent['type'] {
@@ -26,7 +22,7 @@ export function publicTypeOf(type: PaymentEventType): PublicPaymentEvent['type']
 
 /**
  * The public envelopes of a stream, oldest first: each event's `data.object` is the payment folded
- * up to and including it. The stored event id is the public id, stable across redeliveries.
+ * up to and including it, and `created_at` the time the decider gave the event.
  */
 export function toPublicEvents(history: readonly StoredEvent[]): PublicPaymentEvent[] {
   let state: PaymentState = initialState;
@@ -36,30 +32,11 @@ export function toPublicEvents(history: readonly StoredEvent[]): PublicPaymentEv
     if (!isPayment(state)) {
       throw new Error(`payment stream ${stored.streamId} does not start with PaymentCreated`);
     }
-    return {
-      id: stored.eventId,
+    return publicEventOf(stored, {
       type: publicTypeOf(event.type),
-      schema_version: PUBLIC_SCHEMA_VERSION,
-      created_at: occurredAt(event),
-      merchant_id: state.merchantId,
-      data: { object: toPaymentResource(state) },
-      sequence: stored.streamVersion,
-    };
+      occurredAt: occurredAt(event),
+      merchantId: state.merchantId,
+      object: toPaymentResource(state),
+    });
   });
-}
-
-/** The Kafka record: keyed by payment id, so one payment's events stay in order, with headers. */
-export function toKafkaRecord(event: PublicPaymentEvent, stored: StoredEvent): KeyedRecord {
-  const { correlationId, requestId } = stored.metadata;
-  return {
-    key: stored.streamId,
-    value: JSON.stringify(event),
-    headers: {
-      [EventHeaders.type]: event.type,
-      [EventHeaders.schemaVersion]: String(event.schema_version),
-      [EventHeaders.merchantId]: event.merchant_id,
-      ...(correlationId !== undefined && { [EventHeaders.correlationId]: correlationId }),
-      ...(requestId !== undefined && { [EventHeaders.requestId]: requestId }),
-    },
-  };
 }

@@ -17,7 +17,7 @@ import { provisionPaymentsTopics, TopicReader } from '../../testing/kafka.fixtur
 import { createPayload, newMerchant, paymentsService } from '../../testing/payments.fixture';
 import { decide } from '../domain/payment.decider';
 import { keptCard } from '../domain/payment.fixture';
-import { NEW_STREAM } from '../payment.store';
+import { initialState } from '../domain/payment';
 import { PaymentsConfig } from '../../config';
 import { PaymentEventsRelay } from './payment-events.relay';
 
@@ -131,9 +131,11 @@ describe('the relay to payments.payment.events', () => {
               now: new Date(),
             },
           },
-          NEW_STREAM.state,
+          initialState,
         );
-        await service.payments.append(manager, rolledBack, NEW_STREAM, events, { merchantId });
+        await service.payments.append(manager, rolledBack, service.payments.newStream, events, {
+          merchantId,
+        });
         throw new Error('the request failed after the append');
       }),
     ).rejects.toThrow('after the append');

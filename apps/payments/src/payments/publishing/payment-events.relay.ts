@@ -1,16 +1,17 @@
-import {
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventTopics } from '@finfusion/contracts';
-import { EventRelay, EventStore, type StoredEvent } from '@finfusion/event-store';
+import {
+  eventRecord,
+  EventRelay,
+  EventStore,
+  relaySettings,
+  type StoredEvent,
+} from '@finfusion/event-store';
 import { KeyedPublisher, type KeyedRecord } from '@finfusion/kafka';
+import { structuredLogger } from '@finfusion/runtime';
 import { PaymentsConfig } from '../../config';
-import { structured } from '../../logging';
-import { toKafkaRecord, toPublicEvents } from './payment-event.mapper';
+import { toPublicEvents } from './payment-event.mapper';
 
 /** The checkpoint name: one relay at a time advances it, whatever the number of replicas. */
 export const PAYMENTS_RELAY = 'payments-kafka-relay';
@@ -21,12 +22,9 @@ export const PAYMENTS_RELAY = 'payments-kafka-relay';
  * `event_subscription_lag_events{subscription="payments-kafka-relay"}` gauge on /metrics.
  */
 @Injectable()
-export class PaymentEventsRelay
-  extends EventRelay<KeyedRecord>
-  implements OnApplicationBootstrap, OnModuleDestroy
-{
+export class PaymentEventsRelay extends EventRelay<KeyedRecord> {
   constructor(dataSource: DataSource, store: EventStore, config: PaymentsConfig) {
-    const log = structured(new Logger(PaymentEventsRelay.name));
+    const logger = structuredLogger(new Logger(PaymentEventsRelay.name));
     super({
       name: PAYMENTS_RELAY,
       topic: EventTopics.payments,
@@ -34,23 +32,12 @@ export class PaymentEventsRelay
       store,
       publisher: new KeyedPublisher(
         { brokers: config.KAFKA_BROKERS, clientId: 'payments-relay' },
-        log,
+        logger,
       ),
       toRecords: (events, manager) => paymentRecords(store, events, manager),
-      logger: log,
-      batchSize: config.RELAY_BATCH_SIZE,
-      pollIntervalMs: config.RELAY_POLL_MS,
-      retryDelayMs: config.RELAY_RETRY_MS,
+      logger,
+      ...relaySettings(config),
     });
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.start();
-  }
-
-  // Before the data source closes (TypeORM closes it at application shutdown, after this hook).
-  async onModuleDestroy(): Promise<void> {
-    await this.stop();
   }
 }
 
@@ -71,6 +58,6 @@ async function paymentRecords(
   return events.map((stored) => {
     const envelope = envelopes.get(stored.eventId);
     if (!envelope) throw new Error(`event ${stored.eventId} is missing from its stream`);
-    return toKafkaRecord(envelope, stored);
+    return eventRecord(envelope, stored);
   });
 }

@@ -6,14 +6,13 @@ import {
 } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { newId } from '@finfusion/contracts';
-import { ConcurrencyError } from '@finfusion/event-store';
-import { Clock } from '../../clock';
+import { ConcurrencyError, tableOf } from '@finfusion/event-store';
 import { PaymentsConfig } from '../../config';
-import { tableOf } from '../../tables';
 import { Acquirer } from '../acquirer/acquirer';
 import { isPayment } from '../domain/payment';
 import { decide } from '../domain/payment.decider';
 import { PaymentStore } from '../payment.store';
+import { Clock } from '@finfusion/runtime';
 
 /** Payments looked at per sweep; the next sweep takes the rest. */
 const SWEEP_LIMIT = 100;

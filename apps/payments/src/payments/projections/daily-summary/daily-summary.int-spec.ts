@@ -16,7 +16,7 @@ import {
 } from '../../../testing/payments.fixture';
 import { keptCard } from '../../domain/payment.fixture';
 import { decide } from '../../domain/payment.decider';
-import { NEW_STREAM } from '../../payment.store';
+import { initialState } from '../../domain/payment';
 import { DailySummaryProjection, rebuildDailySummary } from './daily-summary.projection';
 
 let db: TestDatabase;
@@ -84,9 +84,11 @@ async function appendPending(manager: EntityManager, merchantId: string, value: 
         now: new Date('2026-03-20T08:00:00Z'),
       },
     },
-    NEW_STREAM.state,
+    initialState,
   );
-  await service.payments.append(manager, paymentId, NEW_STREAM, events, { merchantId });
+  await service.payments.append(manager, paymentId, service.payments.newStream, events, {
+    merchantId,
+  });
 }
 
 describe('the daily summary projection', () => {

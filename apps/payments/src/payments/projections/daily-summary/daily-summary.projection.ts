@@ -13,14 +13,14 @@ import {
   START_OF_LOG,
   type Checkpoint,
   type StoredEvent,
+  tableOf,
 } from '@finfusion/event-store';
 import { PaymentsConfig } from '../../../config';
-import { structured } from '../../../logging';
-import { tableOf } from '../../../tables';
 import { evolve, fold } from '../../domain/payment';
 import { toPaymentEvent } from '../../domain/payment.events';
 import { swapTable } from '../swap-table';
 import { mergeChanges, summaryChanges, type SummaryChange } from './daily-summary';
+import { structuredLogger } from '@finfusion/runtime';
 
 /** The checkpoint name of the projection. */
 export const DAILY_SUMMARY = 'payments-daily-summary';
@@ -50,7 +50,7 @@ export class DailySummaryProjection implements OnApplicationBootstrap, OnModuleD
       name: DAILY_SUMMARY,
       dataSource,
       store,
-      logger: structured(this.logger),
+      logger: structuredLogger(this.logger),
       pollIntervalMs: config.DAILY_SUMMARY_POLL_MS,
       handle: (events, manager) => applyToDailySummary(manager, this.store, events),
     });

@@ -4,10 +4,10 @@ import {
   START_OF_LOG,
   type Checkpoint,
   type EventStore,
+  tableOf,
 } from '@finfusion/event-store';
 import { fold, isPayment } from '../../domain/payment';
 import { toPaymentEvent } from '../../domain/payment.events';
-import { tableOf } from '../../../tables';
 import { swapTable } from '../swap-table';
 import { PaymentReadModel } from './payment-read-model';
 

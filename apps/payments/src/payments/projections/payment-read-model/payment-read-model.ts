@@ -3,9 +3,9 @@ import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { Payment as PaymentResource, PaymentStatus } from '@finfusion/contracts';
 import type { RowWrite } from '@finfusion/event-store';
 import type { Payment } from '../../domain/payment';
-import { toFailureResource } from '../../payment.resource';
-import { tableOf } from '../../../tables';
+import { toPaymentResource } from '../../payment.resource';
 import { PaymentRow } from './payment-row.entity';
+import { tableOf } from '@finfusion/event-store';
 
 /** The row of a payment at a stream version. */
 export function toRow(payment: Payment, version: number): PaymentRow {
@@ -33,36 +33,40 @@ export function toRow(payment: Payment, version: number): PaymentRow {
   } satisfies PaymentRow);
 }
 
-/** The payment as the API returns it, from its row: the same as from its folded stream. */
-export function toResource(row: PaymentRow): PaymentResource {
+/** The payment a row holds: `toRow` undone, so a row answers through the same mapper as a stream. */
+export function fromRow(row: PaymentRow): Payment {
   return {
-    id: row.id,
-    object: 'payment',
     status: row.status,
+    id: row.id,
+    merchantId: row.merchant_id,
     amount: { value: row.amount_value, currency: row.currency },
-    payment_method: {
+    paymentMethod: {
       id: row.payment_method_id,
-      type: 'card',
       card: {
         brand: row.card_brand,
         last4: row.card_last4,
-        exp_month: row.card_exp_month,
-        exp_year: row.card_exp_year,
+        expMonth: row.card_exp_month,
+        expYear: row.card_exp_year,
+        fingerprint: row.card_fingerprint,
       },
     },
-    customer: row.customer_id,
+    customerId: row.customer_id,
+    metadata: row.metadata,
     failure:
       row.failure_code === null
         ? null
-        : toFailureResource({
+        : {
             code: row.failure_code,
             ...(row.failure_decline_code !== null && { declineCode: row.failure_decline_code }),
             message: row.failure_message ?? '',
-          }),
-    created_at: row.created_at.toISOString(),
-    metadata: row.metadata,
+          },
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
   };
 }
+
+/** The payment as the API returns it, from its row: the one mapper of the folded stream's. */
+export const toResource = (row: PaymentRow): PaymentResource => toPaymentResource(fromRow(row));
 
 const COLUMNS = [
   'id',
