@@ -1,4 +1,5 @@
 export * from './topics';
+export type * from './exchanges';
 export * from './ids';
 export * from './messages';
 export * from './metadata';
