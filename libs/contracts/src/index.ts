@@ -13,3 +13,4 @@ export * from './schemas/payment-events.schema';
 export * from './webhooks';
 export * from './card-transit';
 export * from './storable-text';
+export * from './rules';
