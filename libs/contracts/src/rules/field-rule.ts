@@ -76,3 +76,8 @@ export const integerRule =
     if (value > max) return fieldProblem(`${name} must not be greater than ${max}.`);
     return undefined;
   };
+
+/** A table of rules by field name: each one callable as a FieldRule, whatever it reads. */
+export const ruleTable = <Field extends string>(
+  rules: Record<Field, FieldRule>,
+): Readonly<Record<Field, FieldRule>> => rules;

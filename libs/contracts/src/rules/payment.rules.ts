@@ -11,7 +11,7 @@ import {
 import { isCurrencyCode, MAX_AMOUNT, MIN_AMOUNT } from '../currencies';
 import { idPattern } from '../ids';
 import { DAILY_REPORT_MAX_DAYS, PaymentStatuses } from '../payments';
-import { fieldProblem, type FieldRule } from './field-rule';
+import { fieldProblem, ruleTable, type FieldRule } from './field-rule';
 import { idCursorRule, oneOfRule, type CursorName } from './list.rules';
 import { metadataRule } from './metadata.rules';
 
@@ -37,7 +37,7 @@ const brandOf = (number: unknown) => {
 };
 
 /** POST /v2/payments, by the field's dotted path. */
-export const CreatePaymentRules = {
+export const CreatePaymentRules = ruleTable({
   /** An integer JavaScript represents exactly, in the currency's minor unit, within the limits. */
   'amount.value': (value) => {
     if (!Number.isSafeInteger(value)) {
@@ -109,7 +109,7 @@ export const CreatePaymentRules = {
 
   /** The API's metadata limits, and no card number in a key or a value: metadata is published. */
   metadata: metadataRule({ code: 'invalid_metadata', refuseCardNumbers: true }),
-} as const satisfies Record<string, FieldRule>;
+});
 
 /** The fields of each object of a create request, in the order they are checked. */
 export const CreatePaymentShape = {
@@ -129,7 +129,7 @@ export function instantOf(value: unknown): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-const instantRule =
+export const instantRule =
   (name: string): FieldRule =>
   (value) => {
     if (typeof value !== 'string') return fieldProblem(`${name} must be an ISO 8601 date-time.`);
@@ -143,7 +143,7 @@ const instantRule =
 const paymentCursor = (name: CursorName) => idCursorRule(name, 'pay', 'a payment id');
 
 /** GET /v2/payments filters (payments.list), by their HTTP names. */
-export const ListPaymentsRules = {
+export const ListPaymentsRules = ruleTable({
   starting_after: paymentCursor('starting_after'),
   ending_before: paymentCursor('ending_before'),
   status: oneOfRule('status', PaymentStatuses),
@@ -153,7 +153,7 @@ export const ListPaymentsRules = {
       : fieldProblem('customer must be a customer id.'),
   'created[gte]': instantRule('created[gte]'),
   'created[lte]': instantRule('created[lte]'),
-} as const satisfies Record<string, FieldRule>;
+});
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MS_PER_DAY = 86_400_000;
@@ -174,7 +174,7 @@ const dayRule =
       : undefined;
 
 /** GET /v2/reports/daily (payments.report-daily): inclusive UTC days, at most 366 of them. */
-export const DailyReportRules = {
+export const DailyReportRules = ruleTable({
   from: dayRule('from'),
   /** A day not before `from`, at most DAILY_REPORT_MAX_DAYS days after it, counting both. */
   to: (value, query) => {
@@ -192,4 +192,4 @@ export const DailyReportRules = {
     'currency must be an ISO 4217 code in upper case, such as USD.',
     'parameter_invalid',
   ),
-} as const satisfies Record<string, FieldRule>;
+});

@@ -7,7 +7,7 @@ import {
   WebhookEventSelectors,
   WebhookLimits,
 } from '../webhooks';
-import { fieldProblem, integerRule, type FieldRule } from './field-rule';
+import { fieldProblem, integerRule, ruleTable, type FieldRule } from './field-rule';
 import { oneOfRule } from './list.rules';
 import { metadataRule } from './metadata.rules';
 
@@ -72,11 +72,11 @@ export const webhookEventsRule: FieldRule = (value) => {
 };
 
 /** The webhook endpoint requests' fields, by name. */
-export const WebhookRules = {
+export const WebhookRules = ruleTable({
   events: webhookEventsRule,
   status: oneOfRule('status', WebhookEndpointStatuses),
   metadata: metadataRule(),
   /** Seconds the old secret keeps signing after a rotation: 0 to a week. */
   overlap_seconds: integerRule('overlap_seconds', 0, WebhookLimits.maxOverlapSeconds),
   outcome: oneOfRule('outcome', WebhookDeliveryStatuses),
-} as const satisfies Record<string, FieldRule>;
+});
