@@ -1,4 +1,5 @@
 export * from './topics';
+export type * from './exchanges';
 export * from './ids';
 export * from './messages';
 export * from './metadata';
@@ -12,3 +13,4 @@ export * from './schemas/payment-events.schema';
 export * from './webhooks';
 export * from './card-transit';
 export * from './storable-text';
+export * from './rules';

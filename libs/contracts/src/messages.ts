@@ -15,13 +15,16 @@ export interface ServiceRequest<P> {
   payload: P;
 }
 
-export type ErrorType =
-  | 'invalid_request_error'
-  | 'authentication_error'
-  | 'card_error'
-  | 'idempotency_error'
-  | 'rate_limit_error'
-  | 'api_error';
+/** The `type` of every API error, the first thing a client branches on. */
+export const ErrorTypes = [
+  'invalid_request_error',
+  'authentication_error',
+  'card_error',
+  'idempotency_error',
+  'rate_limit_error',
+  'api_error',
+] as const;
+export type ErrorType = (typeof ErrorTypes)[number];
 
 /** The API's error shape, less the request id that the gateway adds. */
 export interface ApiErrorBody {

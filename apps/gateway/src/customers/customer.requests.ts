@@ -1,11 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, MaxLength } from 'class-validator';
-import type { Metadata } from '@finfusion/contracts';
-import {
-  IsMetadata,
-  METADATA_MERGE_NOTE,
-  metadataApiSchema,
-} from '../validation/is-metadata.validator';
+import { metadataRule, type Metadata } from '@finfusion/contracts';
+import { FollowsRule } from '../validation/follows-rule.decorator';
+import { METADATA_MERGE_NOTE, metadataApiSchema } from '../validation/metadata-api-schema';
 import { ListQuery } from '../validation/list-query.dto';
 import { IsOptionalNotNull } from '../validation/validators';
 
@@ -13,6 +10,8 @@ export const MAX_EMAIL_LENGTH = 254;
 export const MAX_NAME_LENGTH = 256;
 
 const metadataSchema = metadataApiSchema({ company: 'Acme Inc' });
+
+const IsMetadata = (): PropertyDecorator => FollowsRule('metadata', metadataRule());
 
 export class CreateCustomerRequest {
   @ApiProperty({ format: 'email', maxLength: MAX_EMAIL_LENGTH, example: 'customer@example.com' })

@@ -1,15 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { ErrorType } from '@finfusion/contracts';
+import { ErrorTypes, type ErrorType } from '@finfusion/contracts';
 import { GatewayErrors } from '../errors/api-error';
 
-const errorTypes: ErrorType[] = [
-  'invalid_request_error',
-  'authentication_error',
-  'card_error',
-  'idempotency_error',
-  'rate_limit_error',
-  'api_error',
-];
+const errorTypes = [...ErrorTypes];
 
 export class ErrorObject {
   @ApiProperty({ enum: errorTypes, example: 'invalid_request_error' })

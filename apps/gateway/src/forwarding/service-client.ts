@@ -3,14 +3,16 @@ import { EmptyError, firstValueFrom, throwError, timeout } from 'rxjs';
 import {
   allRequestTopics,
   REPLY_TOPIC,
+  type ReplyOf,
   type RequestMeta,
+  type RequestOf,
+  type RequestTopic,
   type ServiceRequest,
 } from '@finfusion/contracts';
 import { clientTransport, ConsumerReadiness, type BatchingKafkaClient } from '@finfusion/kafka';
 import { Readiness } from '@finfusion/runtime';
 import { GatewayConfig } from '../config';
 import { ApiError } from '../errors/api-error';
-import type { ExchangeTopic, Exchanges } from './exchanges';
 import { isServiceReply } from './service-reply';
 
 /**
@@ -61,15 +63,15 @@ export class ServiceClient implements OnModuleInit, OnApplicationShutdown {
    * Sends one request and waits for its reply: the success body, or the service's error as an
    * ApiError; 503 when the request cannot be sent, 504 when no reply comes in time.
    */
-  async send<T extends ExchangeTopic>(
+  async send<T extends RequestTopic>(
     topic: T,
     meta: RequestMeta,
-    payload: Exchanges[T]['payload'],
+    payload: RequestOf<T>,
     key: string,
-  ): Promise<Exchanges[T]['body']> {
+  ): Promise<ReplyOf<T>> {
     if (!this.producerConnected) throw ApiError.of('service_unavailable');
     const timeoutMs = this.config.REQUEST_TIMEOUT_MS;
-    const request: ServiceRequest<Exchanges[T]['payload']> = {
+    const request: ServiceRequest<RequestOf<T>> = {
       meta: { ...meta, deadline: Date.now() + timeoutMs },
       payload,
     };
@@ -96,7 +98,7 @@ export class ServiceClient implements OnModuleInit, OnApplicationShutdown {
       this.logger.error({ msg: 'service failed without a reply', topic, err: error });
       throw ApiError.of('service_error');
     }
-    if (!isServiceReply<Exchanges[T]['body']>(reply)) {
+    if (!isServiceReply<ReplyOf<T>>(reply)) {
       this.logger.error({ msg: 'service replied outside the contract', topic });
       throw ApiError.of('service_error');
     }

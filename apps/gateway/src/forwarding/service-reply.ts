@@ -1,13 +1,11 @@
-import type { ApiErrorBody, ErrorType, ServiceReply } from '@finfusion/contracts';
+import {
+  ErrorTypes,
+  type ApiErrorBody,
+  type ErrorType,
+  type ServiceReply,
+} from '@finfusion/contracts';
 
-const errorTypes: readonly ErrorType[] = [
-  'invalid_request_error',
-  'authentication_error',
-  'card_error',
-  'idempotency_error',
-  'rate_limit_error',
-  'api_error',
-];
+const errorTypes: readonly ErrorType[] = ErrorTypes;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -66,14 +66,6 @@ describe('CreatePaymentRequest', () => {
     expect(result.ok && result.value).toBeInstanceOf(CreatePaymentRequest);
   });
 
-  it.each([
-    ['an American Express card with a 4-digit CVC', { number: '378282246310005', cvc: '4821' }],
-    ['a Mastercard 2-series card', { number: '2223003122003222' }],
-    ['a card whose expiry has passed (it fails later, with expired_card)', { exp_year: 2020 }],
-  ])('accepts %s', async (_case, card) => {
-    expect((await check(withCard(card), CreatePaymentRequest, 'body')).ok).toBe(true);
-  });
-
   it('accepts null metadata and a null customer, as absent', async () => {
     const result = await check(
       { ...body(), metadata: null, customer: null },
@@ -83,22 +75,12 @@ describe('CreatePaymentRequest', () => {
     expect(result.ok).toBe(true);
   });
 
+  // Each field reaches its rule (libs/contracts, where the rules are tested) and its problem
+  // reaches the answer: one or two cases a field, its code and param.
   it.each<[string, (b: Body) => unknown, string, string]>([
     ['a missing amount', ({ amount: _, ...b }) => b, 'parameter_missing', 'amount'],
     ['a null amount', (b) => ({ ...b, amount: null }), 'parameter_missing', 'amount'],
     ['an amount that is no object', (b) => ({ ...b, amount: 1000 }), 'parameter_invalid', 'amount'],
-    [
-      'an amount that is an array',
-      (b) => ({ ...b, amount: [b.amount] }),
-      'parameter_invalid',
-      'amount',
-    ],
-    [
-      'a missing amount.value',
-      (b) => ({ ...b, amount: { currency: 'USD' } }),
-      'parameter_missing',
-      'amount.value',
-    ],
     [
       'a string amount.value',
       (b) => ({ ...b, amount: { value: '1000', currency: 'USD' } }),
@@ -106,20 +88,8 @@ describe('CreatePaymentRequest', () => {
       'amount.value',
     ],
     [
-      'a fractional amount.value',
-      (b) => ({ ...b, amount: { value: 10.5, currency: 'USD' } }),
-      'parameter_invalid',
-      'amount.value',
-    ],
-    [
       'a zero amount',
       (b) => ({ ...b, amount: { value: 0, currency: 'USD' } }),
-      'amount_too_small',
-      'amount.value',
-    ],
-    [
-      'a negative amount',
-      (b) => ({ ...b, amount: { value: -5, currency: 'USD' } }),
       'amount_too_small',
       'amount.value',
     ],
@@ -142,24 +112,6 @@ describe('CreatePaymentRequest', () => {
       'amount.currency',
     ],
     [
-      'an unknown currency',
-      (b) => ({ ...b, amount: { value: 1, currency: 'XYZ' } }),
-      'invalid_currency',
-      'amount.currency',
-    ],
-    [
-      'a fund code',
-      (b) => ({ ...b, amount: { value: 1, currency: 'USN' } }),
-      'invalid_currency',
-      'amount.currency',
-    ],
-    [
-      'a currency that is no string',
-      (b) => ({ ...b, amount: { value: 1, currency: 840 } }),
-      'invalid_currency',
-      'amount.currency',
-    ],
-    [
       'an unknown field in amount',
       (b) => ({ ...b, amount: { ...b.amount, cents: true } }),
       'parameter_unknown',
@@ -176,12 +128,6 @@ describe('CreatePaymentRequest', () => {
       (b) => ({ ...b, payment_method: 'card' }),
       'parameter_invalid',
       'payment_method',
-    ],
-    [
-      'a missing payment_method.type',
-      (b) => ({ ...b, payment_method: { card: b.payment_method.card } }),
-      'parameter_missing',
-      'payment_method.type',
     ],
     [
       'a payment_method.type other than card',
@@ -208,12 +154,6 @@ describe('CreatePaymentRequest', () => {
       'payment_method.token',
     ],
     [
-      'a missing number',
-      (b) => withCard({ ...b.payment_method.card, number: undefined }),
-      'parameter_missing',
-      'payment_method.card.number',
-    ],
-    [
       'a null number',
       () => withCard({ number: null }),
       'parameter_missing',
@@ -232,86 +172,14 @@ describe('CreatePaymentRequest', () => {
       'payment_method.card.number',
     ],
     [
-      'a number with spaces',
-      () => withCard({ number: '4716 1902 0739 4368' }),
-      'invalid_number',
-      'payment_method.card.number',
-    ],
-    [
-      'a number with dashes',
-      () => withCard({ number: '4716-1902-0739-4368' }),
-      'invalid_number',
-      'payment_method.card.number',
-    ],
-    [
-      'a number of no brand',
-      () => withCard({ number: '9999999999999995' }),
-      'invalid_number',
-      'payment_method.card.number',
-    ],
-    [
-      'a number of the wrong length for its brand',
-      () => withCard({ number: '42424242424242' }),
-      'invalid_number',
-      'payment_method.card.number',
-    ],
-    [
-      'a number of 20 digits',
-      () => withCard({ number: '42424242424242424242' }),
-      'invalid_number',
-      'payment_method.card.number',
-    ],
-    [
-      'an empty number',
-      () => withCard({ number: '' }),
-      'invalid_number',
-      'payment_method.card.number',
-    ],
-    [
-      'a missing exp_month',
-      (b) => withCard({ ...b.payment_method.card, exp_month: undefined }),
-      'parameter_missing',
-      'payment_method.card.exp_month',
-    ],
-    [
-      'exp_month 0',
-      () => withCard({ exp_month: 0 }),
-      'invalid_expiry_month',
-      'payment_method.card.exp_month',
-    ],
-    [
       'exp_month 13',
       () => withCard({ exp_month: 13 }),
       'invalid_expiry_month',
       'payment_method.card.exp_month',
     ],
     [
-      'exp_month as a string',
-      () => withCard({ exp_month: '12' }),
-      'invalid_expiry_month',
-      'payment_method.card.exp_month',
-    ],
-    [
-      'a missing exp_year',
-      (b) => withCard({ ...b.payment_method.card, exp_year: undefined }),
-      'parameter_missing',
-      'payment_method.card.exp_year',
-    ],
-    [
       'a two-digit exp_year',
       () => withCard({ exp_year: 30 }),
-      'invalid_expiry_year',
-      'payment_method.card.exp_year',
-    ],
-    [
-      'a five-digit exp_year',
-      () => withCard({ exp_year: 20300 }),
-      'invalid_expiry_year',
-      'payment_method.card.exp_year',
-    ],
-    [
-      'a fractional exp_year',
-      () => withCard({ exp_year: 2030.5 }),
       'invalid_expiry_year',
       'payment_method.card.exp_year',
     ],
@@ -321,28 +189,9 @@ describe('CreatePaymentRequest', () => {
       'parameter_missing',
       'payment_method.card.cvc',
     ],
-    ['a 2-digit cvc', () => withCard({ cvc: '73' }), 'invalid_cvc', 'payment_method.card.cvc'],
-    [
-      'a 4-digit cvc on a Visa card',
-      () => withCard({ cvc: '7391' }),
-      'invalid_cvc',
-      'payment_method.card.cvc',
-    ],
     [
       'a 3-digit cvc on an American Express card',
       () => withCard({ number: '378282246310005', cvc: '739' }),
-      'invalid_cvc',
-      'payment_method.card.cvc',
-    ],
-    [
-      'a cvc sent as a number',
-      () => withCard({ cvc: 739 }),
-      'invalid_cvc',
-      'payment_method.card.cvc',
-    ],
-    [
-      'a cvc with letters',
-      () => withCard({ cvc: '7a9' }),
       'invalid_cvc',
       'payment_method.card.cvc',
     ],
@@ -365,31 +214,10 @@ describe('CreatePaymentRequest', () => {
       'customer',
     ],
     [
-      'metadata that is no object',
-      (b) => ({ ...b, metadata: 'x' }),
-      'invalid_metadata',
-      'metadata',
-    ],
-    [
-      'metadata with 51 keys',
-      (b) => ({
-        ...b,
-        metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])),
-      }),
-      'invalid_metadata',
-      'metadata',
-    ],
-    [
       'a metadata value that is no string',
       (b) => ({ ...b, metadata: { order_id: 5 } }),
       'invalid_metadata',
       'metadata.order_id',
-    ],
-    [
-      'a metadata value over 500 characters',
-      (b) => ({ ...b, metadata: { note: 'v'.repeat(501) } }),
-      'invalid_metadata',
-      'metadata.note',
     ],
     [
       'a metadata key over 40 characters',
@@ -400,18 +228,6 @@ describe('CreatePaymentRequest', () => {
     [
       'a card number in a metadata value',
       (b) => ({ ...b, metadata: { note: `card ${NUMBER}` } }),
-      'invalid_metadata',
-      'metadata',
-    ],
-    [
-      'a grouped card number in a metadata value',
-      (b) => ({ ...b, metadata: { note: '4716 1902 0739 4368' } }),
-      'invalid_metadata',
-      'metadata',
-    ],
-    [
-      'a card number as a metadata key',
-      (b) => ({ ...b, metadata: { [NUMBER]: 'x' } }),
       'invalid_metadata',
       'metadata',
     ],
@@ -499,16 +315,12 @@ describe('ListPaymentsQuery', () => {
   it.each([
     [{ status: 'done' }, 'status'],
     [{ customer: 'cus_1' }, 'customer'],
-    [{ customer: ['cust_a', 'cust_b'] }, 'customer'],
     [{ 'created[gte]': '2026-03-01' }, 'created[gte]'],
-    [{ 'created[gte]': '2026-03-01T00:00:00' }, 'created[gte]'],
     [{ 'created[lte]': 'yesterday' }, 'created[lte]'],
-    [{ 'created[lte]': '2026-13-45T00:00:00Z' }, 'created[lte]'],
     [{ starting_after: 'cust_7Hc2kQx9Lm4Tz1Vb8Np3Rw' }, 'starting_after'],
     [{ ending_before: 'not-an-id' }, 'ending_before'],
     [{ starting_after: 'pay_a', ending_before: 'pay_b' }, 'ending_before'],
     [{ limit: '0' }, 'limit'],
-    [{ limit: '101' }, 'limit'],
     [{ 'created[gt]': '2026-03-01T00:00:00Z' }, 'created[gt]'],
   ])('refuses %j naming %s', async (q, param) => {
     const error = await queryError(q);
@@ -531,10 +343,8 @@ describe('DailyReportQuery', () => {
     [{ to: '2026-03-31' }, 'parameter_missing', 'from'],
     [{ from: '2026-03-01' }, 'parameter_missing', 'to'],
     [{ from: '2026-02-30', to: '2026-03-31' }, 'parameter_invalid', 'from'],
-    [{ from: '2026-3-1', to: '2026-03-31' }, 'parameter_invalid', 'from'],
     [{ from: '2026-03-01', to: '2026-03-01T00:00:00Z' }, 'parameter_invalid', 'to'],
     [{ from: '2026-03-31', to: '2026-03-01' }, 'parameter_invalid', 'to'],
-    [{ from: '2026-01-01', to: '2027-01-02' }, 'parameter_invalid', 'to'],
     [{ from: '2026-03-01', to: '2026-03-31', currency: 'usd' }, 'parameter_invalid', 'currency'],
     [{ from: '2026-03-01', to: '2026-03-31', status: 'failed' }, 'parameter_unknown', 'status'],
   ])('refuses %j with %s naming %s', async (q, code, param) => {
@@ -543,10 +353,6 @@ describe('DailyReportQuery', () => {
   });
 
   it('says why a range is refused', async () => {
-    expect(
-      (await errorOf({ from: '2026-03-31', to: '2026-03-01' }, DailyReportQuery, 'query')).body
-        .message,
-    ).toBe('to must not be before from.');
     expect(
       (await errorOf({ from: '2026-01-01', to: '2027-01-02' }, DailyReportQuery, 'query')).body
         .message,

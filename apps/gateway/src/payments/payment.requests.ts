@@ -1,47 +1,32 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  Equals,
-  IsDefined,
-  IsIn,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsDefined, IsObject, IsOptional, ValidateNested } from 'class-validator';
 import {
   CardBrands,
+  CreatePaymentRules,
   CurrencyCodes,
   DAILY_REPORT_MAX_DAYS,
-  idPattern,
+  DailyReportRules,
+  ListPaymentsRules,
   MAX_AMOUNT,
   MIN_AMOUNT,
+  notAnObject,
+  oneCursorRule,
   PaymentStatuses,
   type Metadata,
   type PaymentStatus,
 } from '@finfusion/contracts';
-import { answeredAs } from '../validation/field-error-context';
-import { metadataApiSchema } from '../validation/is-metadata.validator';
+import { FollowsRule } from '../validation/follows-rule.decorator';
+import { metadataApiSchema } from '../validation/metadata-api-schema';
 import { ListQuery } from '../validation/list-query.dto';
-import { NotWith } from '../validation/validators';
-import {
-  IsCardCvc,
-  IsCardNumber,
-  IsCurrency,
-  IsExpiryMonth,
-  IsExpiryYear,
-  IsInstant,
-  IsPaymentMetadata,
-  IsReportEnd,
-  IsSafeInteger,
-  IsUtcDay,
-} from './payment.validators';
 
-// Each field lists its type check first: when several checks fail, the first listed is reported
-// (validation-errors.ts), as the payments service reports it.
+// Each field follows its rule in libs/contracts, the one the payments service applies again.
+const Follows = (field: keyof typeof CreatePaymentRules): PropertyDecorator =>
+  FollowsRule(field, CreatePaymentRules[field]);
+
+/** An object field of a request: refused, as the payments service refuses it, when it is none. */
+const IsObjectField = (path: string): PropertyDecorator =>
+  IsObject({ message: notAnObject(path).message });
 
 export class AmountRequest {
   @ApiProperty({
@@ -52,15 +37,7 @@ export class AmountRequest {
     example: 1000,
   })
   @IsDefined()
-  @IsSafeInteger("amount.value must be an integer in the currency's minor unit.")
-  @Min(MIN_AMOUNT, {
-    message: `amount.value must be at least ${MIN_AMOUNT}.`,
-    ...answeredAs({ code: 'amount_too_small' }),
-  })
-  @Max(MAX_AMOUNT, {
-    message: `amount.value must be at most ${MAX_AMOUNT}.`,
-    ...answeredAs({ code: 'amount_too_large' }),
-  })
+  @Follows('amount.value')
   value!: number;
 
   @ApiProperty({
@@ -69,10 +46,7 @@ export class AmountRequest {
     example: 'USD',
   })
   @IsDefined()
-  @IsCurrency(
-    'amount.currency must be an ISO 4217 code in upper case, such as USD.',
-    'invalid_currency',
-  )
+  @Follows('amount.currency')
   currency!: string;
 }
 
@@ -84,13 +58,12 @@ export class CardRequest {
     example: '4242424242424242',
   })
   @IsDefined()
-  @IsString({ message: 'The card number must be a string of digits.' })
-  @IsCardNumber()
+  @Follows('payment_method.card.number')
   number!: string;
 
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 12, example: 12 })
   @IsDefined()
-  @IsExpiryMonth()
+  @Follows('payment_method.card.exp_month')
   exp_month!: number;
 
   @ApiProperty({
@@ -101,7 +74,7 @@ export class CardRequest {
     example: 2030,
   })
   @IsDefined()
-  @IsExpiryYear()
+  @Follows('payment_method.card.exp_year')
   exp_year!: number;
 
   @ApiProperty({
@@ -110,19 +83,19 @@ export class CardRequest {
     example: '123',
   })
   @IsDefined()
-  @IsCardCvc()
+  @Follows('payment_method.card.cvc')
   cvc!: string;
 }
 
 export class PaymentMethodRequest {
   @ApiProperty({ enum: ['card'], example: 'card' })
   @IsDefined()
-  @Equals('card', { message: 'payment_method.type must be "card".' })
+  @Follows('payment_method.type')
   type!: 'card';
 
   @ApiProperty({ type: CardRequest })
   @IsDefined()
-  @IsObject({ message: 'payment_method.card must be an object.' })
+  @IsObjectField('payment_method.card')
   @ValidateNested()
   @Type(() => CardRequest)
   card!: CardRequest;
@@ -131,14 +104,14 @@ export class PaymentMethodRequest {
 export class CreatePaymentRequest {
   @ApiProperty({ type: AmountRequest })
   @IsDefined()
-  @IsObject({ message: 'amount must be an object.' })
+  @IsObjectField('amount')
   @ValidateNested()
   @Type(() => AmountRequest)
   amount!: AmountRequest;
 
   @ApiProperty({ type: PaymentMethodRequest })
   @IsDefined()
-  @IsObject({ message: 'payment_method must be an object.' })
+  @IsObjectField('payment_method')
   @ValidateNested()
   @Type(() => PaymentMethodRequest)
   payment_method!: PaymentMethodRequest;
@@ -150,11 +123,7 @@ export class CreatePaymentRequest {
     example: 'cust_7Hc2kQx9Lm4Tz1Vb8Np3Rw',
   })
   @IsOptional()
-  @IsString({ message: 'customer must be a customer id.' })
-  @Matches(idPattern('cust'), {
-    message: 'No such customer.',
-    ...answeredAs({ code: 'resource_missing' }),
-  })
+  @Follows('customer')
   customer?: string | null;
 
   @ApiPropertyOptional({
@@ -162,11 +131,12 @@ export class CreatePaymentRequest {
     nullable: true,
   })
   @IsOptional()
-  @IsPaymentMetadata()
+  @Follows('metadata')
   metadata?: Metadata | null;
 }
 
-const paymentIdPattern = idPattern('pay');
+const FollowsListRule = (field: keyof typeof ListPaymentsRules): PropertyDecorator =>
+  FollowsRule(field, ListPaymentsRules[field]);
 
 // A subclass that decorates an inherited property replaces the parent's checks of it
 // (class-validator keeps one set per property): the cursors list all of theirs again.
@@ -176,22 +146,20 @@ export class ListPaymentsQuery extends ListQuery {
     example: 'pay_3kTz9Qw2Lm8Xc4Vb7Np1Rs',
   })
   @IsOptional()
-  @IsString()
-  @Matches(paymentIdPattern, { message: 'starting_after must be a payment id.' })
+  @FollowsListRule('starting_after')
   override starting_after?: string = undefined;
 
   @ApiPropertyOptional({
     description: 'A payment id: the page ends before it (newer payments). Not with starting_after.',
   })
   @IsOptional()
-  @IsString()
-  @Matches(paymentIdPattern, { message: 'ending_before must be a payment id.' })
-  @NotWith('starting_after')
+  @FollowsListRule('ending_before')
+  @FollowsRule('oneCursor', oneCursorRule)
   override ending_before?: string = undefined;
 
   @ApiPropertyOptional({ enum: PaymentStatuses, description: 'Only payments in this status.' })
   @IsOptional()
-  @IsIn(PaymentStatuses, { message: `status must be one of ${PaymentStatuses.join(', ')}.` })
+  @FollowsListRule('status')
   status?: PaymentStatus;
 
   @ApiPropertyOptional({
@@ -199,8 +167,7 @@ export class ListPaymentsQuery extends ListQuery {
     example: 'cust_7Hc2kQx9Lm4Tz1Vb8Np3Rw',
   })
   @IsOptional()
-  @IsString({ message: 'customer must be a customer id.' })
-  @Matches(idPattern('cust'), { message: 'customer must be a customer id.' })
+  @FollowsListRule('customer')
   customer?: string;
 
   // Fastify reads `created[gte]=…` as a parameter of that name (no nesting): so it is declared.
@@ -211,8 +178,7 @@ export class ListPaymentsQuery extends ListQuery {
     example: '2026-03-01T00:00:00Z',
   })
   @IsOptional()
-  @IsString({ message: 'created[gte] must be an ISO 8601 date-time.' })
-  @IsInstant()
+  @FollowsListRule('created[gte]')
   'created[gte]'?: string;
 
   @ApiPropertyOptional({
@@ -222,8 +188,7 @@ export class ListPaymentsQuery extends ListQuery {
     example: '2026-03-31T23:59:59Z',
   })
   @IsOptional()
-  @IsString({ message: 'created[lte] must be an ISO 8601 date-time.' })
-  @IsInstant()
+  @FollowsListRule('created[lte]')
   'created[lte]'?: string;
 }
 
@@ -233,8 +198,7 @@ export class DailyReportQuery {
     description: 'The first UTC day of the report, inclusive (YYYY-MM-DD).',
     example: '2026-03-01',
   })
-  @IsString({ message: 'from must be a UTC day, YYYY-MM-DD.' })
-  @IsUtcDay()
+  @FollowsRule('from', DailyReportRules.from)
   from!: string;
 
   @ApiProperty({
@@ -242,13 +206,11 @@ export class DailyReportQuery {
     description: `The last UTC day, inclusive; at most ${DAILY_REPORT_MAX_DAYS} days after from.`,
     example: '2026-03-31',
   })
-  @IsString({ message: 'to must be a UTC day, YYYY-MM-DD.' })
-  @IsUtcDay()
-  @IsReportEnd()
+  @FollowsRule('to', DailyReportRules.to)
   to!: string;
 
   @ApiPropertyOptional({ enum: CurrencyCodes, description: 'Only this currency.', example: 'USD' })
   @IsOptional()
-  @IsCurrency('currency must be an ISO 4217 code in upper case, such as USD.', 'parameter_invalid')
+  @FollowsRule('currency', DailyReportRules.currency)
   currency?: string;
 }

@@ -170,6 +170,8 @@ describe('payments through the gateway', () => {
   });
 
   describe('400 validation, with the payments service’s codes', () => {
+    // The rules are tested in libs/contracts and each field's wiring in payment.requests.spec.ts:
+    // these show a rule's answer reaching the client over HTTP, whatever its code.
     it.each<[string, object, string, string]>([
       [
         'a missing amount',
@@ -178,175 +180,16 @@ describe('payments through the gateway', () => {
         'amount',
       ],
       [
-        'a missing payment_method',
-        { amount: { value: 1, currency: 'USD' } },
-        'parameter_missing',
-        'payment_method',
-      ],
-      [
         'a zero amount',
         paymentBody({}, { amount: { value: 0, currency: 'USD' } }),
         'amount_too_small',
         'amount.value',
       ],
       [
-        'an amount over 99,999,999',
-        paymentBody({}, { amount: { value: 100_000_000, currency: 'USD' } }),
-        'amount_too_large',
-        'amount.value',
-      ],
-      [
-        'a fractional amount',
-        paymentBody({}, { amount: { value: 10.5, currency: 'USD' } }),
-        'parameter_invalid',
-        'amount.value',
-      ],
-      [
-        'an amount given as a string',
-        paymentBody({}, { amount: { value: '1000', currency: 'USD' } }),
-        'parameter_invalid',
-        'amount.value',
-      ],
-      [
-        'an unknown currency',
-        paymentBody({}, { amount: { value: 1, currency: 'ABC' } }),
-        'invalid_currency',
-        'amount.currency',
-      ],
-      [
-        'a lower-case currency',
-        paymentBody({}, { amount: { value: 1, currency: 'usd' } }),
-        'invalid_currency',
-        'amount.currency',
-      ],
-      [
-        'a missing currency',
-        paymentBody({}, { amount: { value: 1 } }),
-        'parameter_missing',
-        'amount.currency',
-      ],
-      [
-        'another payment method type',
-        paymentBody({}, { payment_method: { type: 'sepa_debit', card: {} } }),
-        'parameter_invalid',
-        'payment_method.type',
-      ],
-      [
-        'a missing card',
-        paymentBody({}, { payment_method: { type: 'card' } }),
-        'parameter_missing',
-        'payment_method.card',
-      ],
-      [
-        'a missing number',
-        paymentBody({ number: undefined }),
-        'parameter_missing',
-        'payment_method.card.number',
-      ],
-      [
         'a number that fails Luhn',
         paymentBody({ number: '4242424242424241' }),
         'invalid_number',
         'payment_method.card.number',
-      ],
-      [
-        'a number with spaces',
-        paymentBody({ number: '4242 4242 4242 4242' }),
-        'invalid_number',
-        'payment_method.card.number',
-      ],
-      [
-        'a number of no supported brand',
-        paymentBody({ number: '9999999999999995' }),
-        'invalid_number',
-        'payment_method.card.number',
-      ],
-      [
-        'a number too short for its brand',
-        paymentBody({ number: '424242424242' }),
-        'invalid_number',
-        'payment_method.card.number',
-      ],
-      [
-        'a number sent as a JSON number',
-        paymentBody({ number: 4242424242424242 }),
-        'parameter_invalid',
-        'payment_method.card.number',
-      ],
-      [
-        'exp_month 13',
-        paymentBody({ exp_month: 13 }),
-        'invalid_expiry_month',
-        'payment_method.card.exp_month',
-      ],
-      [
-        'exp_month 0',
-        paymentBody({ exp_month: 0 }),
-        'invalid_expiry_month',
-        'payment_method.card.exp_month',
-      ],
-      [
-        'a two-digit exp_year',
-        paymentBody({ exp_year: 30 }),
-        'invalid_expiry_year',
-        'payment_method.card.exp_year',
-      ],
-      [
-        'a missing exp_year',
-        paymentBody({ exp_year: undefined }),
-        'parameter_missing',
-        'payment_method.card.exp_year',
-      ],
-      [
-        'a 4-digit CVC on a Visa card',
-        paymentBody({ cvc: '1234' }),
-        'invalid_cvc',
-        'payment_method.card.cvc',
-      ],
-      [
-        'a 3-digit CVC on an Amex card',
-        paymentBody({ number: '378282246310005', cvc: '123' }),
-        'invalid_cvc',
-        'payment_method.card.cvc',
-      ],
-      [
-        'a CVC sent as a number',
-        paymentBody({ cvc: 123 }),
-        'invalid_cvc',
-        'payment_method.card.cvc',
-      ],
-      [
-        'a missing CVC',
-        paymentBody({ cvc: undefined }),
-        'parameter_missing',
-        'payment_method.card.cvc',
-      ],
-      [
-        'an unknown top-level field',
-        paymentBody({}, { description: 'x' }),
-        'parameter_unknown',
-        'description',
-      ],
-      [
-        'an unknown card field',
-        paymentBody({ name: 'J Doe' } as object),
-        'parameter_unknown',
-        'payment_method.card.name',
-      ],
-      [
-        'metadata with a non-string value',
-        paymentBody({}, { metadata: { order: 1 } }),
-        'invalid_metadata',
-        'metadata.order',
-      ],
-      [
-        'metadata with 51 keys',
-        paymentBody(
-          {},
-          { metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) },
-        ),
-        'invalid_metadata',
-        'metadata',
       ],
       [
         'metadata holding a card number',
@@ -760,15 +603,9 @@ describe('payments through the gateway', () => {
     });
 
     it.each([
-      ['?limit=0', 'limit'],
-      ['?limit=101', 'limit'],
       ['?limit=abc', 'limit'],
-      ['?status=done', 'status'],
-      ['?customer=someone', 'customer'],
-      ['?starting_after=cust_1', 'starting_after'],
       ['?starting_after=pay_a&ending_before=pay_b', 'ending_before'],
       ['?created[gte]=2026-03-01', 'created[gte]'],
-      ['?created[lte]=not-a-date', 'created[lte]'],
       ['?created[gt]=2026-03-01T00:00:00Z', 'created[gt]'],
       ['?created=2026-03-01T00:00:00Z', 'created'],
       ['?sort=asc', 'sort'],

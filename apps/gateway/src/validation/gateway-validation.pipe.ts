@@ -1,7 +1,6 @@
 import { Injectable, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
-import { cardNumberAt, unstorableTextAt } from '@finfusion/contracts';
+import { cardNumberAt, echoablePath, unstorableTextAt } from '@finfusion/contracts';
 import { ApiError } from '../errors/api-error';
-import { echoablePath } from './card-safe-text';
 import { validationError } from './validation-errors';
 
 /** The one field a card number belongs in; it is sealed before it leaves the gateway. */
@@ -47,7 +46,8 @@ export class GatewayValidationPipe extends ValidationPipe {
       forbidUnknownValues: true,
       transform: true,
       transformOptions: { enableImplicitConversion: false },
-      validationError: { target: false, value: true },
+      // The target lets a field's rule see the object it stands in (a CVC, its card's number).
+      validationError: { target: true, value: true },
       exceptionFactory: validationError,
     });
   }

@@ -11,9 +11,14 @@ import {
   ValidateNested,
   validateSync,
 } from 'class-validator';
-import { answeredAs } from './field-error-context';
-import { IsMetadata } from './is-metadata.validator';
+import { fieldProblem, metadataRule } from '@finfusion/contracts';
+import { FollowsRule } from './follows-rule.decorator';
 import { validationError } from './validation-errors';
+
+const atMost12 = (value: unknown) =>
+  (value as number) > 12
+    ? fieldProblem('month must be at most 12', 'invalid_expiry_month')
+    : undefined;
 
 class Amount {
   @IsInt()
@@ -28,12 +33,15 @@ class Card {
 
   @IsOptional()
   @IsInt()
-  @Max(12, { message: 'month must be at most 12', ...answeredAs({ code: 'invalid_expiry_month' }) })
+  @FollowsRule('month', atMost12)
   month?: number;
 
+  /** Checked against the holder beside it: a rule sees the object its field stands in. */
   @IsOptional()
-  @IsMetadata(answeredAs({ code: 'invalid_metadata', subPath: () => 'inner' }))
-  notes?: Record<string, string>;
+  @FollowsRule('signature', (value, card) =>
+    value === card.holder ? undefined : fieldProblem('signature must match holder'),
+  )
+  signature?: string;
 }
 
 class Example {
@@ -48,7 +56,7 @@ class Example {
   limit?: number;
 
   @IsOptional()
-  @IsMetadata()
+  @FollowsRule('metadata', metadataRule())
   metadata?: Record<string, string>;
 
   @IsOptional()
@@ -66,7 +74,7 @@ const errorFor = (body: object) => {
   const errors = validateSync(plainToInstance(Example, body), {
     whitelist: true,
     forbidNonWhitelisted: true,
-    validationError: { target: false, value: true },
+    validationError: { target: true, value: true },
   });
   return validationError(errors);
 };
@@ -122,7 +130,16 @@ describe('validationError', () => {
     });
   });
 
-  it('answers a field with the code its context names, still as a 400', () => {
+  it('gives a rule the object its field stands in', () => {
+    expect(
+      errorFor({ email: 'a@example.com', card: { holder: 'J', signature: 'K' } }).body,
+    ).toMatchObject({ param: 'card.signature', message: 'signature must match holder.' });
+    expect(() =>
+      errorFor({ email: 'a@example.com', card: { holder: 'J', signature: 'J' } }),
+    ).not.toThrow();
+  });
+
+  it('answers a field with the code its rule names, still as a 400', () => {
     const error = errorFor({ email: 'a@example.com', card: { holder: 'J', month: 13 } });
     expect(error.status).toBe(400);
     expect(error.body).toMatchObject({

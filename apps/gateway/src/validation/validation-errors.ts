@@ -1,19 +1,7 @@
 import type { ValidationError } from 'class-validator';
-import { ApiError } from '../errors/api-error';
-import { echoablePath, mayHoldCardDigits } from './card-safe-text';
-import type { FieldErrorContext } from './field-error-context';
-import { IS_METADATA, metadataProblem } from './is-metadata.validator';
-
-/**
- * What a custom validator may put in its `context` to name the part of the value at fault: its
- * `locate` returns the key or index under the property (`events.1`), and the message.
- */
-export interface ProblemLocator {
-  locate(value: unknown): { key?: string; message: string } | undefined;
-}
-
-const isLocator = (context: unknown): context is ProblemLocator =>
-  typeof (context as Partial<ProblemLocator> | undefined)?.locate === 'function';
+import { echoablePath, missingParameter, paramOf, unknownParameter } from '@finfusion/contracts';
+import { ApiError, type GatewayErrorCode } from '../errors/api-error';
+import { isRuleContext } from './follows-rule.decorator';
 
 interface Failure {
   path: string;
@@ -40,67 +28,35 @@ export function validationError(errors: ValidationError[]): ApiError {
   const { path, error } = failure;
   const constraints = error.constraints ?? {};
   if ('whitelistValidation' in constraints) {
-    const shown = echoablePath(path);
-    if (shown !== path) {
-      // The unknown key itself may be a card number: name where it is, never the key.
-      return ApiError.of('parameter_unknown', {
-        message:
-          shown === undefined
-            ? 'Received an unknown parameter.'
-            : `Received an unknown parameter in ${shown}.`,
-        param: shown,
-      });
-    }
-    return ApiError.of('parameter_unknown', {
-      message: `Received unknown parameter: ${path}.`,
-      param: path,
-    });
+    // The unknown key itself may be a card number: it is named only when it cannot be one.
+    const { code, message, param } = unknownParameter(path);
+    return ApiError.of(code, { message, param });
   }
   // A required field (@IsDefined) sent as null is as missing as an absent one.
   if (error.value === undefined || (error.value === null && 'isDefined' in constraints)) {
-    return ApiError.of('parameter_missing', {
-      message: `Missing required parameter: ${path}.`,
-      param: path,
-    });
-  }
-  if (IS_METADATA in constraints) {
-    const problem = metadataProblem(error.value);
-    if (problem?.key !== undefined && mayHoldCardDigits(problem.key)) {
-      return ApiError.of('parameter_invalid', {
-        message: `${path} has an invalid key or value.`,
-        param: path,
-      });
-    }
-    return ApiError.of('parameter_invalid', {
-      message: problem?.message ?? constraints[IS_METADATA],
-      param: problem?.key === undefined ? path : `${path}.${problem.key}`,
-    });
-  }
-  for (const [name, context] of Object.entries(error.contexts ?? {})) {
-    const problem =
-      name in constraints && isLocator(context) ? context.locate(error.value) : undefined;
-    if (problem !== undefined) {
-      return ApiError.of('parameter_invalid', {
-        message: problem.message,
-        param: problem.key === undefined ? path : `${path}.${problem.key}`,
-      });
-    }
+    const { code, message } = missingParameter(path);
+    return ApiError.of(code, { message, param: path });
   }
   // Decorators run bottom-up: the last constraint is the first listed on the property, which
   // the DTOs make the type check ("must be a string" before "must be a valid email address").
   const constraint = Object.keys(constraints).at(-1);
   const message =
     (constraint === undefined ? undefined : constraints[constraint]) ?? `${path} is invalid.`;
-  const context =
-    constraint === undefined
-      ? undefined
-      : (error.contexts?.[constraint] as FieldErrorContext | undefined);
-  const subPath = context?.subPath?.(error.value);
-  const answer = ApiError.of(context?.code ?? 'parameter_invalid', {
-    message: sentence(message),
-    param: echoablePath(subPath === undefined ? path : `${path}.${subPath}`) ?? path,
-  });
-  // Whatever code a field's context names, a request that does not validate is a 400.
+  const context: unknown = constraint === undefined ? undefined : error.contexts?.[constraint];
+  if (isRuleContext(context)) {
+    // The rule says how it is answered; the object it stands in is the rule's `fields`.
+    const problem = context.problemOf(error.value, (error.target ?? {}) as Record<string, unknown>);
+    if (problem !== undefined) {
+      return coded(problem.code, sentence(problem.message), paramOf(path, problem));
+    }
+  }
+  // A constraint of class-validator's own: the type checks of fields without a rule of the API's.
+  return coded('parameter_invalid', sentence(message), echoablePath(path) ?? path);
+}
+
+/** Whatever code a field's rule or context names, a request that does not validate is a 400. */
+function coded(code: GatewayErrorCode, message: string, param: string): ApiError {
+  const answer = ApiError.of(code, { message, param });
   return answer.status === 400 ? answer : new ApiError(400, answer.body);
 }
 

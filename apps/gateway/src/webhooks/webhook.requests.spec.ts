@@ -43,18 +43,6 @@ describe('CreateWebhookRequest', () => {
     expect(outcome).toMatchObject({ ok: true, value: expect.any(CreateWebhookRequest) as object });
   });
 
-  it('accepts every public event type, and * alone', async () => {
-    for (const events of [
-      ['payment.created', 'payment.succeeded', 'payment.failed'],
-      ['customer.created', 'customer.updated', 'customer.deleted'],
-      ['*'],
-    ]) {
-      expect(await outcomeOf(CreateWebhookRequest, { ...valid, events })).toMatchObject({
-        ok: true,
-      });
-    }
-  });
-
   it('accepts http, whose policy is the dispatcher’s, and a URL of the longest length', async () => {
     expect(
       await outcomeOf(CreateWebhookRequest, { ...valid, url: 'http://example.com/hooks' }),
@@ -66,51 +54,18 @@ describe('CreateWebhookRequest', () => {
     });
   });
 
+  // Each field reaches its rule (libs/contracts, where the rules are tested) and is named.
   it.each<[string, unknown, string, string]>([
     ['a missing url', { events: ['*'] }, 'parameter_missing', 'url'],
     ['a url that is not a string', { ...valid, url: 42 }, 'parameter_invalid', 'url'],
-    ['a url that is not a URL', { ...valid, url: 'not a url' }, 'parameter_invalid', 'url'],
-    ['a relative url', { ...valid, url: '/hooks' }, 'parameter_invalid', 'url'],
     ['an ftp url', { ...valid, url: 'ftp://example.com/hooks' }, 'parameter_invalid', 'url'],
-    ['a javascript: url', { ...valid, url: 'javascript:alert(1)' }, 'parameter_invalid', 'url'],
-    [
-      'a url with credentials',
-      { ...valid, url: 'https://user:secret@example.com/hooks' },
-      'parameter_invalid',
-      'url',
-    ],
-    [
-      'a url over 2048 characters',
-      { ...valid, url: `https://example.com/${'a'.repeat(WebhookLimits.maxUrlLength)}` },
-      'parameter_invalid',
-      'url',
-    ],
     ['missing events', { url: valid.url }, 'parameter_missing', 'events'],
     ['empty events', { ...valid, events: [] }, 'parameter_invalid', 'events'],
-    ['events that are not a list', { ...valid, events: '*' }, 'parameter_invalid', 'events'],
     [
       'an unknown event type, named by its index',
       { ...valid, events: ['payment.succeeded', 'refund.created'] },
       'parameter_invalid',
       'events.1',
-    ],
-    [
-      'an event type that is not a string',
-      { ...valid, events: [7] },
-      'parameter_invalid',
-      'events.0',
-    ],
-    [
-      '* beside another type',
-      { ...valid, events: ['payment.failed', '*'] },
-      'parameter_invalid',
-      'events.1',
-    ],
-    [
-      'more entries than there are event types',
-      { ...valid, events: Array.from({ length: 8 }, () => 'payment.failed') },
-      'parameter_invalid',
-      'events',
     ],
     ['null metadata', { ...valid, metadata: null }, 'parameter_invalid', 'metadata'],
     [
@@ -126,13 +81,6 @@ describe('CreateWebhookRequest', () => {
       code,
       param,
     });
-  });
-
-  it('says which event types exist when one is unknown, without repeating it', async () => {
-    const error = await refusal(CreateWebhookRequest, { ...valid, events: ['refund.created'] });
-    expect(error.param).toBe('events.0');
-    expect(error.message).not.toContain('refund.created');
-    expect(error.message).toContain("'payment.succeeded'");
   });
 
   it('never repeats a card number sent as an event type', async () => {
@@ -185,10 +133,7 @@ describe('RotateWebhookSecretRequest', () => {
   });
 
   it.each<[string, unknown]>([
-    ['a negative overlap', -1],
     ['an overlap over a week', WebhookLimits.maxOverlapSeconds + 1],
-    ['a fractional overlap', 1.5],
-    ['an overlap given as a string', '60'],
     ['a null overlap', null],
   ])('refuses %s', async (_case, overlap) => {
     expect(await refusal(RotateWebhookSecretRequest, { overlap_seconds: overlap })).toMatchObject({
@@ -218,7 +163,6 @@ describe('ListWebhookDeliveriesQuery', () => {
   it.each<[string, Record<string, string>, string]>([
     ['an unknown outcome', { outcome: 'delivered' }, 'outcome'],
     ['a limit over 100', { limit: '101' }, 'limit'],
-    ['a limit that is not a number', { limit: 'ten' }, 'limit'],
     ['both cursors', { starting_after: 'whd_a', ending_before: 'whd_b' }, 'ending_before'],
     ['an unknown parameter', { status: 'failed' }, 'status'],
   ])('refuses %s', async (_case, query, param) => {

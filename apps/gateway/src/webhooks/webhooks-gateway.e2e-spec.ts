@@ -92,36 +92,15 @@ describe('POST /v2/webhooks', () => {
     );
   });
 
+  // The rules are tested in libs/contracts, each field's wiring in webhook.requests.spec.ts.
   it.each<[string, object, string, string]>([
     ['a missing url', { url: undefined }, 'parameter_missing', 'url'],
-    ['a url that is not a URL', { url: 'example.com/hooks' }, 'parameter_invalid', 'url'],
     ['an ftp url', { url: 'ftp://example.com/hooks' }, 'parameter_invalid', 'url'],
-    [
-      'a url with credentials',
-      { url: 'https://user:pass@example.com/hooks' },
-      'parameter_invalid',
-      'url',
-    ],
-    [
-      'a url over 2048 characters',
-      { url: `https://example.com/${'a'.repeat(2048)}` },
-      'parameter_invalid',
-      'url',
-    ],
-    ['missing events', { events: undefined }, 'parameter_missing', 'events'],
-    ['empty events', { events: [] }, 'parameter_invalid', 'events'],
     [
       'an unknown event type',
       { events: ['payment.succeeded', 'payment.refunded'] },
       'parameter_invalid',
       'events.1',
-    ],
-    ['* beside a type', { events: ['*', 'payment.failed'] }, 'parameter_invalid', 'events.0'],
-    [
-      'a metadata value that is not a string',
-      { metadata: { a: 1 } },
-      'parameter_invalid',
-      'metadata.a',
     ],
     ['an unknown field', { secret: 'whsec_mine' }, 'parameter_unknown', 'secret'],
   ])('refuses %s, naming the field', async (_case, body, code, param) => {
@@ -283,10 +262,7 @@ describe('PATCH /v2/webhooks/{id}', () => {
   });
 
   it.each<[string, object, string]>([
-    ['an unknown status', { status: 'paused' }, 'status'],
-    ['a bad url', { url: 'not a url' }, 'url'],
     ['a private url', { url: 'https://10.1.2.3/hooks' }, 'url'],
-    ['empty events', { events: [] }, 'events'],
     ['an unknown event type', { events: ['customer.created', 'customer.merged'] }, 'events.1'],
     ['disabled_reason', { disabled_reason: 'requested' }, 'disabled_reason'],
   ])('refuses %s', async (_case, body, param) => {
@@ -332,22 +308,21 @@ describe('POST /v2/webhooks/{id}/rotate_secret', () => {
     ).toMatch(/^whsec_/);
   });
 
-  it.each<[string, unknown]>([
-    ['a negative overlap', -1],
-    ['an overlap over a week', 7 * 24 * 3600 + 1],
-    ['an overlap as a string', '3600'],
-  ])('refuses %s', async (_case, overlap) => {
-    const { id } = await create();
-    expectApiError(
-      await alice.post(`/v2/webhooks/${id}/rotate_secret`, { overlap_seconds: overlap }),
-      400,
-      { code: 'parameter_invalid', param: 'overlap_seconds' },
-    );
-    expectApiError(await alice.post(`/v2/webhooks/${id}/rotate_secret`, { overlap: 60 }), 400, {
-      code: 'parameter_unknown',
-      param: 'overlap',
-    });
-  });
+  it.each<[string, unknown]>([['an overlap over a week', 7 * 24 * 3600 + 1]])(
+    'refuses %s',
+    async (_case, overlap) => {
+      const { id } = await create();
+      expectApiError(
+        await alice.post(`/v2/webhooks/${id}/rotate_secret`, { overlap_seconds: overlap }),
+        400,
+        { code: 'parameter_invalid', param: 'overlap_seconds' },
+      );
+      expectApiError(await alice.post(`/v2/webhooks/${id}/rotate_secret`, { overlap: 60 }), 400, {
+        code: 'parameter_unknown',
+        param: 'overlap',
+      });
+    },
+  );
 });
 
 describe('another merchant’s endpoint', () => {

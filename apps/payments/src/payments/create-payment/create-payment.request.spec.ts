@@ -70,64 +70,42 @@ describe('parseCreatePayment', () => {
     expect(parseCreatePayment(body((b) => (b.payment_method.card.exp_year = 2024))).ok).toBe(true);
   });
 
-  it('counts metadata in characters, as the gateway does: 500 emoji fit', () => {
-    const metadata = { ['🔑'.repeat(40)]: '🎉'.repeat(500) };
-    expect(parseCreatePayment(body((b) => (b.metadata = metadata))).ok).toBe(true);
-  });
-
-  // One line per rule, so the table reads as the list of rules it is.
+  // Each field reaches its rule (libs/contracts, where the rules are tested) and is named in the
+  // 400; the object fields are required and closed. One line per field.
   // prettier-ignore
   it.each<[string, (b: Body) => void, string, string]>([
     ['a missing amount', (b) => delete (b as Loose).amount, 'parameter_missing', 'amount'],
     ['an amount that is not an object', (b) => ((b as Loose).amount = 5), 'parameter_invalid', 'amount'],
-    ['a decimal amount', (b) => (b.amount.value = 10.5), 'parameter_invalid', 'amount.value'],
-    ['an amount given as a string', (b) => (b.amount.value = '1000'), 'parameter_invalid', 'amount.value'],
     ['a zero amount', (b) => (b.amount.value = 0), 'amount_too_small', 'amount.value'],
-    ['a negative amount', (b) => (b.amount.value = -5), 'amount_too_small', 'amount.value'],
-    ['an amount above the maximum', (b) => (b.amount.value = 100_000_000), 'amount_too_large', 'amount.value'],
     ['a missing currency', (b) => delete b.amount.currency, 'parameter_missing', 'amount.currency'],
-    ['an unknown currency', (b) => (b.amount.currency = 'ABC'), 'invalid_currency', 'amount.currency'],
     ['a lower-case currency', (b) => (b.amount.currency = 'usd'), 'invalid_currency', 'amount.currency'],
     ['a missing payment method', (b) => delete (b as Loose).payment_method, 'parameter_missing', 'payment_method'],
     ['a payment method of another type', (b) => (b.payment_method.type = 'sepa_debit'), 'parameter_invalid', 'payment_method.type'],
     ['a missing card', (b) => delete (b.payment_method as Loose).card, 'parameter_missing', 'payment_method.card'],
     ['a missing number', (b) => delete b.payment_method.card.number, 'parameter_missing', 'payment_method.card.number'],
-    ['a number given as a number', (b) => (b.payment_method.card.number = 4242424242424242), 'parameter_invalid', 'payment_method.card.number'],
-    ['a number with spaces', (b) => (b.payment_method.card.number = '4242 4242 4242 4242'), 'invalid_number', 'payment_method.card.number'],
     ['a number failing Luhn', (b) => (b.payment_method.card.number = '4242424242424241'), 'invalid_number', 'payment_method.card.number'],
-    ['a number of the wrong length', (b) => (b.payment_method.card.number = '424242424242424'), 'invalid_number', 'payment_method.card.number'],
-    ['a number of no known brand', (b) => (b.payment_method.card.number = '1234567812345670'), 'invalid_number', 'payment_method.card.number'],
-    ['month 0', (b) => (b.payment_method.card.exp_month = 0), 'invalid_expiry_month', 'payment_method.card.exp_month'],
     ['month 13', (b) => (b.payment_method.card.exp_month = 13), 'invalid_expiry_month', 'payment_method.card.exp_month'],
-    ['a two-digit year', (b) => (b.payment_method.card.exp_year = 30), 'invalid_expiry_year', 'payment_method.card.exp_year'],
     ['a missing year', (b) => delete b.payment_method.card.exp_year, 'parameter_missing', 'payment_method.card.exp_year'],
-    ['a 4-digit CVC on a visa', (b) => (b.payment_method.card.cvc = '1234'), 'invalid_cvc', 'payment_method.card.cvc'],
-    ['a 2-digit CVC', (b) => (b.payment_method.card.cvc = '12'), 'invalid_cvc', 'payment_method.card.cvc'],
-    ['a CVC given as a number', (b) => (b.payment_method.card.cvc = 123), 'invalid_cvc', 'payment_method.card.cvc'],
+    ['a two-digit year', (b) => (b.payment_method.card.exp_year = 30), 'invalid_expiry_year', 'payment_method.card.exp_year'],
     ['a 3-digit CVC on an amex', (b) => { b.payment_method.card.number = '378282246310005'; }, 'invalid_cvc', 'payment_method.card.cvc'],
-    ['metadata that is a list', (b) => (b.metadata = []), 'invalid_metadata', 'metadata'],
     ['a metadata value that is a number', (b) => (b.metadata = { a: 1 }), 'invalid_metadata', 'metadata.a'],
-    ['a metadata key over 40 characters', (b) => (b.metadata = { ['k'.repeat(41)]: 'v' }), 'invalid_metadata', 'metadata'],
-    ['a metadata value over 500 characters', (b) => (b.metadata = { a: 'v'.repeat(501) }), 'invalid_metadata', 'metadata.a'],
-    ['51 metadata keys', (b) => (b.metadata = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v']))), 'invalid_metadata', 'metadata'],
     ['a customer that is not an id', (b) => (b.customer = 'bob'), 'resource_missing', 'customer'],
-    ['a customer given as a number', (b) => (b.customer = 7), 'parameter_invalid', 'customer'],
     ['an unknown field', (b) => (b.description = 'x'), 'parameter_unknown', 'description'],
     ['an unknown card field', (b) => (b.payment_method.card.name = 'x'), 'parameter_unknown', 'payment_method.card.name'],
   ])('refuses %s', (_, change, code, param) => {
     expect(problem(body(change))).toEqual({ code, param });
   });
 
+  it('takes a null customer and null metadata as absent', () => {
+    const parsed = parseCreatePayment(
+      body((b) => Object.assign(b, { customer: null, metadata: null })),
+    );
+    expect(parsed.ok && parsed.value).toMatchObject({ customerId: null, metadata: {} });
+  });
+
   it('refuses a body that is not an object', () => {
     expect(problem(null)).toEqual({ code: 'parameter_invalid', param: 'body' });
     expect(problem('x')).toEqual({ code: 'parameter_invalid', param: 'body' });
-  });
-
-  it('refuses metadata that holds a card number', () => {
-    expect(problem(body((b) => (b.metadata = { note: 'card 4242 4242 4242 4242' })))).toEqual({
-      code: 'invalid_metadata',
-      param: 'metadata',
-    });
   });
 
   it('never puts the card number or CVC in an error', () => {

@@ -1,7 +1,12 @@
 import {
-  idPattern,
-  PaymentStatuses,
+  instantOf,
+  instantRule,
+  limitRule,
+  ListLimits,
+  ListPaymentsRules,
+  oneCursorRule,
   type ErrorReply,
+  type FieldRule,
   type ListParams,
   type PaymentStatus,
 } from '@finfusion/contracts';
@@ -13,77 +18,67 @@ export interface ListPaymentsRequest {
   filter: ListFilter;
 }
 
-const DEFAULT_LIMIT = 10;
-const MAX_LIMIT = 100;
+type Parsed = { ok: true; value: ListPaymentsRequest } | { ok: false; reply: ErrorReply };
 
-// ISO 8601 with a date and a time and an explicit zone: an instant, not a local time.
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** Each optional parameter of the payload with its rule (libs/contracts), in the order checked. */
+const Rules: readonly [string, FieldRule][] = [
+  ['limit', limitRule],
+  ['starting_after', ListPaymentsRules.starting_after],
+  ['ending_before', ListPaymentsRules.ending_before],
+  ['ending_before', oneCursorRule],
+  ['status', ListPaymentsRules.status],
+  ['customer', ListPaymentsRules.customer],
+];
 
-const bad = (param: string, message: string): { ok: false; reply: ErrorReply } => ({
-  ok: false,
-  reply: PaymentErrors.invalidParam(param, 'parameter_invalid', message),
-});
+/** The created range's bounds, named as the payload names them. */
+const Bounds = [
+  ['gte', instantRule('created.gte')],
+  ['lte', instantRule('created.lte')],
+] as const;
 
-function instant(value: unknown): Date | null {
-  if (typeof value !== 'string' || !DATE_TIME.test(value)) return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
+/** The first parameter that breaks its rule, as the 400 naming it. */
+function firstProblem(p: Record<string, unknown>): ErrorReply | undefined {
+  for (const [param, rule] of Rules) {
+    const problem = p[param] === undefined ? undefined : rule(p[param], p);
+    if (problem !== undefined)
+      return PaymentErrors.invalidParam(param, problem.code, problem.message);
+  }
+  if (p.created === undefined) return undefined;
+  const created = p.created as Record<string, unknown> | null;
+  if (typeof created !== 'object' || created === null) {
+    const message = 'created must be an object with gte and/or lte.';
+    return PaymentErrors.invalidParam('created', 'parameter_invalid', message);
+  }
+  for (const [bound, rule] of Bounds) {
+    const problem = created[bound] === undefined ? undefined : rule(created[bound], created);
+    if (problem !== undefined) {
+      return PaymentErrors.invalidParam(`created.${bound}`, problem.code, problem.message);
+    }
+  }
+  return undefined;
 }
 
 /** payments.list parameters, checked again here: the gateway is not the only possible sender. */
-export function parseListPayments(
-  payload: unknown,
-): { ok: true; value: ListPaymentsRequest } | { ok: false; reply: ErrorReply } {
+export function parseListPayments(payload: unknown): Parsed {
   const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<
     string,
     unknown
   >;
-  const limit = p.limit ?? DEFAULT_LIMIT;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    return bad('limit', `limit must be an integer from 1 to ${MAX_LIMIT}.`);
-  }
-  const page: ListParams = { limit };
-  for (const cursor of ['starting_after', 'ending_before'] as const) {
-    const value = p[cursor];
-    if (value === undefined) continue;
-    if (typeof value !== 'string' || !idPattern('pay').test(value)) {
-      return bad(cursor, `${cursor} must be a payment id.`);
-    }
-    page[cursor] = value;
-  }
-  if (page.starting_after !== undefined && page.ending_before !== undefined) {
-    return bad('ending_before', 'Use starting_after or ending_before, not both.');
-  }
-
-  const filter: ListFilter = {};
-  if (p.status !== undefined) {
-    if (!(PaymentStatuses as readonly unknown[]).includes(p.status)) {
-      return bad('status', `status must be one of ${PaymentStatuses.join(', ')}.`);
-    }
-    filter.status = p.status as PaymentStatus;
-  }
-  if (p.customer !== undefined) {
-    if (typeof p.customer !== 'string' || !idPattern('cust').test(p.customer)) {
-      return bad('customer', 'customer must be a customer id.');
-    }
-    filter.customerId = p.customer;
-  }
-  if (p.created !== undefined) {
-    const created = p.created as Record<string, unknown> | null;
-    if (typeof created !== 'object' || created === null) {
-      return bad('created', 'created must be an object with gte and/or lte.');
-    }
-    for (const bound of ['gte', 'lte'] as const) {
-      if (created[bound] === undefined) continue;
-      const at = instant(created[bound]);
-      if (at === null) {
-        return bad(
-          `created.${bound}`,
-          'Use an ISO 8601 date-time with a zone, such as 2026-03-15T00:00:00Z.',
-        );
-      }
-      filter[bound === 'gte' ? 'createdGte' : 'createdLte'] = at;
-    }
-  }
+  const reply = firstProblem(p);
+  if (reply !== undefined) return { ok: false, reply };
+  const created = (p.created ?? {}) as Record<string, unknown>;
+  const createdGte = instantOf(created.gte);
+  const createdLte = instantOf(created.lte);
+  const page: ListParams = {
+    limit: (p.limit as number | undefined) ?? ListLimits.default,
+    ...(p.starting_after !== undefined && { starting_after: p.starting_after as string }),
+    ...(p.ending_before !== undefined && { ending_before: p.ending_before as string }),
+  };
+  const filter: ListFilter = {
+    ...(p.status !== undefined && { status: p.status as PaymentStatus }),
+    ...(p.customer !== undefined && { customerId: p.customer as string }),
+    ...(createdGte !== undefined && { createdGte }),
+    ...(createdLte !== undefined && { createdLte }),
+  };
   return { ok: true, value: { page, filter } };
 }

@@ -1,4 +1,4 @@
-import { echoablePath, mayHoldCardDigits } from './card-safe-text';
+import { echoablePath, mayHoldCardDigits } from './echoable-text';
 
 describe('mayHoldCardDigits', () => {
   it.each(['4242424242424242', 'x424242x', '4242 4242', '4242-4242', 'card 123456'])(
