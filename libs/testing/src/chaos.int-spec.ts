@@ -55,6 +55,8 @@ function runChaos(): Promise<{ code: number | null; output: string }> {
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
+    child.on('close', (code) => {
+      resolve({ code, output });
+    });
   });
 }
