@@ -47,7 +47,11 @@ export const envelopeSchema = (options: EnvelopeOptions): JsonSchema => ({
     },
     type: { type: 'string', const: options.type },
     schema_version: { type: 'integer', const: options.schemaVersion },
-    created_at: { ...timestampSchema, description: 'When the event was recorded.' },
+    created_at: {
+      ...timestampSchema,
+      description:
+        'When the event happened (as the service decided it), not when it was written or delivered.',
+    },
     merchant_id: idSchema(IdPrefixes.merchant),
     data: {
       type: 'object',
