@@ -19,8 +19,8 @@ import type {
   ResponseObject,
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { expectApiError } from '../testing/http-expectations.fixture';
-import { paced } from '../testing/paced-client.fixture';
+import { expectApiError } from '../support/http-expectations.fixture';
+import { paced } from '../support/paced-client.fixture';
 import {
   aboutObject,
   bodyOf,
@@ -30,7 +30,7 @@ import {
   registerEndpoint,
   verified,
   verifiesWith,
-} from './webhooks.fixture';
+} from '../support/webhooks.fixture';
 
 // The gateway's side of webhook endpoints over HTTP, against the real stack: validation, merchant
 // scoping, the dispatcher's refusals, forwarding. Deliveries are in webhook-delivery.e2e-spec.ts.
