@@ -59,7 +59,7 @@ export default tseslint.config(
   // imports is checked against the policies, read in order, a later one overriding an earlier one.
   // infra/dev/architecture.test.mjs proves that every policy still reports its violation.
   {
-    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    files: ['apps/**/*.ts', 'libs/**/*.ts', 'e2e/**/*.ts'],
     plugins: { boundaries },
     settings: {
       'import/resolver': { node: { extensions: ['.ts', '.js', '.json'] } },
@@ -67,6 +67,7 @@ export default tseslint.config(
         { type: 'domain', pattern: 'apps/*/src/**/domain', partialMatch: false, capture: ['app'] },
         { type: 'app', pattern: 'apps/*', partialMatch: false, capture: ['app'] },
         { type: 'lib', pattern: 'libs/*', partialMatch: false, capture: ['lib'] },
+        { type: 'e2e', pattern: 'e2e', partialMatch: false },
       ],
     },
     rules: {
@@ -93,14 +94,16 @@ export default tseslint.config(
               message: 'An app never imports another app: share through a lib or a message.',
             },
             {
-              from: { element: { type: 'lib' } },
+              // End-to-end tests reach the apps as clients do, over HTTP and Kafka; their
+              // fixtures come from libs/testing or e2e/support, never from an app's source.
+              from: { element: { type: ['lib', 'e2e'] } },
               disallow: {
                 to: [
                   { element: { type: ['app', 'domain'] } },
                   { module: { origin: 'external', source: appPackages } },
                 ],
               },
-              message: 'A lib never imports an app.',
+              message: 'A lib or an end-to-end test never imports an app.',
             },
             {
               // The domain decides from its inputs alone: no framework, no database, no clock, no

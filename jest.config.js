@@ -7,7 +7,7 @@ const libs = fs.readdirSync(path.join(__dirname, 'libs')).join('|');
 
 const base = {
   rootDir: __dirname,
-  roots: ['<rootDir>/apps', '<rootDir>/libs'],
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/e2e'],
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
@@ -19,16 +19,21 @@ module.exports = {
   // Integration and end-to-end tests wait on real brokers and databases; unit tests finish fast anyway.
   testTimeout: 60_000,
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['**/src/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts', '<rootDir>/e2e/**/*.spec.ts'],
+    },
     {
       ...base,
       displayName: 'int',
-      testMatch: ['**/src/**/*.int-spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.int-spec.ts'],
     },
     {
       ...base,
       displayName: 'e2e',
-      testMatch: ['**/src/**/*.e2e-spec.ts'],
+      // The whole stack, reached only from outside: HTTP, Kafka and the test database.
+      testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/stack.global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/stack.global-teardown.ts',
     },

@@ -1,6 +1,6 @@
 import { api, createMerchant, waitUntil, type TestMerchant } from '@finfusion/testing';
-import { expectApiError } from '../testing/http-expectations.fixture';
-import { merchantsCli, onlyKeyIdOf } from '../testing/merchants-cli.fixture';
+import { expectApiError } from '../support/http-expectations.fixture';
+import { merchantsCli, onlyKeyIdOf } from '../support/merchants-cli.fixture';
 
 describe('API key authentication', () => {
   let merchant: TestMerchant;

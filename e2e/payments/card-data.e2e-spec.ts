@@ -14,9 +14,9 @@ import {
   type EventCollector,
 } from '@finfusion/testing';
 import { EventTopics, REPLY_TOPIC, type Customer, type Payment } from '@finfusion/contracts';
-import { readTopics, type TopicRecord } from '../testing/kafka-topics.fixture';
-import { paced } from '../testing/paced-client.fixture';
-import { paymentBody, paymentOf, randomCvc, uniqueCardNumber } from '../testing/payments.fixture';
+import { readTopics, type TopicRecord } from '../support/kafka-topics.fixture';
+import { paced } from '../support/paced-client.fixture';
+import { paymentBody, paymentOf, randomCvc, uniqueCardNumber } from '../support/payments.fixture';
 
 // A full card number or CVC is never stored, logged, published or echoed. Numbers and
 // CVCs nobody else uses are sent through every path a merchant can take, then the test database,

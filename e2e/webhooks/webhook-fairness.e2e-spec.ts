@@ -15,9 +15,9 @@ import {
   type WebhookReceiver,
   type WebhookResponder,
 } from '@finfusion/testing';
-import { expectApiError } from '../testing/http-expectations.fixture';
-import { paced } from '../testing/paced-client.fixture';
-import { bodyOf, registerEndpoint, verified } from './webhooks.fixture';
+import { expectApiError } from '../support/http-expectations.fixture';
+import { paced } from '../support/paced-client.fixture';
+import { bodyOf, registerEndpoint, verified } from '../support/webhooks.fixture';
 
 // Over the whole stack: the endpoints-per-merchant limit through the gateway, fairness between
 // merchants in the real dispatcher (32 slots, 16 per merchant, 2 s attempt timeout), and the

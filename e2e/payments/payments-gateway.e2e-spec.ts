@@ -7,15 +7,15 @@ import {
   type ApiResponse,
 } from '@finfusion/testing';
 import type { Customer, Payment, PaymentEventList, PaymentList } from '@finfusion/contracts';
-import { expectApiError } from '../testing/http-expectations.fixture';
-import { paced } from '../testing/paced-client.fixture';
+import { expectApiError } from '../support/http-expectations.fixture';
+import { paced } from '../support/paced-client.fixture';
 import {
   FUTURE_YEAR,
   paymentBody,
   paymentOf,
   TEST_CARD_FAILURES,
   uniqueCardNumber,
-} from '../testing/payments.fixture';
+} from '../support/payments.fixture';
 
 // The gateway's side of payments over HTTP against the real stack: validation, sealing,
 // forwarding, the 402 shape, merchant scoping. The payments service's own tests cover its logic.

@@ -7,7 +7,7 @@ import {
   waitUntil,
   type ApiClient,
 } from '@finfusion/testing';
-import { expectApiError } from '../testing/http-expectations.fixture';
+import { expectApiError } from '../support/http-expectations.fixture';
 
 // The e2e gateway waits REQUEST_TIMEOUT_MS=5000 for a reply.
 const TIMEOUT_MS = 5000;

@@ -6,8 +6,8 @@ import {
   type ApiClient,
   type ApiResponse,
 } from '@finfusion/testing';
-import { expectApiError } from '../testing/http-expectations.fixture';
-import { merchantsCli } from '../testing/merchants-cli.fixture';
+import { expectApiError } from '../support/http-expectations.fixture';
+import { merchantsCli } from '../support/merchants-cli.fixture';
 
 // The e2e gateway allows 40 requests per merchant per second (RATE_LIMIT_REQUESTS=40).
 const LIMIT = 40;

@@ -1,7 +1,7 @@
 import { api, createMerchant, type ApiClient } from '@finfusion/testing';
 import type { CustomerList, PaymentList } from '@finfusion/contracts';
-import { paced } from '../testing/paced-client.fixture';
-import { paymentBody } from '../testing/payments.fixture';
+import { paced } from '../support/paced-client.fixture';
+import { paymentBody } from '../support/payments.fixture';
 
 /**
  * The largest metadata a create request can carry within the body limit: 50 keys of 40

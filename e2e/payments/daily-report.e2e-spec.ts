@@ -1,8 +1,8 @@
 import { api, createMerchant, waitUntil, type ApiClient } from '@finfusion/testing';
 import type { DailyReport, DailySummary, Payment } from '@finfusion/contracts';
-import { expectApiError } from '../testing/http-expectations.fixture';
-import { paced } from '../testing/paced-client.fixture';
-import { paymentBody, paymentOf } from '../testing/payments.fixture';
+import { expectApiError } from '../support/http-expectations.fixture';
+import { paced } from '../support/paced-client.fixture';
+import { paymentBody, paymentOf } from '../support/payments.fixture';
 
 const day = (instant: string) => instant.slice(0, 10);
 

@@ -8,8 +8,8 @@ import {
   type ApiResponse,
   type TestMerchant,
 } from '@finfusion/testing';
-import { expectApiError } from '../testing/http-expectations.fixture';
-import { paced } from '../testing/paced-client.fixture';
+import { expectApiError } from '../support/http-expectations.fixture';
+import { paced } from '../support/paced-client.fixture';
 
 const json = { 'content-type': 'application/json' };
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { api, createMerchant, query, type ApiClient } from '@finfusion/testing';
 import type { Customer } from '@finfusion/contracts';
-import { expectApiError } from '../testing/http-expectations.fixture';
+import { expectApiError } from '../support/http-expectations.fixture';
 
 describe('Idempotency-Key on POST', () => {
   let client: ApiClient;

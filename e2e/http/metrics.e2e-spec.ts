@@ -7,7 +7,7 @@ import {
   type ServiceName,
   type WebhookReceiver,
 } from '@finfusion/testing';
-import { createCustomer, registerEndpoint } from '../webhooks/webhooks.fixture';
+import { createCustomer, registerEndpoint } from '../support/webhooks.fixture';
 
 // Prometheus metrics that platform teams scrape: every service serves GET /metrics on its port.
 

@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import net from 'node:net';
 import {
   api,
+  connectToTestDatabase,
   createMerchant,
   restartService,
   startService,
@@ -16,20 +16,9 @@ const RECEIVE_TIMEOUT_MS = 10_000;
 // Longer than the 8 s services were once given to stop, and within what they are given now.
 const HELD_MS = 10_000;
 
-// pg has no types here; the little used of it.
-interface PgClient {
-  connect(): Promise<unknown>;
-  query(text: string): Promise<unknown>;
-  end(): Promise<void>;
-}
-const { Client } = createRequire(__filename)('pg') as {
-  Client: new (config: { connectionString: string }) => PgClient;
-};
-
 /** Holds an exclusive lock on the customers table, so a read of it waits until release(). */
 async function lockCustomers(): Promise<{ release: () => Promise<void> }> {
-  const client = new Client({ connectionString: testEnv.databaseUrl });
-  await client.connect();
+  const client = await connectToTestDatabase();
   await client.query('BEGIN');
   await client.query('LOCK TABLE customers.customers IN ACCESS EXCLUSIVE MODE');
   return {

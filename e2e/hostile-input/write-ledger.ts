@@ -1,16 +1,4 @@
-import { createRequire } from 'node:module';
-import { testEnv } from '@finfusion/testing';
-
-// pg ships no type declarations: describe the little used here.
-interface PgClient {
-  connect(): Promise<unknown>;
-  query(text: string, values?: readonly unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
-  end(): Promise<void>;
-  on(event: 'error', listener: (error: Error) => void): unknown;
-}
-interface PgModule {
-  Client: new (config: { connectionString: string }) => PgClient;
-}
+import { connectToTestDatabase, type TestDatabaseClient } from '@finfusion/testing';
 
 /**
  * What a merchant has written in every service, as digests of the columns a request can change
@@ -51,14 +39,10 @@ const WRITES_SQL = `
 
 /** One connection that reads a merchant's writes after each request of a lane. */
 export class WriteLedger {
-  private constructor(private readonly client: PgClient) {}
+  private constructor(private readonly client: TestDatabaseClient) {}
 
   static async open(): Promise<WriteLedger> {
-    const pg = createRequire(__filename)('pg') as PgModule;
-    const client = new pg.Client({ connectionString: testEnv.databaseUrl });
-    client.on('error', () => undefined);
-    await client.connect();
-    return new WriteLedger(client);
+    return new WriteLedger(await connectToTestDatabase());
   }
 
   async read(

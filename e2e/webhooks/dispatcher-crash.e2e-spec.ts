@@ -11,14 +11,14 @@ import {
   type ReceivedWebhook,
   type WebhookReceiver,
 } from '@finfusion/testing';
-import { paced } from '../testing/paced-client.fixture';
+import { paced } from '../support/paced-client.fixture';
 import {
   createCustomer,
   deliveriesOf,
   eventIdOf,
   registerEndpoint,
   verified,
-} from './webhooks.fixture';
+} from '../support/webhooks.fixture';
 
 // At-least-once across a crash: the dispatcher is killed (SIGKILL) with attempts in flight and
 // deliveries waiting, more events are made while it is down, and after a restart every event

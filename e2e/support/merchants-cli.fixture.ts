@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { testEnv } from '@finfusion/testing';
 
-const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
+const repoRoot = path.resolve(__dirname, '..', '..');
 
 /** Runs the built merchants command against the e2e stack's database; resolves with stdout. */
 export async function merchantsCli(...args: string[]): Promise<string> {

@@ -27,9 +27,9 @@ import {
   type WebhookReceiver,
   type WebhookResponder,
 } from '@finfusion/testing';
-import { expectApiError } from '../testing/http-expectations.fixture';
-import { paced } from '../testing/paced-client.fixture';
-import { paymentBody, paymentOf } from '../testing/payments.fixture';
+import { expectApiError } from '../support/http-expectations.fixture';
+import { paced } from '../support/paced-client.fixture';
+import { paymentBody, paymentOf } from '../support/payments.fixture';
 import {
   aboutObject,
   ATTEMPT_TIMEOUT_MS,
@@ -44,7 +44,7 @@ import {
   registerEndpoint,
   verified,
   verifiesWith,
-} from './webhooks.fixture';
+} from '../support/webhooks.fixture';
 
 // Deliveries end to end: events made through the gateway (customers) or published as the payments
 // relay would, consumed by the real dispatcher and POSTed to real HTTP receivers on 127.0.0.1,

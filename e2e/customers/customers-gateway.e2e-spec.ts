@@ -1,6 +1,6 @@
 import { api, createMerchant, type ApiClient } from '@finfusion/testing';
 import type { Customer } from '@finfusion/contracts';
-import { expectApiError } from '../testing/http-expectations.fixture';
+import { expectApiError } from '../support/http-expectations.fixture';
 
 // The gateway's side of customers: validation, merchant scoping, forwarding. The customers
 // service's own e2e tests cover its behaviour and events.

@@ -1,4 +1,4 @@
-import { paymentBody } from '../testing/payments.fixture';
+import { paymentBody } from '../support/payments.fixture';
 
 export interface ExampleContext {
   /** A receiver no merchant's own endpoints use, for bodies that name a URL. */

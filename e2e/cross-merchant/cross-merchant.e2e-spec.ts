@@ -10,9 +10,9 @@ import {
   type WebhookReceiver,
 } from '@finfusion/testing';
 import type { OpenAPIObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { paced } from '../testing/paced-client.fixture';
-import { paymentBody, paymentOf, uniqueCardNumber } from '../testing/payments.fixture';
-import { aboutObject, bodyOf, deliveryOf, eventIdOf, verified } from '../webhooks/webhooks.fixture';
+import { paced } from '../support/paced-client.fixture';
+import { paymentBody, paymentOf, uniqueCardNumber } from '../support/payments.fixture';
+import { aboutObject, bodyOf, deliveryOf, eventIdOf, verified } from '../support/webhooks.fixture';
 import {
   operationExamples,
   type ExampleContext,

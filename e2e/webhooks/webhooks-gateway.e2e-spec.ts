@@ -19,8 +19,8 @@ import type {
   ResponseObject,
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { expectApiError } from '../testing/http-expectations.fixture';
-import { paced } from '../testing/paced-client.fixture';
+import { expectApiError } from '../support/http-expectations.fixture';
+import { paced } from '../support/paced-client.fixture';
 import {
   aboutObject,
   bodyOf,
@@ -30,7 +30,7 @@ import {
   registerEndpoint,
   verified,
   verifiesWith,
-} from './webhooks.fixture';
+} from '../support/webhooks.fixture';
 
 // The gateway's side of webhook endpoints over HTTP, against the real stack: validation, merchant
 // scoping, the dispatcher's refusals, forwarding. Deliveries are in webhook-delivery.e2e-spec.ts.
@@ -92,44 +92,31 @@ describe('POST /v2/webhooks', () => {
     );
   });
 
-  // The rules are tested in libs/contracts, each field's wiring in webhook.requests.spec.ts.
-  it.each<[string, object, string, string]>([
-    ['a missing url', { url: undefined }, 'parameter_missing', 'url'],
-    ['an ftp url', { url: 'ftp://example.com/hooks' }, 'parameter_invalid', 'url'],
-    [
-      'an unknown event type',
-      { events: ['payment.succeeded', 'payment.refunded'] },
-      'parameter_invalid',
-      'events.1',
-    ],
-    ['an unknown field', { secret: 'whsec_mine' }, 'parameter_unknown', 'secret'],
-  ])('refuses %s, naming the field', async (_case, body, code, param) => {
+  // One refusal through the whole stack: the rules are tested in libs/contracts, each field's
+  // wiring in the gateway's webhook.requests.spec.ts.
+  it('refuses an unknown event type, naming it by its index in events', async () => {
     expectApiError(
-      await alice.post('/v2/webhooks', { url: receiver.url, events: ['*'], ...body }),
+      await alice.post('/v2/webhooks', {
+        url: receiver.url,
+        events: ['payment.succeeded', 'payment.refunded'],
+      }),
       400,
-      { type: 'invalid_request_error', code, param },
+      { type: 'invalid_request_error', code: 'parameter_invalid', param: 'events.1' },
     );
   });
 
-  it.each([
-    ['a private address', 'http://10.0.0.1/hooks', 'a private address'],
-    ['the cloud metadata address', 'http://169.254.169.254/latest/meta-data', 'link-local'],
-    ['a CGNAT address', 'https://100.64.0.1/hooks', 'CGNAT'],
-    ['an IPv4-mapped private address', 'http://[::ffff:192.168.1.1]/hooks', 'a private address'],
-    ['an IPv6 unique local address', 'https://[fd00::1]/hooks', 'unique local'],
-    ['a multicast address', 'http://224.0.0.1/hooks', 'multicast'],
-  ])(
-    'has the dispatcher refuse %s at registration, as a 400 naming url',
-    async (_case, url, words) => {
-      const error = expectApiError(await alice.post('/v2/webhooks', { url, events: ['*'] }), 400, {
-        type: 'invalid_request_error',
-        code: 'url_not_allowed',
-        param: 'url',
-      });
-      // Decided on the address alone; the next test proves no connection is tried.
-      expect(error.message).toContain(words);
-    },
-  );
+  // The address ranges are tested in the dispatcher's ssrf-guard.spec.ts, their refusal at
+  // registration in its create-endpoint.int-spec.ts; here the refusal crosses the gateway.
+  it('has the dispatcher refuse the cloud metadata address at registration, as a 400 naming url', async () => {
+    const url = 'http://169.254.169.254/latest/meta-data';
+    const error = expectApiError(await alice.post('/v2/webhooks', { url, events: ['*'] }), 400, {
+      type: 'invalid_request_error',
+      code: 'url_not_allowed',
+      param: 'url',
+    });
+    // Decided on the address alone; the next test proves no connection is tried.
+    expect(error.message).toContain('link-local');
+  });
 
   it('refuses an address that would reach this machine without connecting to it', async () => {
     // 0.0.0.0 reaches local listeners on Linux: only the guard keeps the dispatcher away.
