@@ -4,7 +4,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { Clock } from '../clock';
+import { Clock } from '@finfusion/runtime';
 import { DispatcherConfig } from '../config';
 import { retentionCutoffs } from './domain/retention-policy';
 import { RetentionRepository } from './retention.repository';
