@@ -1,4 +1,5 @@
 export * from './clock';
+export * from './periodic-task';
 export * from './request-context';
 export * from './logging';
 export * from './database';
