@@ -8,3 +8,4 @@ export * from './message-handling';
 export * from './bootstrap';
 export * from './runtime.module';
 export * from './pagination';
+export * from './merchant-owned';
