@@ -1,13 +1,11 @@
 import { IsInt, Max, Min } from 'class-validator';
-import { RelayServiceConfig } from '@finfusion/config';
+import { Port, RelayServiceConfig } from '@finfusion/config';
 
 /** The Postgres schema this service owns: its customers table and its event log (the outbox). */
 export const CUSTOMERS_SCHEMA = 'customers';
 
 export class CustomersConfig extends RelayServiceConfig {
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @Port()
   PORT: number = 3002;
 
   @IsInt()

@@ -2,6 +2,7 @@ import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
 import {
   DEVELOPMENT_CARD_TRANSIT_KEY,
   ListFromEnv,
+  Port,
   RelayServiceConfig,
   SecretKey,
 } from '@finfusion/config';
@@ -16,9 +17,7 @@ export const PAYMENTS_SCHEMA = 'payments';
 export const DEVELOPMENT_FINGERPRINT_KEY = 'development-only-card-fingerprint-key-not-a-secret';
 
 export class PaymentsConfig extends RelayServiceConfig {
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @Port()
   PORT: number = 3001;
 
   /** HMAC key of card fingerprints. Changing it changes every new fingerprint: keep it stable. */
