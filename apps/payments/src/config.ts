@@ -2,8 +2,9 @@ import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
 import {
   DEVELOPMENT_CARD_TRANSIT_KEY,
   ListFromEnv,
+  Port,
+  RelayServiceConfig,
   SecretKey,
-  ServiceConfig,
 } from '@finfusion/config';
 
 /** The Postgres schema this service owns: its event log, read models and idempotency keys. */
@@ -15,10 +16,8 @@ export const PAYMENTS_SCHEMA = 'payments';
  */
 export const DEVELOPMENT_FINGERPRINT_KEY = 'development-only-card-fingerprint-key-not-a-secret';
 
-export class PaymentsConfig extends ServiceConfig {
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+export class PaymentsConfig extends RelayServiceConfig {
+  @Port()
   PORT: number = 3001;
 
   /** HMAC key of card fingerprints. Changing it changes every new fingerprint: keep it stable. */
@@ -38,27 +37,6 @@ export class PaymentsConfig extends ServiceConfig {
   @ListFromEnv()
   @SecretKey({ each: true })
   CARD_TRANSIT_PREVIOUS_KEYS: string[] = [];
-
-  /**
-   * The relay's safety poll: each commit wakes it at once (Postgres LISTEN/NOTIFY), so this only
-   * bounds how long a lost wake-up can delay an event.
-   */
-  @IsInt()
-  @Min(10)
-  @Max(3_600_000)
-  RELAY_POLL_MS: number = 5000;
-
-  /** Events published per batch (one Kafka send and one checkpoint per batch). */
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  RELAY_BATCH_SIZE: number = 200;
-
-  /** Back-off after a failed batch, e.g. while the broker is unreachable. */
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
-  RELAY_RETRY_MS: number = 1000;
 
   /** The daily summary projection's safety poll; commits wake it at once, as they wake the relay. */
   @IsInt()

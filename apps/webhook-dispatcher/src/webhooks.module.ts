@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EventTopics } from '@finfusion/contracts';
-import { Clock } from './clock';
+import { Clock } from '@finfusion/runtime';
 import { DispatcherConfig } from './config';
 import { DeliveryRepository } from './deliveries/delivery.repository';
 import { ListDeliveriesHandler } from './deliveries/list-deliveries/list-deliveries.handler';

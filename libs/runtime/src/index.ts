@@ -1,4 +1,5 @@
 export * from './clock';
+export * from './periodic-task';
 export * from './request-context';
 export * from './logging';
 export * from './database';
@@ -7,3 +8,4 @@ export * from './message-handling';
 export * from './bootstrap';
 export * from './runtime.module';
 export * from './pagination';
+export * from './merchant-owned';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { Customer, RequestMeta } from '@finfusion/contracts';
 import {
   eventMetadata,
@@ -9,6 +9,7 @@ import {
   tableOf,
   type RowWrite,
 } from '@finfusion/event-store';
+import { MerchantScopedRepository } from '@finfusion/runtime';
 import type { Decision } from './domain/customer';
 import { customerInEvent } from './domain/customer.events';
 import { CustomerEntity } from './customer.entity';
@@ -20,40 +21,17 @@ const IDEMPOTENCY_KEY_CONSTRAINT = 'customers_merchant_idempotency_key_unique';
  * its event through the same transaction's manager, so a change and its event commit together.
  */
 @Injectable()
-export class CustomerRepository {
+export class CustomerRepository extends MerchantScopedRepository<CustomerEntity> {
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly store: EventStore,
-  ) {}
-
-  get manager(): EntityManager {
-    return this.dataSource.manager;
-  }
-
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
-
-  /** A customer of this merchant that is not deleted; another merchant's id is simply absent. */
-  findLive(
-    manager: EntityManager,
-    merchantId: string,
-    id: string,
-    options: { lock?: boolean } = {},
-  ): Promise<CustomerEntity | null> {
-    return manager.findOne(CustomerEntity, {
-      where: { id, merchant_id: merchantId, deleted_at: IsNull() },
-      ...(options.lock === true && { lock: { mode: 'pessimistic_write' as const } }),
-    });
+  ) {
+    super(dataSource, CustomerEntity, 'customer');
   }
 
   /** The merchant's live customers, for `paginate`; `email` matches case-insensitively. */
   liveCustomers(merchantId: string, email?: string): SelectQueryBuilder<CustomerEntity> {
-    const query = this.dataSource
-      .getRepository(CustomerEntity)
-      .createQueryBuilder('customer')
-      .where('customer.merchant_id = :merchantId', { merchantId })
-      .andWhere('customer.deleted_at IS NULL');
+    const query = this.liveRows(merchantId);
     return email === undefined
       ? query
       : query.andWhere('lower(customer.email) = lower(:email)', { email });

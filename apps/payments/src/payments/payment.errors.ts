@@ -30,7 +30,10 @@ export const PaymentErrors = {
 
   paymentNotFound: (): ErrorReply => notFound('payment'),
 
-  /** The key already created a payment with other parameters (see Idempotency-Key in the README). */
+  /**
+   * The key already created a payment with other parameters (see Idempotency under Conventions in
+   * docs/api.md).
+   */
   idempotencyKeyReused: (): ErrorReply =>
     fail(400, {
       type: 'idempotency_error',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { WebhookDisabledReason } from '@finfusion/contracts';
+import { MerchantScopedRepository } from '@finfusion/runtime';
 import { queryRows, tableOf } from '../database';
 import type { EndpointHealth } from './domain/endpoint-health';
 import type { EndpointState } from './domain/endpoint';
@@ -13,40 +14,17 @@ const RESEAL_BATCH = 500;
 
 /** The endpoints table and the signing secrets beside it, sealed at rest. */
 @Injectable()
-export class EndpointRepository {
+export class EndpointRepository extends MerchantScopedRepository<EndpointEntity> {
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly secrets: SecretBox,
-  ) {}
-
-  get manager(): EntityManager {
-    return this.dataSource.manager;
-  }
-
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
-
-  /** An endpoint of this merchant that is not deleted; another merchant's id is simply absent. */
-  findLive(
-    manager: EntityManager,
-    merchantId: string,
-    id: string,
-    options: { lock?: boolean } = {},
-  ): Promise<EndpointEntity | null> {
-    return manager.findOne(EndpointEntity, {
-      where: { id, merchant_id: merchantId, deleted_at: IsNull() },
-      ...(options.lock === true && { lock: { mode: 'pessimistic_write' as const } }),
-    });
+  ) {
+    super(dataSource, EndpointEntity, 'endpoint');
   }
 
   /** The merchant's live endpoints, for `paginate`. */
   liveEndpoints(merchantId: string): SelectQueryBuilder<EndpointEntity> {
-    return this.dataSource
-      .getRepository(EndpointEntity)
-      .createQueryBuilder('endpoint')
-      .where('endpoint.merchant_id = :merchantId', { merchantId })
-      .andWhere('endpoint.deleted_at IS NULL');
+    return this.liveRows(merchantId);
   }
 
   /**

@@ -4,7 +4,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { Clock } from '../clock';
+import { Clock, PeriodicTask } from '@finfusion/runtime';
 import { DispatcherConfig } from '../config';
 import { retentionCutoffs } from './domain/retention-policy';
 import { RetentionRepository } from './retention.repository';
@@ -21,25 +21,32 @@ export interface SweepResult {
 @Injectable()
 export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('RetentionSweeper');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly config: DispatcherConfig,
     private readonly retention: RetentionRepository,
     private readonly clock: Clock,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.stopped = false;
-    this.schedule(0);
+  ) {
+    this.task = new PeriodicTask({
+      firstDelayMs: 0,
+      intervalMs: this.config.WEBHOOK_SWEEP_INTERVAL_MS,
+      run: () => this.scheduledSweep(),
+      onError: (error) => {
+        this.logger.error(
+          { err: error instanceof Error ? error.message : String(error) },
+          'sweeping old webhook deliveries failed; trying again at the next sweep',
+        );
+      },
+    });
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Sweeps everything due at `now`, batch after batch, until a batch comes back short. */
@@ -54,37 +61,21 @@ export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicati
     const batch = this.config.WEBHOOK_SWEEP_BATCH_SIZE;
     const result: SweepResult = { deliveries: 0, receivedEvents: 0 };
     // Deliveries first: an event goes only once no delivery refers to it.
-    for (let removed = batch; removed === batch && !this.stopped;) {
+    for (let removed = batch; removed === batch && !this.task.stopping;) {
       removed = await this.retention.deleteFinishedDeliveries(cutoffs.deliveriesBefore, batch);
       result.deliveries += removed;
     }
-    for (let removed = batch; removed === batch && !this.stopped;) {
+    for (let removed = batch; removed === batch && !this.task.stopping;) {
       removed = await this.retention.deleteReceivedEvents(cutoffs.receivedEventsBefore, batch);
       result.receivedEvents += removed;
     }
     return result;
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.sweep(this.clock.now())
-        .then((result) => {
-          if (result.deliveries + result.receivedEvents > 0) {
-            this.logger.log(result, 'old webhook deliveries and events removed');
-          }
-        })
-        .catch((error: unknown) => {
-          this.logger.error(
-            { err: error instanceof Error ? error.message : String(error) },
-            'sweeping old webhook deliveries failed; trying again at the next sweep',
-          );
-        })
-        .finally(() => {
-          this.running = undefined;
-          this.schedule(this.config.WEBHOOK_SWEEP_INTERVAL_MS);
-        });
-    }, delayMs);
-    this.timer.unref();
+  private async scheduledSweep(): Promise<void> {
+    const result = await this.sweep(this.clock.now());
+    if (result.deliveries + result.receivedEvents > 0) {
+      this.logger.log(result, 'old webhook deliveries and events removed');
+    }
   }
 }

@@ -7,7 +7,7 @@ import {
 import { setMaxListeners } from 'node:events';
 import { Counter, Histogram } from 'prom-client';
 import type { ListenerLogger } from '@finfusion/event-store';
-import { Clock } from '../clock';
+import { Clock } from '@finfusion/runtime';
 import { DispatcherConfig } from '../config';
 import { DeliveryRepository, type DeliveryJob } from '../deliveries/delivery.repository';
 import { ENDPOINT_DISABLED_ERROR } from '../deliveries/domain/delivery';

@@ -15,7 +15,7 @@ import {
 } from '@finfusion/contracts';
 import { loadConfig } from '@finfusion/config';
 import type { ConsumedRecord } from '@finfusion/kafka';
-import { dataSourceOptions, migrate } from '@finfusion/runtime';
+import { Clock, dataSourceOptions, migrate } from '@finfusion/runtime';
 import {
   answer,
   startWebhookReceiver,
@@ -24,7 +24,6 @@ import {
   type WebhookReceiver as Receiver,
   type WebhookResponder as Responder,
 } from '@finfusion/testing';
-import { Clock } from '../clock';
 import { DispatcherConfig } from '../config';
 import { webhooksDatabase } from '../database';
 import { DeliveryRepository } from '../deliveries/delivery.repository';

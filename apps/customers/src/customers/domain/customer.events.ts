@@ -30,7 +30,7 @@ export const CustomerChangeTypes: readonly CustomerChangeType[] = [
 export const isCustomerChangeType = (type: string): type is CustomerChangeType =>
   (CustomerChangeTypes as readonly string[]).includes(type);
 
-/** The public name of each stored type (the README's event table). */
+/** The public name of each stored type (the customer types of docs/events.md). */
 export function publicTypeOf(type: CustomerChangeType): CustomerEvent['type'] {
   switch (type) {
     case 'CustomerCreated':

@@ -1,7 +1,6 @@
 import {
   createCustomer,
   deleteCustomer,
-  mergeMetadata,
   toCustomer,
   updateCustomer,
   type CustomerState,
@@ -23,30 +22,6 @@ const existing = (overrides: Partial<CustomerState> = {}): CustomerState => ({
     created,
   ).state,
   ...overrides,
-});
-
-describe('mergeMetadata', () => {
-  it('replaces the keys given and keeps the others', () => {
-    expect(mergeMetadata({ a: '1', b: '2' }, { b: 'two', c: '3' })).toEqual({
-      a: '1',
-      b: 'two',
-      c: '3',
-    });
-  });
-
-  it('removes a key set to the empty string', () => {
-    expect(mergeMetadata({ a: '1', b: '2' }, { a: '' })).toEqual({ b: '2' });
-  });
-
-  it('ignores the removal of a key that is not there', () => {
-    expect(mergeMetadata({ a: '1' }, { z: '' })).toEqual({ a: '1' });
-  });
-
-  it('leaves its inputs untouched', () => {
-    const current = { a: '1' };
-    mergeMetadata(current, { a: '' });
-    expect(current).toEqual({ a: '1' });
-  });
 });
 
 describe('toCustomer', () => {

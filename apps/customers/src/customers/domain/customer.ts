@@ -1,5 +1,6 @@
 import {
-  MetadataLimits,
+  mergedMetadataProblem,
+  mergeMetadata,
   type Customer,
   type Metadata,
   type UpdateCustomerPayload,
@@ -57,16 +58,6 @@ export const toCustomer = (state: CustomerState): Customer => ({
 const normalizeName = (name: string | null | undefined): string | null =>
   name === undefined || name === null || name === '' ? null : name;
 
-/** Keys given replace those keys; a key set to "" is removed; other keys stay. */
-export function mergeMetadata(current: Metadata, patch: Metadata): Metadata {
-  const merged = new Map(Object.entries(current));
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === '') merged.delete(key);
-    else merged.set(key, value);
-  }
-  return Object.fromEntries(merged);
-}
-
 const withoutEmptyValues = (metadata: Metadata): Metadata => mergeMetadata({}, metadata);
 
 export function createCustomer(command: CreateCustomer, now: Date): Decision {
@@ -94,13 +85,8 @@ export function updateCustomer(
   const name = patch.name === undefined ? current.name : normalizeName(patch.name);
   const metadata = mergeMetadata(current.metadata, patch.metadata ?? {});
   // The request's own keys were checked at the gateway; the merged whole is checked here.
-  if (Object.keys(metadata).length > MetadataLimits.maxKeys) {
-    return {
-      kind: 'rejected',
-      param: 'metadata',
-      message: `A customer can have at most ${MetadataLimits.maxKeys} metadata keys.`,
-    };
-  }
+  const tooMany = mergedMetadataProblem(metadata, 'customer');
+  if (tooMany !== undefined) return { kind: 'rejected', param: 'metadata', message: tooMany };
   if (
     email === current.email &&
     name === current.name &&

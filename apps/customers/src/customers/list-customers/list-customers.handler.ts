@@ -1,7 +1,9 @@
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   fail,
+  ListLimits,
   ok,
+  oneCursorRule,
   RequestTopics,
   type CustomerList,
   type ListCustomersPayload,
@@ -12,14 +14,11 @@ import { MessageController, paginate } from '@finfusion/runtime';
 import { toCustomer } from '../domain/customer';
 import { CustomerRepository } from '../customer.repository';
 
-export const DEFAULT_LIMIT = 10;
-export const MAX_LIMIT = 100;
-
 // The gateway validates `limit`; this keeps a request that skipped it from reading a whole table.
 const limitOf = (limit: unknown): number =>
   typeof limit === 'number' && Number.isInteger(limit)
-    ? Math.min(Math.max(limit, 1), MAX_LIMIT)
-    : DEFAULT_LIMIT;
+    ? Math.min(Math.max(limit, 1), ListLimits.max)
+    : ListLimits.default;
 
 @MessageController()
 export class ListCustomersHandler {
@@ -30,11 +29,13 @@ export class ListCustomersHandler {
     @Payload() { meta, payload }: ServiceRequest<ListCustomersPayload>,
   ): Promise<ServiceReply<CustomerList>> {
     const { starting_after, ending_before, email } = payload;
-    if (starting_after !== undefined && ending_before !== undefined) {
+    const bothCursors =
+      ending_before === undefined ? undefined : oneCursorRule(ending_before, { starting_after });
+    if (bothCursors !== undefined) {
       return fail(400, {
         type: 'invalid_request_error',
-        code: 'parameter_invalid',
-        message: 'Give at most one of starting_after and ending_before.',
+        code: bothCursors.code,
+        message: bothCursors.message,
         param: 'ending_before',
       });
     }

@@ -12,8 +12,8 @@ const declined = (declineCode: NonNullable<Failure['declineCode']>, message: str
 });
 
 /**
- * The README's test card table. Lost and stolen cards get the generic message on purpose: the
- * cardholder's bank, not the merchant's customer, is told why.
+ * The test card table of docs/api.md (Test cards). Lost and stolen cards get the generic message
+ * on purpose: the cardholder's bank, not the merchant's customer, is told why.
  */
 export const TestCardOutcomes: Readonly<Record<string, Failure>> = {
   '4000000000000002': declined('generic_decline', 'Your card was declined.'),

@@ -7,7 +7,7 @@ import {
 import { DataSource } from 'typeorm';
 import { PaymentsConfig } from '../../config';
 import { tableOf } from '@finfusion/event-store';
-import { Clock } from '@finfusion/runtime';
+import { Clock, PeriodicTask } from '@finfusion/runtime';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
@@ -16,14 +16,20 @@ const BATCH_SIZE = 1000;
 
 /**
  * Forgets Idempotency-Keys older than PAYMENTS_IDEMPOTENCY_RETENTION_DAYS, an hour after start
- * and every hour after that, in batches. Within that time a key creates one payment, whatever
- * the gateway's 24-hour replay record holds; after it, the key may be used again.
+ * and an hour after each sweep ends, in batches. Within that time a key creates one payment,
+ * whatever the gateway's 24-hour replay record holds; after it, the key may be used again.
  */
 @Injectable()
 export class IdempotencyKeyRetention implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(IdempotencyKeyRetention.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly task = new PeriodicTask({
+    firstDelayMs: SWEEP_INTERVAL_MS,
+    intervalMs: SWEEP_INTERVAL_MS,
+    run: () => this.sweep(),
+    onError: (error) => {
+      this.logger.warn({ err: String(error) }, 'sweeping idempotency keys failed');
+    },
+  });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -32,21 +38,11 @@ export class IdempotencyKeyRetention implements OnApplicationBootstrap, OnModule
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.sweep()
-        .catch((error: unknown) => {
-          this.logger.warn({ err: String(error) }, 'sweeping idempotency keys failed');
-        })
-        .finally(() => {
-          this.running = undefined;
-        });
-    }, SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    this.task.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Deletes the keys past retention; returns how many. */

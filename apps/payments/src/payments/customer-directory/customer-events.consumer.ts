@@ -53,7 +53,7 @@ export interface CustomerEventsConsumerOptions {
 /**
  * Feeds the customer directory from customers.customer.events. A record that cannot be read or
  * stored is retried a few times, then parked on the topic's DLQ by the shared EventConsumer, so
- * it never blocks its partition (see Faults in the README).
+ * it never blocks its partition (see Faults in docs/operations.md).
  */
 export class CustomerEventsConsumer {
   private readonly consumer: EventConsumer;

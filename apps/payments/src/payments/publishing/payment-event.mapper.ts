@@ -4,7 +4,7 @@ import { evolve, initialState, isPayment, type PaymentState } from '../domain/pa
 import { occurredAt, toPaymentEvent, type PaymentEventType } from '../domain/payment.events';
 import { toPaymentResource } from '../payment.resource';
 
-/** The public name of each stored type (the README's event table). */
+/** The public name of each stored type (the event table of docs/api.md, A payment's events). */
 export function publicTypeOf(type: PaymentEventType): PublicPaymentEvent['type'] {
   switch (type) {
     case 'PaymentCreated':

@@ -12,7 +12,7 @@ import { Acquirer } from '../acquirer/acquirer';
 import { isPayment } from '../domain/payment';
 import { decide } from '../domain/payment.decider';
 import { PaymentStore } from '../payment.store';
-import { Clock } from '@finfusion/runtime';
+import { Clock, PeriodicTask } from '@finfusion/runtime';
 
 /** Payments looked at per sweep; the next sweep takes the rest. */
 const SWEEP_LIMIT = 100;
@@ -34,9 +34,7 @@ export type RecoveryOutcome = 'settled' | 'skipped';
 @Injectable()
 export class PendingPaymentRecovery implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(PendingPaymentRecovery.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -44,16 +42,23 @@ export class PendingPaymentRecovery implements OnApplicationBootstrap, OnModuleD
     private readonly acquirer: Acquirer,
     private readonly clock: Clock,
     private readonly config: PaymentsConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.schedule();
+  ) {
+    this.task = new PeriodicTask({
+      firstDelayMs: this.config.PAYMENTS_PENDING_RECOVERY_INTERVAL_MS,
+      intervalMs: this.config.PAYMENTS_PENDING_RECOVERY_INTERVAL_MS,
+      run: () => this.sweep(),
+      onError: (error) => {
+        this.logger.error({ err: describe(error) }, 'pending payment sweep failed');
+      },
+    });
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One pass: settles what it can of the payments pending for too long; returns how many. */
@@ -69,7 +74,7 @@ export class PendingPaymentRecovery implements OnApplicationBootstrap, OnModuleD
     );
     let settled = 0;
     for (const { id } of candidates) {
-      if (this.stopped) break;
+      if (this.task.stopping) break;
       try {
         if ((await this.recover(id)) === 'settled') settled++;
       } catch (error) {
@@ -110,20 +115,6 @@ export class PendingPaymentRecovery implements OnApplicationBootstrap, OnModuleD
       );
       return 'settled';
     });
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.sweep()
-        .catch((error: unknown) => {
-          this.logger.error({ err: describe(error) }, 'pending payment sweep failed');
-        })
-        .finally(() => {
-          this.schedule();
-        });
-    }, this.config.PAYMENTS_PENDING_RECOVERY_INTERVAL_MS);
-    this.timer.unref();
   }
 }
 

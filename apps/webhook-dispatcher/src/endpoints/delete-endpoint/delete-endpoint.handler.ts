@@ -7,8 +7,7 @@ import {
   type ServiceReply,
   type ServiceRequest,
 } from '@finfusion/contracts';
-import { MessageController } from '@finfusion/runtime';
-import { Clock } from '../../clock';
+import { Clock, MessageController } from '@finfusion/runtime';
 import { DeliveryRepository } from '../../deliveries/delivery.repository';
 import { endpointNotFound, invalidRequest } from '../../webhooks.errors';
 import { checkId, checkPayload } from '../domain/endpoint-input';

@@ -1,7 +1,6 @@
 import { PublicEventTypes } from '@finfusion/contracts';
 import {
   createEndpoint,
-  mergeMetadata,
   subscribesTo,
   toWebhookEndpoint,
   updateEndpoint,
@@ -50,16 +49,6 @@ describe('toWebhookEndpoint', () => {
       disabled_reason: null,
       created_at: '2026-03-15T10:30:00.123Z',
       metadata: { environment: 'production' },
-    });
-  });
-});
-
-describe('mergeMetadata', () => {
-  it('replaces the keys given, removes those set to "" and keeps the others', () => {
-    expect(mergeMetadata({ a: '1', b: '2', c: '3' }, { b: 'two', c: '', d: '4' })).toEqual({
-      a: '1',
-      b: 'two',
-      d: '4',
     });
   });
 });

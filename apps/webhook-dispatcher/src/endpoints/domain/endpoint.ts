@@ -1,5 +1,6 @@
 import {
-  MetadataLimits,
+  mergedMetadataProblem,
+  mergeMetadata,
   WEBHOOK_ALL_EVENTS,
   type Metadata,
   type PublicEventType,
@@ -69,16 +70,6 @@ export const subscribesTo = (
   type: PublicEventType,
 ): boolean => events.includes(WEBHOOK_ALL_EVENTS) || events.includes(type);
 
-/** Keys given replace those keys; a key set to "" is removed; other keys stay. */
-export function mergeMetadata(current: Metadata, patch: Metadata): Metadata {
-  const merged = new Map(Object.entries(current));
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === '') merged.delete(key);
-    else merged.set(key, value);
-  }
-  return Object.fromEntries(merged);
-}
-
 export function createEndpoint(command: CreateEndpoint, now: Date): EndpointState {
   return {
     id: command.id,
@@ -103,13 +94,8 @@ export function updateEndpoint(
 ): UpdateOutcome {
   const metadata = mergeMetadata(current.metadata, patch.metadata ?? {});
   // The request's own keys were checked; the merged whole is checked here.
-  if (Object.keys(metadata).length > MetadataLimits.maxKeys) {
-    return {
-      kind: 'rejected',
-      param: 'metadata',
-      message: `A webhook endpoint can have at most ${MetadataLimits.maxKeys} metadata keys.`,
-    };
-  }
+  const tooMany = mergedMetadataProblem(metadata, 'webhook endpoint');
+  if (tooMany !== undefined) return { kind: 'rejected', param: 'metadata', message: tooMany };
   const next: EndpointState = {
     ...current,
     url: patch.url ?? current.url,

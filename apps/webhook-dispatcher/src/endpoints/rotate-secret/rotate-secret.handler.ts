@@ -7,8 +7,7 @@ import {
   type ServiceRequest,
   type WebhookEndpointWithSecret,
 } from '@finfusion/contracts';
-import { MessageController } from '@finfusion/runtime';
-import { Clock } from '../../clock';
+import { Clock, MessageController } from '@finfusion/runtime';
 import { DispatcherConfig } from '../../config';
 import { generateSecret } from '../../sending/signer';
 import { endpointNotFound, invalidRequest } from '../../webhooks.errors';

@@ -7,8 +7,7 @@ import {
   type UpdateWebhookEndpointPayload,
   type WebhookEndpoint,
 } from '@finfusion/contracts';
-import { MessageController } from '@finfusion/runtime';
-import { Clock } from '../../clock';
+import { Clock, MessageController } from '@finfusion/runtime';
 import { DeliveryRepository } from '../../deliveries/delivery.repository';
 import { ENDPOINT_DISABLED_ERROR } from '../../deliveries/domain/delivery';
 import { endpointNotFound, invalidRequest } from '../../webhooks.errors';

@@ -1,5 +1,7 @@
 import { parseDailyReport } from './daily-report.request';
 
+// The rules themselves are tested in libs/contracts (payment.rules.spec.ts); these show that each
+// field reaches its rule and is named.
 const param = (payload: unknown) => {
   const parsed = parseDailyReport(payload);
   return parsed.ok ? null : parsed.reply.error.param;
@@ -11,19 +13,14 @@ describe('parseDailyReport', () => {
       ok: true,
       value: { from: '2026-03-01', to: '2026-03-31', currency: 'JPY' },
     });
-    expect(parseDailyReport({ from: '2026-03-01', to: '2026-03-01' }).ok).toBe(true);
-  });
-
-  it('allows a year, leap day included, and no more', () => {
-    expect(parseDailyReport({ from: '2028-01-01', to: '2028-12-31' }).ok).toBe(true);
-    expect(param({ from: '2026-01-01', to: '2027-01-02' })).toBe('to');
+    expect(parseDailyReport({ from: '2026-03-01', to: '2026-03-01' })).toEqual({
+      ok: true,
+      value: { from: '2026-03-01', to: '2026-03-01' },
+    });
   });
 
   it.each([
     [{ to: '2026-03-01' }, 'from'],
-    [{ from: '2026-02-30', to: '2026-03-01' }, 'from'],
-    [{ from: '2026-3-1', to: '2026-03-01' }, 'from'],
-    [{ from: '2026-03-01' }, 'to'],
     [{ from: '2026-03-02', to: '2026-03-01' }, 'to'],
     [{ from: '2026-03-01', to: '2026-03-02', currency: 'usd' }, 'currency'],
   ])('refuses %p naming %s', (payload, name) => {
