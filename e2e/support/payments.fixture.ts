@@ -36,7 +36,7 @@ export function paymentBody(
 
 /**
  * A valid number nobody else uses: the brand's prefix, random digits and the Luhn check digit.
- * Numbers outside the test card table (README) succeed.
+ * Numbers outside the test card table (docs/api.md, Test cards) succeed.
  */
 export function uniqueCardNumber(prefix = '4', length = 16): string {
   const middle = Array.from({ length: length - prefix.length - 1 }, () => randomInt(10)).join('');

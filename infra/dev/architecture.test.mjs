@@ -65,3 +65,14 @@ void test('a lib never imports an app, by path or by package name', async () => 
   ]);
   assert.deepEqual(refused, [2, 3]);
 });
+
+void test('an end-to-end test never imports an app, by path or by package name', async () => {
+  const refused = await refusedLines('e2e/payments/fixture.ts', [
+    "export * from '@finfusion/testing';",
+    "export * from '../support/payments.fixture';",
+    "export * from '../../apps/gateway/src/main';",
+    "export * from '@finfusion/gateway';",
+    "export * from '../../apps/payments/src/payments/domain/payment';",
+  ]);
+  assert.deepEqual(refused, [3, 4, 5]);
+});
