@@ -35,6 +35,8 @@ const PER_SECOND = 30;
 const SEED = 20260516;
 /** A reply that did not come in time (503, 504) is sent again, with the same Idempotency-Key. */
 const RETRIES = 3;
+/** A 429 is refused before any work is done; it is sent again after Retry-After, this often. */
+const RATE_LIMITED_RETRIES = 5;
 
 interface Side {
   name: string;
@@ -181,10 +183,20 @@ async function newSide(name: string): Promise<Side> {
   };
 }
 
-/** Sends once, and again (same request, same key) while the gateway answers 503 or 504. */
+/**
+ * Sends once, and again (same request, same key) while the gateway answers 503 or 504, or 429
+ * after its Retry-After: the limiter's window can count a burst the client's pacing spread out.
+ */
 async function attempt(send: () => Promise<ApiResponse>): Promise<Outcome> {
-  for (let attempts = 1; ; attempts++) {
+  for (let attempts = 1, limited = 0; ; attempts++) {
     const response = await send();
+    if (response.status === 429 && limited < RATE_LIMITED_RETRIES) {
+      limited += 1;
+      attempts -= 1; // refused before any work: not an attempt that may have done it
+      const seconds = Number(response.headers['retry-after'] ?? '1');
+      await new Promise((resolve) => setTimeout(resolve, Math.max(seconds, 1) * 1000));
+      continue;
+    }
     if (![503, 504].includes(response.status) || attempts > RETRIES) return { response, attempts };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
