@@ -41,7 +41,8 @@
 // --only <names> (scenarios, b0, b1, b1.single, b1.batched, payments.create.open, idle),
 // --log-level <level>[,<level>…] (info, the services' default; each further level restarts
 // the services and measures the idle stack and POST /v2/payments again), --open-rate <req/s>
-// (half the peak), --publish.
+// (half the peak), --publish, --cpu-prof (each service writes a V8 CPU profile to
+// .cache/bench/profiles-<port base>/ when the run stops it; open them in Chrome DevTools).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -94,6 +95,7 @@ const DATABASE = PORT_BASE === 14000 ? 'finfusion_bench' : `finfusion_bench_${PO
 const benchDir = path.join(root, '.cache', 'bench');
 const logDir = path.join(benchDir, `logs-${PORT_BASE}`);
 const publishDir = path.join(root, 'docs', 'benchmarks');
+const profileDir = path.join(benchDir, `profiles-${PORT_BASE}`);
 // The page that shows the tables, between these two markers.
 const resultsPage = path.join(root, 'docs', 'benchmarks.md');
 const RESULTS_START = '<!-- bench:results:start -->';
@@ -110,6 +112,7 @@ const { values: options } = parseArgs({
     'log-level': { type: 'string', default: 'info' },
     'open-rate': { type: 'string' },
     publish: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
   },
 });
 
@@ -234,7 +237,12 @@ async function main() {
     kafkaPort: KAFKA_PORT,
     databaseUrl,
     logLevel: settings.log_level,
+    profileDir: options['cpu-prof'] ? profileDir : undefined,
   });
+  if (options['cpu-prof']) {
+    fs.rmSync(profileDir, { recursive: true, force: true });
+    log.info(`each service writes a CPU profile to ${relative(profileDir)} when it stops`);
+  }
   await stack.startBroker();
   guard();
   await stack.recreateDatabase();

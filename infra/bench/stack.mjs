@@ -38,15 +38,17 @@ export class Stack {
 
   /**
    * @param {{ log: Log, logDir: string, ports: Record<string, number>, kafkaPort: number,
-   *   databaseUrl: string, logLevel: string }} options
+   *   databaseUrl: string, logLevel: string, profileDir?: string }} options
    */
-  constructor({ log, logDir, ports, kafkaPort, databaseUrl, logLevel }) {
+  constructor({ log, logDir, ports, kafkaPort, databaseUrl, logLevel, profileDir }) {
     this.log = log;
     this.logDir = logDir;
     this.ports = ports;
     this.kafkaPort = kafkaPort;
     this.databaseUrl = databaseUrl;
     this.logLevel = logLevel;
+    // With a profile directory, each service writes a V8 CPU profile there when it stops.
+    this.nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     this.brokers = `127.0.0.1:${kafkaPort}`;
   }
 
@@ -105,7 +107,7 @@ export class Stack {
     for (const app of APPS) {
       const logFile = path.join(this.logDir, `${app}-${this.logLevel}.log`);
       const fd = fs.openSync(logFile, 'w');
-      const child = spawnService(app, this.serviceEnv(app), fd);
+      const child = spawnService(app, this.serviceEnv(app), fd, this.nodeArgs);
       const service = { app, child, detached: true, logFile };
       service.exited = new Promise((resolve) => child.once('close', resolve));
       this.services.set(app, service);

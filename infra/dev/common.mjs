@@ -453,8 +453,8 @@ const serviceEntry = (app) => path.join('apps', app, 'dist', 'main.js');
  * starts can be signalled together), writing its output to the open file `fd`, which is closed
  * here once the child holds it.
  */
-export function spawnService(app, env, fd) {
-  const child = spawn(process.execPath, [serviceEntry(app)], {
+export function spawnService(app, env, fd, nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, serviceEntry(app)], {
     cwd: root,
     env,
     stdio: ['ignore', fd, fd],
