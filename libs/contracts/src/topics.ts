@@ -76,16 +76,31 @@ export const TopicPartitions = {
 export interface TopicSpec {
   topic: string;
   numPartitions: number;
-  /** Topic-level configuration, kept in line at every provisioning. */
+  /**
+   * Topic-level settings. Provisioning sets these at creation and brings an existing topic's
+   * values in line, one setting at a time: settings the plan does not name are left alone.
+   */
   config?: Record<string, string>;
 }
+
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+const MIB = 1024 * 1024;
 
 /**
  * Requests and replies are worthless after the gateway's deadline; a short retention also bounds
  * how long even sealed card data stays on disk.
  */
-export const REQUEST_RETENTION_MS = 60 * 60 * 1000;
-const shortLived = { 'retention.ms': String(REQUEST_RETENTION_MS) };
+export const REQUEST_RETENTION_MS = HOUR_MS;
+
+/**
+ * How long the event topics keep a record: a month for analysts and for consumers that were down.
+ * The Postgres event log is the lasting history.
+ */
+export const EVENT_RETENTION_MS = 30 * DAY_MS;
+
+/** Parked records wait a month for an operator's look (`npm run dlq`). */
+export const DEAD_LETTER_RETENTION_MS = 30 * DAY_MS;
 
 /**
  * The largest record a reply topic takes. The largest legal list page is 100 customers or
@@ -93,23 +108,108 @@ const shortLived = { 'retention.ms': String(REQUEST_RETENTION_MS) };
  * request body limit), every character escaped as JSON `\uXXXX`: about 17 MB before compression.
  * The transport gzips large replies, so real pages stay far below this.
  */
-export const MAX_REPLY_BYTES = 32 * 1024 * 1024;
+export const MAX_REPLY_BYTES = 32 * MIB;
 
-/** The whole topic plan: what provisioning creates, with explicit partition counts. */
-export const topicPlan = (): TopicSpec[] => [
+/** Requests carry one API body (the gateway takes at most 64 KiB) and its metadata. */
+export const MAX_REQUEST_BYTES = MIB;
+
+/** An event carries one resource; the relays send batches of at most 900 KiB. */
+export const MAX_EVENT_BYTES = MIB;
+
+/** A parked record is the event as it was plus headers naming the failure. */
+export const MAX_DEAD_LETTER_BYTES = 2 * MIB;
+
+export interface TopicPlanOptions {
+  /**
+   * `min.insync.replicas` of the event and dead-letter topics: how many replicas must have a
+   * record before the relay's write (acks from all in-sync replicas) succeeds. At most the
+   * replication factor; 2 with a replication factor of 3 in production. Requests and replies
+   * keep 1: they are acknowledged by the leader alone, and a lost one is retried by its caller.
+   */
+  minInsyncReplicas?: number;
+}
+
+const settings = (retentionMs: number, maxBytes: number, minInsyncReplicas: number) => ({
+  'cleanup.policy': 'delete',
+  'retention.ms': String(retentionMs),
+  'max.message.bytes': String(maxBytes),
+  'min.insync.replicas': String(minInsyncReplicas),
+});
+
+/** The whole topic plan: what provisioning creates, every partition count and setting explicit. */
+export const topicPlan = ({ minInsyncReplicas = 1 }: TopicPlanOptions = {}): TopicSpec[] => [
   ...allRequestTopics().map((topic) => ({
     topic,
     numPartitions: TopicPartitions.request,
-    config: shortLived,
+    config: settings(REQUEST_RETENTION_MS, MAX_REQUEST_BYTES, 1),
   })),
   {
     topic: REPLY_TOPIC,
     numPartitions: TopicPartitions.reply,
-    config: { ...shortLived, 'max.message.bytes': String(MAX_REPLY_BYTES) },
+    config: settings(REQUEST_RETENTION_MS, MAX_REPLY_BYTES, 1),
   },
-  { topic: PAYMENTS_REPLY_TOPIC, numPartitions: TopicPartitions.reply, config: shortLived },
+  {
+    topic: PAYMENTS_REPLY_TOPIC,
+    numPartitions: TopicPartitions.reply,
+    config: settings(REQUEST_RETENTION_MS, MAX_REPLY_BYTES, 1),
+  },
   ...Object.values(EventTopics).flatMap((topic) => [
-    { topic, numPartitions: TopicPartitions.events },
-    { topic: dlqTopicOf(topic), numPartitions: TopicPartitions.deadLetter },
+    {
+      topic,
+      numPartitions: TopicPartitions.events,
+      config: settings(EVENT_RETENTION_MS, MAX_EVENT_BYTES, minInsyncReplicas),
+    },
+    {
+      topic: dlqTopicOf(topic),
+      numPartitions: TopicPartitions.deadLetter,
+      config: settings(DEAD_LETTER_RETENTION_MS, MAX_DEAD_LETTER_BYTES, minInsyncReplicas),
+    },
   ]),
 ];
+
+export type AppName = 'gateway' | 'payments' | 'customers' | 'webhook-dispatcher';
+
+/**
+ * What each app reads and writes on Kafka. Its consumer groups all start with its name (a
+ * `<app>` prefix), so one prefixed ACL covers them. Provisioning at start-up creates the topics
+ * an app uses; on a managed cluster this is what each app's Kafka user is allowed.
+ */
+export interface TopicAccess {
+  consumes: string[];
+  produces: string[];
+}
+
+export const topicAccess = (app: AppName): TopicAccess => {
+  switch (app) {
+    case 'gateway':
+      return { consumes: [REPLY_TOPIC], produces: allRequestTopics() };
+    case 'payments':
+      return {
+        consumes: [...requestTopicsOf('payments'), PAYMENTS_REPLY_TOPIC, EventTopics.customers],
+        produces: [
+          REPLY_TOPIC,
+          // customers.lookup: whose customer an id is; the answer comes back on payments.replies.
+          RequestTopics.customers.lookup,
+          EventTopics.payments,
+          dlqTopicOf(EventTopics.customers),
+        ],
+      };
+    case 'customers':
+      return {
+        consumes: requestTopicsOf('customers'),
+        produces: [REPLY_TOPIC, PAYMENTS_REPLY_TOPIC, EventTopics.customers],
+      };
+    case 'webhook-dispatcher':
+      return {
+        consumes: [...requestTopicsOf('webhooks'), ...Object.values(EventTopics)],
+        produces: [REPLY_TOPIC, ...Object.values(EventTopics).map(dlqTopicOf)],
+      };
+  }
+};
+
+/** The plan's topics that `app` reads or writes. */
+export const topicsOf = (app: AppName, options?: TopicPlanOptions): TopicSpec[] => {
+  const { consumes, produces } = topicAccess(app);
+  const used = new Set([...consumes, ...produces]);
+  return topicPlan(options).filter((spec) => used.has(spec.topic));
+};
