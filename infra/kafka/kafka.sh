@@ -3,6 +3,16 @@
 #   infra/kafka/kafka.sh start | stop | status | fetch
 # Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (KAFKA_PORT+1), KAFKA_HEAP (512m),
 # KAFKA_HOME_DIR (<repo>/.cache/kafka). Data lives in $KAFKA_HOME_DIR/data-$KAFKA_PORT.
+#
+# KAFKA_SECURE=1 starts a broker the way managed clusters run, for the tests of the services'
+# TLS and SASL settings: it starts empty every time, with
+#   - KAFKA_PORT: SASL over TLS (SCRAM-SHA-256, SCRAM-SHA-512, PLAIN);
+#   - KAFKA_PORT+3: TLS with a client certificate required (mutual TLS);
+#   - KAFKA_PORT+2: plaintext, for the broker itself only; ACLs enforced (StandardAuthorizer);
+#   - users from KAFKA_SASL_USERS (`name=password,…`; default `admin=admin-secret`), `admin`
+#     and the client certificate's CN=admin being super users;
+#   - a CA, the broker's certificate and a client certificate generated with openssl in
+#     $data/tls (ca.pem, client.pem, client-key.pem).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,17 +41,71 @@ running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 
 accepting() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
 
+secure="${KAFKA_SECURE:-0}"
+sasl_users="${KAFKA_SASL_USERS:-admin=admin-secret}"
+tls="$data/tls"
+
+# A CA, a certificate for 127.0.0.1 signed by it, and a client certificate (CN=admin).
+write_tls() {
+  mkdir -p "$tls"
+  (
+    cd "$tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=finfusion test CA" \
+      -keyout ca-key.pem -out ca.pem 2>/dev/null
+    for name in server client; do
+      local cn=localhost; [ "$name" = client ] && cn=admin
+      openssl req -newkey rsa:2048 -nodes -subj "/CN=$cn" -keyout "$name-key.tmp" \
+        -out "$name.csr" 2>/dev/null
+      printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' > "$name.ext"
+      openssl x509 -req -in "$name.csr" -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 30 \
+        -extfile "$name.ext" -out "$name.pem" 2>/dev/null
+      openssl pkcs8 -topk8 -nocrypt -in "$name-key.tmp" -out "$name-key.pem"
+      rm -f "$name-key.tmp" "$name.csr" "$name.ext"
+    done
+    cat server-key.pem server.pem > server-keystore.pem
+  )
+}
+
+plain_users() {
+  local entry
+  for entry in ${sasl_users//,/ }; do printf ' user_%s="%s"' "${entry%%=*}" "${entry#*=}"; done
+}
+
 write_config() {
   mkdir -p "$data/log"
-  cat > "$data/server.properties" <<PROPS
+  if [ "$secure" = 1 ]; then
+    local internal_port=$((port + 2)) mtls_port=$((port + 3))
+    cat > "$data/listeners.properties" <<PROPS
+listeners=SASL_SSL://127.0.0.1:$port,INTERNAL://127.0.0.1:$internal_port,MTLS://127.0.0.1:$mtls_port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=SASL_SSL://127.0.0.1:$port,INTERNAL://127.0.0.1:$internal_port,MTLS://127.0.0.1:$mtls_port
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,INTERNAL:PLAINTEXT,SASL_SSL:SASL_SSL,MTLS:SSL
+inter.broker.listener.name=INTERNAL
+sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512,PLAIN
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required$(plain_users);
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+ssl.keystore.type=PEM
+ssl.keystore.location=$tls/server-keystore.pem
+listener.name.mtls.ssl.client.auth=required
+listener.name.mtls.ssl.truststore.type=PEM
+listener.name.mtls.ssl.truststore.location=$tls/ca.pem
+ssl.principal.mapping.rules=RULE:^CN=([^,]+)\$/\$1/,DEFAULT
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:ANONYMOUS;User:admin
+PROPS
+  else
+    cat > "$data/listeners.properties" <<PROPS
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+PROPS
+  fi
+  cat "$data/listeners.properties" - > "$data/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=127.0.0.1:$controller_port
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
 log.dirs=$data/log
 num.partitions=1
 auto.create.topics.enable=false
@@ -62,13 +126,25 @@ start() {
   if running; then say "already running (pid $(cat "$pidfile"))"; return 0; fi
   if accepting; then say "port $port is taken by another process; using it as the broker"; return 0; fi
   fetch
+  local scram=()
+  if [ "$secure" = 1 ]; then
+    # A secure broker is a test fixture: it starts empty, with the users and certificates asked for.
+    rm -rf "$data/log" "$tls"
+    write_tls
+    local entry mechanism
+    for entry in ${sasl_users//,/ }; do
+      for mechanism in SCRAM-SHA-256 SCRAM-SHA-512; do
+        scram+=(--add-scram "$mechanism=[name=${entry%%=*},password=${entry#*=}]")
+      done
+    done
+  fi
   write_config
   local java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
   if [ ! -f "$data/log/meta.properties" ]; then
     say "formatting storage in $data"
     "$java" -cp "$libs/*" kafka.tools.StorageTool format --standalone \
       -t "$("$java" -cp "$libs/*" kafka.tools.StorageTool random-uuid)" \
-      -c "$data/server.properties" >/dev/null
+      -c "$data/server.properties" "${scram[@]}" >/dev/null
   fi
   say "starting broker $version"
   nohup "$java" -Xms"${KAFKA_HEAP:-512m}" -Xmx"${KAFKA_HEAP:-512m}" -XX:+UseG1GC \

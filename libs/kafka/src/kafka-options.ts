@@ -1,11 +1,25 @@
-import { Partitioners, type KafkaConfig } from 'kafkajs';
+import { Partitioners, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import { MAX_REPLY_BYTES } from '@finfusion/contracts';
 import { BatchingKafkaClient } from './transport/batching-kafka.client';
 import { BatchingKafkaServer } from './transport/batching-kafka.server';
 import type { MicroBatchOptions } from './transport/micro-batch-producer';
 
-export interface KafkaSettings {
+/** How a process reaches the brokers: addresses, and TLS and a login where the cluster wants them. */
+export interface KafkaConnection {
   brokers: string[];
+  /**
+   * TLS to the brokers. An empty object trusts the system's CAs; `ca` (PEM) trusts that CA
+   * instead; `cert` and `key` (PEM) present a client certificate (mutual TLS).
+   */
+  tls?: { ca?: string; cert?: string; key?: string };
+  /** A SASL login, sent inside TLS when `tls` is set (the only sane way: PLAIN sends it as is). */
+  sasl?: { mechanism: SaslMechanism; username: string; password: string };
+}
+
+export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
+
+export interface KafkaSettings extends KafkaConnection {
   clientId: string;
 }
 
@@ -18,12 +32,35 @@ export interface RequestReplySettings {
   commitIntervalMs: number;
 }
 
-export const kafkaClientConfig = ({ brokers, clientId }: KafkaSettings): KafkaConfig => ({
+export const kafkaClientConfig = ({
+  brokers,
+  clientId,
+  tls,
+  sasl,
+}: KafkaSettings): KafkaConfig => ({
   clientId,
   brokers,
   connectionTimeout: 3000,
   retry: { initialRetryTime: 200, retries: 8 },
+  ...(tls !== undefined && { ssl: { ...tls } }),
+  ...(sasl !== undefined && { sasl: saslOptions(sasl) }),
 });
+
+// kafkajs types each mechanism apart; the settings name one of them.
+const saslOptions = ({
+  mechanism,
+  username,
+  password,
+}: NonNullable<KafkaConnection['sasl']>): SASLOptions => {
+  switch (mechanism) {
+    case 'plain':
+      return { mechanism, username, password };
+    case 'scram-sha-256':
+      return { mechanism, username, password };
+    case 'scram-sha-512':
+      return { mechanism, username, password };
+  }
+};
 
 /**
  * Requests and replies are acknowledged by the partition leader alone: a lost one costs the

@@ -6,6 +6,7 @@ export { publishRecords, type PublishedRecord } from './publish';
 export { createMerchant, type TestMerchant } from './merchants';
 export { connectToTestDatabase, query, type TestDatabaseClient } from './db';
 export { waitUntil } from './wait';
+export { secureBrokerPort, startSecureBroker, type SecureBroker } from './secure-broker';
 export {
   restartService,
   serviceLogs,
