@@ -4,6 +4,7 @@ import {
   DEVELOPMENT_CARD_TRANSIT_KEY,
   KeyRing,
   ListFromEnv,
+  Port,
   SecretKey,
   ServiceConfig,
 } from '@finfusion/config';
@@ -15,9 +16,7 @@ export const DEVELOPMENT_IDEMPOTENCY_KEY = 'dev:development-only-idempotency-key
 export const GATEWAY_SCHEMA = 'gateway';
 
 export class GatewayConfig extends ServiceConfig {
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @Port()
   PORT: number = 3000;
 
   /** How long the gateway waits for a service's reply before answering 504. */
@@ -116,11 +115,6 @@ export class GatewayConfig extends ServiceConfig {
   @ArrayNotEmpty()
   @KeyRing()
   IDEMPOTENCY_ENCRYPTION_KEYS: string[] = [DEVELOPMENT_IDEMPOTENCY_KEY];
-
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  DATABASE_POOL_SIZE: number = 10;
 
   /** Seals card numbers and CVCs for their trip to the payments service, which has the same key. */
   @IsString()

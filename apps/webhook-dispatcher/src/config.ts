@@ -11,7 +11,7 @@ import {
   ValidateBy,
   type ValidationArguments,
 } from 'class-validator';
-import { BooleanFromEnv, KeyRing, ServiceConfig } from '@finfusion/config';
+import { BooleanFromEnv, KeyRing, Port, ServiceConfig } from '@finfusion/config';
 import { WebhookLimits } from '@finfusion/contracts';
 
 /** The Postgres schema the dispatcher owns; tests migrate schemas of their own. */
@@ -52,15 +52,11 @@ const GreaterThan = (property: string): PropertyDecorator =>
   });
 
 export class DispatcherConfig extends ServiceConfig {
-  @IsInt()
-  @Min(1)
-  @Max(65535)
+  @Port()
   PORT: number = 3003;
 
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  DATABASE_POOL_SIZE: number = 20;
+  /** Checked as ServiceConfig checks it; a larger default than the other services'. */
+  override DATABASE_POOL_SIZE: number = 20;
 
   /**
    * Consumer group of the event intake. Not the service name: that group serves the request

@@ -38,6 +38,12 @@ export class ServiceConfig {
   @Max(3)
   KAFKA_REPLICATION_FACTOR: number = 1;
 
+  /** Postgres connections of the process's pool. */
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE: number = 10;
+
   @IsString()
   HOST: string = '127.0.0.1';
 
