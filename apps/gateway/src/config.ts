@@ -1,9 +1,13 @@
 import { isIP } from 'node:net';
-import { ArrayNotEmpty, IsInt, IsString, Max, Min, ValidateBy } from 'class-validator';
+import { ArrayNotEmpty, IsString, ValidateBy } from 'class-validator';
 import {
+  Above,
+  AboveSum,
   DEVELOPMENT_CARD_TRANSIT_KEY,
+  Int,
   KeyRing,
   ListFromEnv,
+  NotAbove,
   Port,
   SecretKey,
   ServiceConfig,
@@ -20,27 +24,20 @@ export class GatewayConfig extends ServiceConfig {
   PORT: number = 3000;
 
   /** How long the gateway waits for a service's reply before answering 504. */
-  @IsInt()
-  @Min(100)
-  @Max(120_000)
+  @Int({ min: 100, max: 120_000 })
   REQUEST_TIMEOUT_MS: number = 10_000;
 
   /** A request's headers and body must have arrived within this, else 408 and the connection closes. */
-  @IsInt()
-  @Min(1000)
-  @Max(300_000)
+  @Int({ min: 1000, max: 300_000 })
   HTTP_RECEIVE_TIMEOUT_MS: number = 10_000;
 
   /** A request's headers must have arrived within this; at most HTTP_RECEIVE_TIMEOUT_MS. */
-  @IsInt()
-  @Min(1000)
+  @Int({ min: 1000 })
   @NotAbove('HTTP_RECEIVE_TIMEOUT_MS')
   HTTP_HEADERS_TIMEOUT_MS: number = 5000;
 
   /** An idle keep-alive connection is closed after this: above a load balancer's idle timeout. */
-  @IsInt()
-  @Min(1000)
-  @Max(600_000)
+  @Int({ min: 1000, max: 600_000 })
   HTTP_KEEP_ALIVE_TIMEOUT_MS: number = 72_000;
 
   /**
@@ -48,7 +45,7 @@ export class GatewayConfig extends ServiceConfig {
    * is silent, so it must be above REQUEST_TIMEOUT_MS; above the keep-alive timeout, so that one
    * decides when idle connections close.
    */
-  @IsInt()
+  @Int()
   @Above('REQUEST_TIMEOUT_MS')
   @Above('HTTP_KEEP_ALIVE_TIMEOUT_MS')
   HTTP_IDLE_TIMEOUT_MS: number = 75_000;
@@ -57,40 +54,30 @@ export class GatewayConfig extends ServiceConfig {
    * The gateway drains for at most this after SIGTERM: above HTTP_RECEIVE_TIMEOUT_MS plus
    * REQUEST_TIMEOUT_MS, so a request under way when it was told to stop is still answered.
    */
-  @IsInt()
-  @Min(1000)
+  @Int({ min: 1000 })
   @AboveSum('HTTP_RECEIVE_TIMEOUT_MS', 'REQUEST_TIMEOUT_MS')
   override SHUTDOWN_TIMEOUT_MS: number = 25_000;
 
-  @IsInt()
-  @Min(1024)
-  @Max(10 * 1024 * 1024)
+  @Int({ min: 1024, max: 10 * 1024 * 1024 })
   BODY_LIMIT_BYTES: number = 65_536;
 
   /** Requests allowed per merchant (all its keys together) in each window. */
-  @IsInt()
-  @Min(1)
+  @Int({ min: 1 })
   RATE_LIMIT_REQUESTS: number = 100;
 
-  @IsInt()
-  @Min(100)
-  @Max(3_600_000)
+  @Int({ min: 100, max: 3_600_000 })
   RATE_LIMIT_WINDOW_MS: number = 1000;
 
   /** Failed authentications (missing, malformed, unknown or revoked keys) per client address… */
-  @IsInt()
-  @Min(1)
+  @Int({ min: 1 })
   AUTH_FAILURE_LIMIT: number = 30;
 
   /** … in this window. */
-  @IsInt()
-  @Min(100)
-  @Max(3_600_000)
+  @Int({ min: 100, max: 3_600_000 })
   AUTH_FAILURE_WINDOW_MS: number = 10_000;
 
   /** Database lookups of keys not known to be good, all clients together, per second. */
-  @IsInt()
-  @Min(1)
+  @Int({ min: 1 })
   AUTH_LOOKUPS_PER_SECOND: number = 200;
 
   /**
@@ -102,9 +89,7 @@ export class GatewayConfig extends ServiceConfig {
   TRUSTED_PROXIES: string[] = [];
 
   /** How long a POST's first response is kept for replay under its Idempotency-Key. */
-  @IsInt()
-  @Min(1)
-  @Max(24 * 30)
+  @Int({ min: 1, max: 24 * 30 })
   IDEMPOTENCY_TTL_HOURS: number = 24;
 
   /**
@@ -144,34 +129,4 @@ function IsAddressOrRange(options: { each: boolean }): PropertyDecorator {
     },
     options,
   );
-}
-
-type Timeouts = Record<string, unknown>;
-
-const sumOf = (object: Timeouts, names: readonly string[]): number =>
-  names.reduce((sum, name) => sum + Number(object[name]), 0);
-
-/** Greater than the sum of the named variables (one name: greater than that variable). */
-function AboveSum(...names: string[]): PropertyDecorator {
-  return ValidateBy({
-    name: 'aboveSum',
-    validator: {
-      validate: (value, args) => Number(value) > sumOf(args?.object as Timeouts, names),
-      defaultMessage: () => `must be greater than ${names.join(' + ')}`,
-    },
-  });
-}
-
-function Above(name: string): PropertyDecorator {
-  return AboveSum(name);
-}
-
-function NotAbove(name: string): PropertyDecorator {
-  return ValidateBy({
-    name: 'notAbove',
-    validator: {
-      validate: (value, args) => Number(value) <= sumOf(args?.object as Timeouts, [name]),
-      defaultMessage: () => `must not be greater than ${name}`,
-    },
-  });
 }

@@ -1,4 +1,3 @@
-import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayNotEmpty,
@@ -8,10 +7,16 @@ import {
   Max,
   Min,
   MinLength,
-  ValidateBy,
-  type ValidationArguments,
 } from 'class-validator';
-import { BooleanFromEnv, KeyRing, Port, ServiceConfig } from '@finfusion/config';
+import {
+  Above,
+  BooleanFromEnv,
+  Int,
+  IntListFromEnv,
+  KeyRing,
+  Port,
+  ServiceConfig,
+} from '@finfusion/config';
 import { WebhookLimits } from '@finfusion/contracts';
 
 /** The Postgres schema the dispatcher owns; tests migrate schemas of their own. */
@@ -22,34 +27,6 @@ const DAY_MS = 24 * 3600 * 1000;
 /** Public, development-only key sealing endpoint secrets: production refuses it. */
 export const DEVELOPMENT_WEBHOOK_SECRET_KEYS =
   'development:ZGV2ZWxvcG1lbnQtb25seS13ZWJob29rLXNlY3JldHM=';
-
-/** "0, 5000,300000" -> [0, 5000, 300000]; an item that is not a whole number fails validation. */
-const IntListFromEnv = (): PropertyDecorator =>
-  Transform(
-    ({ value, obj, key }: { value: unknown; obj: Record<string, unknown>; key: string }) => {
-      const raw = obj[key];
-      if (typeof raw !== 'string') return value;
-      return raw
-        .split(',')
-        .map((item) => item.trim())
-        .filter((item) => item.length > 0)
-        .map((item) => (/^\d+$/.test(item) ? Number(item) : item));
-    },
-  );
-
-/** The lease must outlast an attempt, or a second worker could take over a delivery in flight. */
-const GreaterThan = (property: string): PropertyDecorator =>
-  ValidateBy({
-    name: 'greaterThan',
-    constraints: [property],
-    validator: {
-      validate: (value: unknown, args?: ValidationArguments) => {
-        const other = (args?.object as Record<string, unknown> | undefined)?.[property];
-        return typeof value === 'number' && typeof other === 'number' && value > other;
-      },
-      defaultMessage: () => `must be greater than ${property}`,
-    },
-  });
 
 export class DispatcherConfig extends ServiceConfig {
   @Port()
@@ -92,29 +69,24 @@ export class DispatcherConfig extends ServiceConfig {
   ];
 
   /** Per attempt: connecting, sending and receiving the response status. */
-  @IsInt()
-  @Min(100)
-  @Max(120_000)
+  @Int({ min: 100, max: 120_000 })
   WEBHOOK_TIMEOUT_MS: number = 10_000;
 
   /**
    * How long a claimed delivery stays reserved for its worker. A dispatcher killed mid-flight
-   * leaves its deliveries claimed; any replica resumes them once this much time has passed.
+   * leaves its deliveries claimed; any replica resumes them once this much time has passed. It
+   * must outlast an attempt, or a second worker could take over a delivery in flight.
    */
-  @IsInt()
-  @GreaterThan('WEBHOOK_TIMEOUT_MS')
-  @Max(3_600_000)
+  @Int({ max: 3_600_000 })
+  @Above('WEBHOOK_TIMEOUT_MS')
   WEBHOOK_LEASE_MS: number = 60_000;
 
   /** An endpoint whose attempts all failed for this long is disabled. Default: 5 days. */
-  @IsInt()
-  @Min(0)
+  @Int({ min: 0 })
   WEBHOOK_DISABLE_AFTER_FAILING_MS: number = 5 * DAY_MS;
 
   /** How long a rotated-out secret keeps signing beside the new one, unless the request says. */
-  @IsInt()
-  @Min(0)
-  @Max(WebhookLimits.maxOverlapSeconds)
+  @Int({ min: 0, max: WebhookLimits.maxOverlapSeconds })
   WEBHOOK_SECRET_OVERLAP_SECONDS: number = 24 * 3600;
 
   /**
@@ -126,18 +98,14 @@ export class DispatcherConfig extends ServiceConfig {
   WEBHOOK_SECRET_KEYS: string = DEVELOPMENT_WEBHOOK_SECRET_KEYS;
 
   /** Attempts in flight at once in this process. */
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @Int({ min: 1, max: 1000 })
   WEBHOOK_CONCURRENCY: number = 32;
 
   /**
    * Attempts in flight at once to one endpoint (counted across replicas), so a slow endpoint
    * with a backlog cannot take every slot from the others.
    */
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @Int({ min: 1, max: 100 })
   WEBHOOK_ENDPOINT_CONCURRENCY: number = 4;
 
   /**
@@ -145,33 +113,25 @@ export class DispatcherConfig extends ServiceConfig {
    * the round-robin claim, one merchant's backlog or slow endpoints leave the other slots to
    * the other merchants.
    */
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @Int({ min: 1, max: 1000 })
   WEBHOOK_MERCHANT_CONCURRENCY: number = 16;
 
   /** Live (not deleted) endpoints one merchant may have; creating one more is refused. */
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @Int({ min: 1, max: 1000 })
   WEBHOOK_MAX_ENDPOINTS_PER_MERCHANT: number = 16;
 
   /**
    * Resolving an endpoint's host name, at registration and before each attempt. A lookup that
    * takes longer fails (the attempt is retried later) instead of holding a delivery slot.
    */
-  @IsInt()
-  @Min(50)
-  @Max(60_000)
+  @Int({ min: 50, max: 60_000 })
   WEBHOOK_DNS_TIMEOUT_MS: number = 2000;
 
   /**
    * Finished (succeeded or failed) deliveries and their attempts are removed this many days
    * after they last changed; until then they can be listed and resent.
    */
-  @IsInt()
-  @Min(1)
-  @Max(3650)
+  @Int({ min: 1, max: 3650 })
   WEBHOOK_DELIVERY_RETENTION_DAYS: number = 30;
 
   /**
@@ -179,29 +139,21 @@ export class DispatcherConfig extends ServiceConfig {
    * a Kafka record that comes again. Keep it longer than the event topics' retention (7 days by
    * default) and than a parked record may wait on its .dlq topic before a replay.
    */
-  @IsInt()
-  @Min(1)
-  @Max(3650)
+  @Int({ min: 1, max: 3650 })
   WEBHOOK_RECEIVED_EVENTS_RETENTION_DAYS: number = 30;
 
   /** How often old deliveries and events are swept; also once at start. */
-  @IsInt()
-  @Min(1000)
-  @Max(7 * DAY_MS)
+  @Int({ min: 1000, max: 7 * DAY_MS })
   WEBHOOK_SWEEP_INTERVAL_MS: number = 3_600_000;
 
   /** Rows removed per transaction by the sweep. */
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
+  @Int({ min: 1, max: 100_000 })
   WEBHOOK_SWEEP_BATCH_SIZE: number = 1000;
 
   /**
    * The worker's safety poll. New deliveries wake it at once (Postgres LISTEN/NOTIFY) and it
    * sleeps until the next retry falls due, so this only bounds a lost wake-up.
    */
-  @IsInt()
-  @Min(10)
-  @Max(3_600_000)
+  @Int({ min: 10, max: 3_600_000 })
   WEBHOOK_POLL_MS: number = 5000;
 }

@@ -1,22 +1,6 @@
-import {
-  ArrayNotEmpty,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsString,
-  Matches,
-  Max,
-  Min,
-} from 'class-validator';
+import { ArrayNotEmpty, IsBoolean, IsIn, IsString, Matches } from 'class-validator';
 import { BooleanFromEnv, ListFromEnv } from './load-config';
-
-/** A TCP port to listen on (0: any free one). */
-export const Port = (): PropertyDecorator => (target, property) => {
-  // Applied in the order `@IsInt() @Min(0) @Max(65535)` written above a field applies them.
-  Max(65535)(target, property);
-  Min(0)(target, property);
-  IsInt()(target, property);
-};
+import { Int } from './numbers';
 
 /** What every service process needs; each app extends it with its own variables. */
 export class ServiceConfig {
@@ -33,15 +17,11 @@ export class ServiceConfig {
   @Matches(/^[^\s:]+:\d+$/, { each: true, message: 'must be a comma-separated list of host:port' })
   KAFKA_BROKERS: string[] = ['127.0.0.1:9092'];
 
-  @IsInt()
-  @Min(1)
-  @Max(3)
+  @Int({ min: 1, max: 3 })
   KAFKA_REPLICATION_FACTOR: number = 1;
 
   /** Postgres connections of the process's pool. */
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @Int({ min: 1, max: 200 })
   DATABASE_POOL_SIZE: number = 10;
 
   @IsString()
@@ -55,21 +35,15 @@ export class ServiceConfig {
   MIGRATIONS_RUN: boolean = true;
 
   /** Kafka requests a service replica handles at once (its share of the database pool waits). */
-  @IsInt()
-  @Min(1)
-  @Max(1024)
+  @Int({ min: 1, max: 1024 })
   KAFKA_MAX_IN_FLIGHT: number = 64;
 
   /** How long a Kafka record waits for others to share its produce request; 0: the same tick. */
-  @IsInt()
-  @Min(0)
-  @Max(20)
+  @Int({ min: 0, max: 20 })
   KAFKA_LINGER_MS: number = 0;
 
   /** Request and reply offsets are committed this often (at least once: replies go out first). */
-  @IsInt()
-  @Min(100)
-  @Max(60_000)
+  @Int({ min: 100, max: 60_000 })
   KAFKA_COMMIT_INTERVAL_MS: number = 1000;
 
   /**
@@ -77,7 +51,6 @@ export class ServiceConfig {
    * longer than the gateway's REQUEST_TIMEOUT_MS (10 s), so a request the gateway still waits for
    * is answered; the gateway's own is longer still (its config checks that).
    */
-  @IsInt()
-  @Min(1000)
+  @Int({ min: 1000 })
   SHUTDOWN_TIMEOUT_MS: number = 15_000;
 }
