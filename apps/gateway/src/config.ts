@@ -1,10 +1,9 @@
 import { isIP } from 'node:net';
-import { ArrayNotEmpty, IsString, ValidateBy } from 'class-validator';
+import { ArrayNotEmpty, IsInt, IsString, Max, Min, ValidateBy } from 'class-validator';
 import {
   Above,
   AboveSum,
   DEVELOPMENT_CARD_TRANSIT_KEY,
-  Int,
   KeyRing,
   ListFromEnv,
   NotAbove,
@@ -24,20 +23,27 @@ export class GatewayConfig extends ServiceConfig {
   PORT: number = 3000;
 
   /** How long the gateway waits for a service's reply before answering 504. */
-  @Int({ min: 100, max: 120_000 })
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
   REQUEST_TIMEOUT_MS: number = 10_000;
 
   /** A request's headers and body must have arrived within this, else 408 and the connection closes. */
-  @Int({ min: 1000, max: 300_000 })
+  @IsInt()
+  @Min(1000)
+  @Max(300_000)
   HTTP_RECEIVE_TIMEOUT_MS: number = 10_000;
 
   /** A request's headers must have arrived within this; at most HTTP_RECEIVE_TIMEOUT_MS. */
-  @Int({ min: 1000 })
+  @IsInt()
+  @Min(1000)
   @NotAbove('HTTP_RECEIVE_TIMEOUT_MS')
   HTTP_HEADERS_TIMEOUT_MS: number = 5000;
 
   /** An idle keep-alive connection is closed after this: above a load balancer's idle timeout. */
-  @Int({ min: 1000, max: 600_000 })
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
   HTTP_KEEP_ALIVE_TIMEOUT_MS: number = 72_000;
 
   /**
@@ -45,7 +51,7 @@ export class GatewayConfig extends ServiceConfig {
    * is silent, so it must be above REQUEST_TIMEOUT_MS; above the keep-alive timeout, so that one
    * decides when idle connections close.
    */
-  @Int()
+  @IsInt()
   @Above('REQUEST_TIMEOUT_MS')
   @Above('HTTP_KEEP_ALIVE_TIMEOUT_MS')
   HTTP_IDLE_TIMEOUT_MS: number = 75_000;
@@ -54,30 +60,40 @@ export class GatewayConfig extends ServiceConfig {
    * The gateway drains for at most this after SIGTERM: above HTTP_RECEIVE_TIMEOUT_MS plus
    * REQUEST_TIMEOUT_MS, so a request under way when it was told to stop is still answered.
    */
-  @Int({ min: 1000 })
+  @IsInt()
+  @Min(1000)
   @AboveSum('HTTP_RECEIVE_TIMEOUT_MS', 'REQUEST_TIMEOUT_MS')
   override SHUTDOWN_TIMEOUT_MS: number = 25_000;
 
-  @Int({ min: 1024, max: 10 * 1024 * 1024 })
+  @IsInt()
+  @Min(1024)
+  @Max(10 * 1024 * 1024)
   BODY_LIMIT_BYTES: number = 65_536;
 
   /** Requests allowed per merchant (all its keys together) in each window. */
-  @Int({ min: 1 })
+  @IsInt()
+  @Min(1)
   RATE_LIMIT_REQUESTS: number = 100;
 
-  @Int({ min: 100, max: 3_600_000 })
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
   RATE_LIMIT_WINDOW_MS: number = 1000;
 
   /** Failed authentications (missing, malformed, unknown or revoked keys) per client address… */
-  @Int({ min: 1 })
+  @IsInt()
+  @Min(1)
   AUTH_FAILURE_LIMIT: number = 30;
 
   /** … in this window. */
-  @Int({ min: 100, max: 3_600_000 })
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
   AUTH_FAILURE_WINDOW_MS: number = 10_000;
 
   /** Database lookups of keys not known to be good, all clients together, per second. */
-  @Int({ min: 1 })
+  @IsInt()
+  @Min(1)
   AUTH_LOOKUPS_PER_SECOND: number = 200;
 
   /**
@@ -89,7 +105,9 @@ export class GatewayConfig extends ServiceConfig {
   TRUSTED_PROXIES: string[] = [];
 
   /** How long a POST's first response is kept for replay under its Idempotency-Key. */
-  @Int({ min: 1, max: 24 * 30 })
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
   IDEMPOTENCY_TTL_HOURS: number = 24;
 
   /**

@@ -1,7 +1,6 @@
-import { IsString, MinLength } from 'class-validator';
+import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
 import {
   DEVELOPMENT_CARD_TRANSIT_KEY,
-  Int,
   ListFromEnv,
   Port,
   RelayServiceConfig,
@@ -40,7 +39,9 @@ export class PaymentsConfig extends RelayServiceConfig {
   CARD_TRANSIT_PREVIOUS_KEYS: string[] = [];
 
   /** The daily summary projection's safety poll; commits wake it at once, as they wake the relay. */
-  @Int({ min: 10, max: 3_600_000 })
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
   DAILY_SUMMARY_POLL_MS: number = 5000;
 
   /**
@@ -48,7 +49,9 @@ export class PaymentsConfig extends RelayServiceConfig {
    * from customers.customer.events, asynchronously) waits for the customers service's answer;
    * without one in time the payment is refused with a retryable 503.
    */
-  @Int({ min: 50, max: 30_000 })
+  @IsInt()
+  @Min(50)
+  @Max(30_000)
   CUSTOMER_LOOKUP_TIMEOUT_MS: number = 2000;
 
   /** Consumer group of this service's replies from customers.lookup, on payments.replies. */
@@ -65,17 +68,23 @@ export class PaymentsConfig extends RelayServiceConfig {
    * A payment still pending this long after its creation (its acquirer call failed, or the
    * process died during it) is settled by asking the acquirer for the outcome of its reference.
    */
-  @Int({ min: 0, max: 86_400_000 })
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
   PAYMENTS_PENDING_RECOVERY_AFTER_MS: number = 60_000;
 
   /** How often each replica looks for such payments. */
-  @Int({ min: 100, max: 3_600_000 })
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
   PAYMENTS_PENDING_RECOVERY_INTERVAL_MS: number = 10_000;
 
   /**
    * How long a merchant's Idempotency-Key keeps creating at most one payment; then it is
    * forgotten. At least a day: longer than the gateway's replay record (24 h).
    */
-  @Int({ min: 1, max: 3650 })
+  @IsInt()
+  @Min(1)
+  @Max(3650)
   PAYMENTS_IDEMPOTENCY_RETENTION_DAYS: number = 30;
 }

@@ -11,7 +11,6 @@ import {
 import {
   Above,
   BooleanFromEnv,
-  Int,
   IntListFromEnv,
   KeyRing,
   Port,
@@ -69,7 +68,9 @@ export class DispatcherConfig extends ServiceConfig {
   ];
 
   /** Per attempt: connecting, sending and receiving the response status. */
-  @Int({ min: 100, max: 120_000 })
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
   WEBHOOK_TIMEOUT_MS: number = 10_000;
 
   /**
@@ -77,16 +78,20 @@ export class DispatcherConfig extends ServiceConfig {
    * leaves its deliveries claimed; any replica resumes them once this much time has passed. It
    * must outlast an attempt, or a second worker could take over a delivery in flight.
    */
-  @Int({ max: 3_600_000 })
+  @IsInt()
   @Above('WEBHOOK_TIMEOUT_MS')
+  @Max(3_600_000)
   WEBHOOK_LEASE_MS: number = 60_000;
 
   /** An endpoint whose attempts all failed for this long is disabled. Default: 5 days. */
-  @Int({ min: 0 })
+  @IsInt()
+  @Min(0)
   WEBHOOK_DISABLE_AFTER_FAILING_MS: number = 5 * DAY_MS;
 
   /** How long a rotated-out secret keeps signing beside the new one, unless the request says. */
-  @Int({ min: 0, max: WebhookLimits.maxOverlapSeconds })
+  @IsInt()
+  @Min(0)
+  @Max(WebhookLimits.maxOverlapSeconds)
   WEBHOOK_SECRET_OVERLAP_SECONDS: number = 24 * 3600;
 
   /**
@@ -98,14 +103,18 @@ export class DispatcherConfig extends ServiceConfig {
   WEBHOOK_SECRET_KEYS: string = DEVELOPMENT_WEBHOOK_SECRET_KEYS;
 
   /** Attempts in flight at once in this process. */
-  @Int({ min: 1, max: 1000 })
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   WEBHOOK_CONCURRENCY: number = 32;
 
   /**
    * Attempts in flight at once to one endpoint (counted across replicas), so a slow endpoint
    * with a backlog cannot take every slot from the others.
    */
-  @Int({ min: 1, max: 100 })
+  @IsInt()
+  @Min(1)
+  @Max(100)
   WEBHOOK_ENDPOINT_CONCURRENCY: number = 4;
 
   /**
@@ -113,25 +122,33 @@ export class DispatcherConfig extends ServiceConfig {
    * the round-robin claim, one merchant's backlog or slow endpoints leave the other slots to
    * the other merchants.
    */
-  @Int({ min: 1, max: 1000 })
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   WEBHOOK_MERCHANT_CONCURRENCY: number = 16;
 
   /** Live (not deleted) endpoints one merchant may have; creating one more is refused. */
-  @Int({ min: 1, max: 1000 })
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   WEBHOOK_MAX_ENDPOINTS_PER_MERCHANT: number = 16;
 
   /**
    * Resolving an endpoint's host name, at registration and before each attempt. A lookup that
    * takes longer fails (the attempt is retried later) instead of holding a delivery slot.
    */
-  @Int({ min: 50, max: 60_000 })
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
   WEBHOOK_DNS_TIMEOUT_MS: number = 2000;
 
   /**
    * Finished (succeeded or failed) deliveries and their attempts are removed this many days
    * after they last changed; until then they can be listed and resent.
    */
-  @Int({ min: 1, max: 3650 })
+  @IsInt()
+  @Min(1)
+  @Max(3650)
   WEBHOOK_DELIVERY_RETENTION_DAYS: number = 30;
 
   /**
@@ -139,21 +156,29 @@ export class DispatcherConfig extends ServiceConfig {
    * a Kafka record that comes again. Keep it longer than the event topics' retention (7 days by
    * default) and than a parked record may wait on its .dlq topic before a replay.
    */
-  @Int({ min: 1, max: 3650 })
+  @IsInt()
+  @Min(1)
+  @Max(3650)
   WEBHOOK_RECEIVED_EVENTS_RETENTION_DAYS: number = 30;
 
   /** How often old deliveries and events are swept; also once at start. */
-  @Int({ min: 1000, max: 7 * DAY_MS })
+  @IsInt()
+  @Min(1000)
+  @Max(7 * DAY_MS)
   WEBHOOK_SWEEP_INTERVAL_MS: number = 3_600_000;
 
   /** Rows removed per transaction by the sweep. */
-  @Int({ min: 1, max: 100_000 })
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
   WEBHOOK_SWEEP_BATCH_SIZE: number = 1000;
 
   /**
    * The worker's safety poll. New deliveries wake it at once (Postgres LISTEN/NOTIFY) and it
    * sleeps until the next retry falls due, so this only bounds a lost wake-up.
    */
-  @Int({ min: 10, max: 3_600_000 })
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
   WEBHOOK_POLL_MS: number = 5000;
 }

@@ -1,17 +1,12 @@
 import { IsInt, Max, Min, ValidateBy } from 'class-validator';
 
-/** A whole number, at least `min` and at most `max` where they are given. */
-export const Int =
-  ({ min, max }: { min?: number; max?: number } = {}): PropertyDecorator =>
-  (target, property) => {
-    // Applied in the order `@IsInt() @Min(min) @Max(max)` written above a field applies them.
-    if (max !== undefined) Max(max)(target, property);
-    if (min !== undefined) Min(min)(target, property);
-    IsInt()(target, property);
-  };
-
 /** A TCP port to listen on (0: any free one). */
-export const Port = (): PropertyDecorator => Int({ min: 0, max: 65535 });
+export const Port = (): PropertyDecorator => (target, property) => {
+  // Applied in the order `@IsInt() @Min(0) @Max(65535)` written above a field applies them.
+  Max(65535)(target, property);
+  Min(0)(target, property);
+  IsInt()(target, property);
+};
 
 type Variables = Record<string, unknown>;
 

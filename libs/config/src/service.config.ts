@@ -1,6 +1,14 @@
-import { ArrayNotEmpty, IsBoolean, IsIn, IsString, Matches } from 'class-validator';
+import {
+  ArrayNotEmpty,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 import { BooleanFromEnv, ListFromEnv } from './load-config';
-import { Int } from './numbers';
 
 /** What every service process needs; each app extends it with its own variables. */
 export class ServiceConfig {
@@ -17,11 +25,15 @@ export class ServiceConfig {
   @Matches(/^[^\s:]+:\d+$/, { each: true, message: 'must be a comma-separated list of host:port' })
   KAFKA_BROKERS: string[] = ['127.0.0.1:9092'];
 
-  @Int({ min: 1, max: 3 })
+  @IsInt()
+  @Min(1)
+  @Max(3)
   KAFKA_REPLICATION_FACTOR: number = 1;
 
   /** Postgres connections of the process's pool. */
-  @Int({ min: 1, max: 200 })
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DATABASE_POOL_SIZE: number = 10;
 
   @IsString()
@@ -35,15 +47,21 @@ export class ServiceConfig {
   MIGRATIONS_RUN: boolean = true;
 
   /** Kafka requests a service replica handles at once (its share of the database pool waits). */
-  @Int({ min: 1, max: 1024 })
+  @IsInt()
+  @Min(1)
+  @Max(1024)
   KAFKA_MAX_IN_FLIGHT: number = 64;
 
   /** How long a Kafka record waits for others to share its produce request; 0: the same tick. */
-  @Int({ min: 0, max: 20 })
+  @IsInt()
+  @Min(0)
+  @Max(20)
   KAFKA_LINGER_MS: number = 0;
 
   /** Request and reply offsets are committed this often (at least once: replies go out first). */
-  @Int({ min: 100, max: 60_000 })
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
   KAFKA_COMMIT_INTERVAL_MS: number = 1000;
 
   /**
@@ -51,6 +69,7 @@ export class ServiceConfig {
    * longer than the gateway's REQUEST_TIMEOUT_MS (10 s), so a request the gateway still waits for
    * is answered; the gateway's own is longer still (its config checks that).
    */
-  @Int({ min: 1000 })
+  @IsInt()
+  @Min(1000)
   SHUTDOWN_TIMEOUT_MS: number = 15_000;
 }
