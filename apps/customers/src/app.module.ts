@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { dataSourceOptions, RuntimeModule } from '@finfusion/runtime';
+import { RuntimeModule } from '@finfusion/runtime';
 import { CUSTOMERS_SCHEMA, type CustomersConfig } from './config';
 import { CustomersModule } from './customers/customers.module';
 import { customersDatabase } from './database';
@@ -12,14 +11,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        RuntimeModule.forService('customers', config.LOG_LEVEL),
-        TypeOrmModule.forRoot({
-          ...dataSourceOptions(
-            customersDatabase(config.DATABASE_URL, schema, config.DATABASE_POOL_SIZE),
-          ),
-          // Fail the boot within seconds when Postgres is unreachable, with the driver's message.
-          retryAttempts: 2,
-          retryDelay: 1000,
+        RuntimeModule.forService({
+          name: 'customers',
+          config,
+          database: customersDatabase,
+          schema,
         }),
         CustomersModule.register(config, schema),
       ],

@@ -1,20 +1,11 @@
 import 'reflect-metadata';
-import { loadConfig } from '@finfusion/config';
-import { exitOnBootFailure, runService } from '@finfusion/runtime';
+import { serve } from '@finfusion/runtime';
 import { AppModule } from './app.module';
-import { CUSTOMERS_SCHEMA, CustomersConfig } from './config';
+import { CustomersConfig } from './config';
 import { customersTopics } from './topics';
 
-async function main(): Promise<void> {
-  const config = loadConfig(CustomersConfig);
-  await runService({
-    name: 'customers',
-    module: AppModule.forRoot(config),
-    config,
-    schema: CUSTOMERS_SCHEMA,
-    topics: customersTopics(),
-    kafkaServer: true,
-  });
-}
-
-main().catch(exitOnBootFailure);
+serve(CustomersConfig, (config) => ({
+  module: AppModule.forRoot(config),
+  topics: customersTopics(),
+  kafkaServer: true,
+}));

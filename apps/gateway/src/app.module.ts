@@ -1,9 +1,8 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, RuntimeModule } from '@finfusion/runtime';
+import { RuntimeModule } from '@finfusion/runtime';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator';
 import { GATEWAY_SCHEMA, GatewayConfig } from './config';
 import { CustomersModule } from './customers/customers.module';
@@ -34,14 +33,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        RuntimeModule.forService('gateway', config.LOG_LEVEL),
-        TypeOrmModule.forRoot({
-          ...dataSourceOptions(
-            gatewayDatabase(config.DATABASE_URL, GATEWAY_SCHEMA, config.DATABASE_POOL_SIZE),
-          ),
-          // Fail the boot within seconds when Postgres is unreachable, with the driver's message.
-          retryAttempts: 2,
-          retryDelay: 1000,
+        RuntimeModule.forService({
+          name: 'gateway',
+          config,
+          database: gatewayDatabase,
+          schema: GATEWAY_SCHEMA,
         }),
         ThrottlerModule.forRoot({
           throttlers: [

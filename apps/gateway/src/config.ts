@@ -1,9 +1,13 @@
 import { isIP } from 'node:net';
 import { ArrayNotEmpty, IsInt, IsString, Max, Min, ValidateBy } from 'class-validator';
 import {
+  Above,
+  AboveSum,
   DEVELOPMENT_CARD_TRANSIT_KEY,
   KeyRing,
   ListFromEnv,
+  NotAbove,
+  Port,
   SecretKey,
   ServiceConfig,
 } from '@finfusion/config';
@@ -15,9 +19,7 @@ export const DEVELOPMENT_IDEMPOTENCY_KEY = 'dev:development-only-idempotency-key
 export const GATEWAY_SCHEMA = 'gateway';
 
 export class GatewayConfig extends ServiceConfig {
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @Port()
   PORT: number = 3000;
 
   /** How long the gateway waits for a service's reply before answering 504. */
@@ -117,11 +119,6 @@ export class GatewayConfig extends ServiceConfig {
   @KeyRing()
   IDEMPOTENCY_ENCRYPTION_KEYS: string[] = [DEVELOPMENT_IDEMPOTENCY_KEY];
 
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  DATABASE_POOL_SIZE: number = 10;
-
   /** Seals card numbers and CVCs for their trip to the payments service, which has the same key. */
   @IsString()
   @SecretKey()
@@ -150,34 +147,4 @@ function IsAddressOrRange(options: { each: boolean }): PropertyDecorator {
     },
     options,
   );
-}
-
-type Timeouts = Record<string, unknown>;
-
-const sumOf = (object: Timeouts, names: readonly string[]): number =>
-  names.reduce((sum, name) => sum + Number(object[name]), 0);
-
-/** Greater than the sum of the named variables (one name: greater than that variable). */
-function AboveSum(...names: string[]): PropertyDecorator {
-  return ValidateBy({
-    name: 'aboveSum',
-    validator: {
-      validate: (value, args) => Number(value) > sumOf(args?.object as Timeouts, names),
-      defaultMessage: () => `must be greater than ${names.join(' + ')}`,
-    },
-  });
-}
-
-function Above(name: string): PropertyDecorator {
-  return AboveSum(name);
-}
-
-function NotAbove(name: string): PropertyDecorator {
-  return ValidateBy({
-    name: 'notAbove',
-    validator: {
-      validate: (value, args) => Number(value) <= sumOf(args?.object as Timeouts, [name]),
-      defaultMessage: () => `must not be greater than ${name}`,
-    },
-  });
 }

@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { cardTransitKey, EventTopics, type Payment, type SuccessReply } from '@finfusion/contracts';
 import { Readiness } from '@finfusion/runtime';
-import { appModule } from './app.module';
+import { AppModule } from './app.module';
 import { CreatePaymentHandler } from './payments/create-payment/create-payment.handler';
 import { DailyReportHandler } from './payments/projections/daily-summary/daily-report.handler';
 import {
@@ -25,7 +25,7 @@ beforeAll(async () => {
   db = await openTestDatabase({ LOG_LEVEL: 'warn' });
   await provisionPaymentsTopics();
   reader = await TopicReader.open(EventTopics.payments);
-  app = await NestFactory.createApplicationContext(appModule(db.config, db.schema), {
+  app = await NestFactory.createApplicationContext(AppModule.forRoot(db.config, db.schema), {
     logger: ['error', 'warn'],
   });
 });

@@ -87,9 +87,4 @@ export class PaymentsConfig extends RelayServiceConfig {
   @Min(1)
   @Max(3650)
   PAYMENTS_IDEMPOTENCY_RETENTION_DAYS: number = 30;
-
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  DATABASE_POOL_SIZE: number = 10;
 }

@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { dataSourceOptions, RuntimeModule } from '@finfusion/runtime';
+import { RuntimeModule } from '@finfusion/runtime';
 import { WEBHOOKS_SCHEMA, type DispatcherConfig } from './config';
 import { webhooksDatabase } from './database';
 import { WebhooksModule } from './webhooks.module';
@@ -12,14 +11,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        RuntimeModule.forService('webhook-dispatcher', config.LOG_LEVEL),
-        TypeOrmModule.forRoot({
-          ...dataSourceOptions(
-            webhooksDatabase(config.DATABASE_URL, schema, config.DATABASE_POOL_SIZE),
-          ),
-          // Fail the boot within seconds when Postgres is unreachable, with the driver's message.
-          retryAttempts: 2,
-          retryDelay: 1000,
+        RuntimeModule.forService({
+          name: 'webhook-dispatcher',
+          config,
+          database: webhooksDatabase,
+          schema,
         }),
         WebhooksModule.register(config),
       ],

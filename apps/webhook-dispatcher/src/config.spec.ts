@@ -47,6 +47,14 @@ describe('DispatcherConfig', () => {
     ).toThrow(/WEBHOOK_LEASE_MS: must be greater than WEBHOOK_TIMEOUT_MS/);
   });
 
+  it('pools 20 connections by default, within the range every service checks', () => {
+    expect(loadConfig(DispatcherConfig, {}).DATABASE_POOL_SIZE).toBe(20);
+    expect(loadConfig(DispatcherConfig, { DATABASE_POOL_SIZE: '50' }).DATABASE_POOL_SIZE).toBe(50);
+    expect(() => loadConfig(DispatcherConfig, { DATABASE_POOL_SIZE: '500' })).toThrow(
+      /DATABASE_POOL_SIZE: .*must not be greater than 200/,
+    );
+  });
+
   it('reads the development switches', () => {
     const config = loadConfig(DispatcherConfig, {
       WEBHOOK_ALLOW_HTTP: 'true',

@@ -1,4 +1,3 @@
-import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayNotEmpty,
@@ -8,10 +7,15 @@ import {
   Max,
   Min,
   MinLength,
-  ValidateBy,
-  type ValidationArguments,
 } from 'class-validator';
-import { BooleanFromEnv, KeyRing, ServiceConfig } from '@finfusion/config';
+import {
+  Above,
+  BooleanFromEnv,
+  IntListFromEnv,
+  KeyRing,
+  Port,
+  ServiceConfig,
+} from '@finfusion/config';
 import { WebhookLimits } from '@finfusion/contracts';
 
 /** The Postgres schema the dispatcher owns; tests migrate schemas of their own. */
@@ -23,44 +27,12 @@ const DAY_MS = 24 * 3600 * 1000;
 export const DEVELOPMENT_WEBHOOK_SECRET_KEYS =
   'development:ZGV2ZWxvcG1lbnQtb25seS13ZWJob29rLXNlY3JldHM=';
 
-/** "0, 5000,300000" -> [0, 5000, 300000]; an item that is not a whole number fails validation. */
-const IntListFromEnv = (): PropertyDecorator =>
-  Transform(
-    ({ value, obj, key }: { value: unknown; obj: Record<string, unknown>; key: string }) => {
-      const raw = obj[key];
-      if (typeof raw !== 'string') return value;
-      return raw
-        .split(',')
-        .map((item) => item.trim())
-        .filter((item) => item.length > 0)
-        .map((item) => (/^\d+$/.test(item) ? Number(item) : item));
-    },
-  );
-
-/** The lease must outlast an attempt, or a second worker could take over a delivery in flight. */
-const GreaterThan = (property: string): PropertyDecorator =>
-  ValidateBy({
-    name: 'greaterThan',
-    constraints: [property],
-    validator: {
-      validate: (value: unknown, args?: ValidationArguments) => {
-        const other = (args?.object as Record<string, unknown> | undefined)?.[property];
-        return typeof value === 'number' && typeof other === 'number' && value > other;
-      },
-      defaultMessage: () => `must be greater than ${property}`,
-    },
-  });
-
 export class DispatcherConfig extends ServiceConfig {
-  @IsInt()
-  @Min(1)
-  @Max(65535)
+  @Port()
   PORT: number = 3003;
 
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  DATABASE_POOL_SIZE: number = 20;
+  /** Checked as ServiceConfig checks it; a larger default than the other services'. */
+  override DATABASE_POOL_SIZE: number = 20;
 
   /**
    * Consumer group of the event intake. Not the service name: that group serves the request
@@ -103,10 +75,11 @@ export class DispatcherConfig extends ServiceConfig {
 
   /**
    * How long a claimed delivery stays reserved for its worker. A dispatcher killed mid-flight
-   * leaves its deliveries claimed; any replica resumes them once this much time has passed.
+   * leaves its deliveries claimed; any replica resumes them once this much time has passed. It
+   * must outlast an attempt, or a second worker could take over a delivery in flight.
    */
   @IsInt()
-  @GreaterThan('WEBHOOK_TIMEOUT_MS')
+  @Above('WEBHOOK_TIMEOUT_MS')
   @Max(3_600_000)
   WEBHOOK_LEASE_MS: number = 60_000;
 

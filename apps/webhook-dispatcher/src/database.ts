@@ -1,5 +1,5 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import type { DatabaseSettings } from '@finfusion/runtime';
+import { serviceDatabase } from '@finfusion/runtime';
 import { DeliveryAttemptEntity } from './deliveries/delivery-attempt.entity';
 import { DeliveryEntity } from './deliveries/delivery.entity';
 import { EndpointSecretEntity } from './endpoints/endpoint-secret.entity';
@@ -15,12 +15,7 @@ export const entities = [
   DeliveryAttemptEntity,
 ];
 
-/** One definition for the app, the migrate command and the tests (which pass their own schema). */
-export const webhooksDatabase = (
-  url: string,
-  schema: string,
-  poolSize?: number,
-): DatabaseSettings => ({ url, schema, entities, migrations, poolSize });
+export const webhooksDatabase = serviceDatabase({ entities, migrations });
 
 /** `schema.table` of an entity, for SQL that TypeORM's builders cannot express. */
 export const tableOf = (manager: EntityManager, entity: EntityTarget<ObjectLiteral>): string =>

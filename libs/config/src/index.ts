@@ -1,4 +1,5 @@
 export * from './load-config';
+export * from './numbers';
 export * from './service.config';
 export * from './relay-service.config';
 export * from './secrets';

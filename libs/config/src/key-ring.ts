@@ -4,6 +4,7 @@ import {
   type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
+import { listItems } from './load-config';
 import { decodeKey, KEY_FORMAT, weakKeyReason } from './secrets';
 
 // Keys that seal data at rest (kept idempotent responses, webhook signing secrets) are written
@@ -20,7 +21,7 @@ const KEY_ID = /^[A-Za-z0-9_.-]{1,32}$/;
 
 /** What is wrong with a ring (never its values), or undefined when it is good. */
 export function keyRingProblem(value: string, production: boolean): string | undefined {
-  const items = splitRing(value);
+  const items = listItems(value);
   if (items.length === 0) return 'must list at least one key as id:key';
   const ids = new Set<string>();
   for (const [index, item] of items.entries()) {
@@ -49,7 +50,7 @@ export function keyRingProblem(value: string, production: boolean): string | und
 export function parseKeyRing(value: string): RingKey[] {
   const problem = keyRingProblem(value, false);
   if (problem !== undefined) throw new Error(problem);
-  return splitRing(value).map((item) => {
+  return listItems(value).map((item) => {
     const colon = item.indexOf(':');
     const secret = item.slice(colon + 1);
     return {
@@ -144,9 +145,3 @@ export class RingSealer {
     ]).toString('utf8');
   }
 }
-
-const splitRing = (value: string): string[] =>
-  value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);

@@ -47,28 +47,34 @@ const describe =
     return `  ${error.property}: ${problems} (${shown})`;
   };
 
-/** "true"/"1"/"yes" are true, "false"/"0"/"no" are false; anything else fails validation. */
-export const BooleanFromEnv = (): PropertyDecorator =>
+/** Converts a variable given as text; a default (not text) is kept as it is. */
+const FromEnvText = (convert: (raw: string) => unknown): PropertyDecorator =>
   Transform(
     ({ value, obj, key }: { value: unknown; obj: Record<string, unknown>; key: string }) => {
       const raw = obj[key];
-      if (typeof raw !== 'string') return value;
-      const lowered = raw.trim().toLowerCase();
-      if (['true', '1', 'yes'].includes(lowered)) return true;
-      if (['false', '0', 'no'].includes(lowered)) return false;
-      return raw;
+      return typeof raw === 'string' ? convert(raw) : value;
     },
   );
 
+/** "true"/"1"/"yes" are true, "false"/"0"/"no" are false; anything else fails validation. */
+export const BooleanFromEnv = (): PropertyDecorator =>
+  FromEnvText((raw) => {
+    const lowered = raw.trim().toLowerCase();
+    if (['true', '1', 'yes'].includes(lowered)) return true;
+    if (['false', '0', 'no'].includes(lowered)) return false;
+    return raw;
+  });
+
+/** The items of a comma-separated value, trimmed, empty items dropped. */
+export const listItems = (raw: string): string[] =>
+  raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+
 /** A comma-separated list, trimmed, empty items dropped. */
-export const ListFromEnv = (): PropertyDecorator =>
-  Transform(
-    ({ value, obj, key }: { value: unknown; obj: Record<string, unknown>; key: string }) => {
-      const raw = obj[key];
-      if (typeof raw !== 'string') return value;
-      return raw
-        .split(',')
-        .map((item) => item.trim())
-        .filter((item) => item.length > 0);
-    },
-  );
+export const ListFromEnv = (): PropertyDecorator => FromEnvText(listItems);
+
+/** "0, 5000,300000" -> [0, 5000, 300000]; an item that is not a whole number fails validation. */
+export const IntListFromEnv = (): PropertyDecorator =>
+  FromEnvText((raw) => listItems(raw).map((item) => (/^\d+$/.test(item) ? Number(item) : item)));

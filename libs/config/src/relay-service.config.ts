@@ -2,8 +2,8 @@ import { IsInt, Max, Min } from 'class-validator';
 import { ServiceConfig } from './service.config';
 
 /**
- * What a service that publishes its event log through the relay needs (libs/event-store's
- * `relaySettings` reads these); payments and customers extend it.
+ * What a service that publishes its event log through the relay needs (libs/runtime's
+ * `kafkaRelayOptions` reads these); payments and customers extend it.
  */
 export class RelayServiceConfig extends ServiceConfig {
   /**

@@ -10,14 +10,6 @@ import {
 } from 'class-validator';
 import { BooleanFromEnv, ListFromEnv } from './load-config';
 
-/** A TCP port to listen on (0: any free one). */
-export const Port = (): PropertyDecorator => (target, property) => {
-  // Applied in the order `@IsInt() @Min(0) @Max(65535)` written above a field applies them.
-  Max(65535)(target, property);
-  Min(0)(target, property);
-  IsInt()(target, property);
-};
-
 /** What every service process needs; each app extends it with its own variables. */
 export class ServiceConfig {
   /** `production` refuses the public development defaults of secret keys. */
@@ -37,6 +29,12 @@ export class ServiceConfig {
   @Min(1)
   @Max(3)
   KAFKA_REPLICATION_FACTOR: number = 1;
+
+  /** Postgres connections of the process's pool. */
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE: number = 10;
 
   @IsString()
   HOST: string = '127.0.0.1';

@@ -14,3 +14,4 @@ export * from './webhooks';
 export * from './card-transit';
 export * from './storable-text';
 export * from './rules';
+export * from './one-of';

@@ -1,8 +1,7 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Gauge } from 'prom-client';
-import type { EventStore, StoredEvent } from './event-store';
-import { LogSubscription, PartialBatchError, type SubscriptionLogger } from './subscription';
-import type { NotificationSource } from './notifications';
+import type { StoredEvent } from './event-store';
+import { LogSubscription, PartialBatchError, type SubscriptionOptions } from './subscription';
 
 /** Where a relay sends its records; a Kafka producer in the apps. */
 export interface RecordPublisher<R> {
@@ -17,40 +16,13 @@ export interface RecordPublisher<R> {
   disconnect?(): Promise<void>;
 }
 
-export interface RelayOptions<R> {
-  /** The checkpoint name: one relay at a time advances it, whatever the number of replicas. */
-  name: string;
+/** A relay is a log subscription whose handler publishes each batch's records. */
+export interface RelayOptions<R> extends Omit<SubscriptionOptions, 'handle'> {
   topic: string;
-  dataSource: DataSource;
-  store: EventStore;
   publisher: RecordPublisher<R>;
   /** The records of a batch, in the batch's order; runs in the batch's transaction. */
   toRecords: (events: StoredEvent[], manager: EntityManager) => R[] | Promise<R[]>;
-  logger: SubscriptionLogger;
-  batchSize?: number;
-  /** The safety poll; commits wake the relay at once (see LogSubscription). */
-  pollIntervalMs?: number;
-  retryDelayMs?: number;
-  /** The longest back-off between failed batches (a record the broker refuses, an outage). */
-  maxRetryDelayMs?: number;
-  notifications?: NotificationSource | false;
 }
-
-/** A service's relay settings, as its configuration names them. */
-export interface RelayConfig {
-  RELAY_BATCH_SIZE: number;
-  RELAY_POLL_MS: number;
-  RELAY_RETRY_MS: number;
-}
-
-/** The relay options a service's configuration sets. */
-export const relaySettings = (
-  config: RelayConfig,
-): Pick<RelayOptions<unknown>, 'batchSize' | 'pollIntervalMs' | 'retryDelayMs'> => ({
-  batchSize: config.RELAY_BATCH_SIZE,
-  pollIntervalMs: config.RELAY_POLL_MS,
-  retryDelayMs: config.RELAY_RETRY_MS,
-});
 
 const stuckGauge = new Gauge({
   name: 'event_relay_stuck',
@@ -81,15 +53,7 @@ export class EventRelay<R> {
 
   constructor(private readonly relay: RelayOptions<R>) {
     this.subscription = new LogSubscription({
-      name: relay.name,
-      dataSource: relay.dataSource,
-      store: relay.store,
-      logger: relay.logger,
-      batchSize: relay.batchSize,
-      pollIntervalMs: relay.pollIntervalMs,
-      retryDelayMs: relay.retryDelayMs,
-      maxRetryDelayMs: relay.maxRetryDelayMs,
-      notifications: relay.notifications,
+      ...relay,
       handle: (events, manager) => this.publish(events, manager),
     });
   }

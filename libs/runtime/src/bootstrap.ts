@@ -5,18 +5,17 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { Consumer } from 'kafkajs';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { ConfigError, type ServiceConfig } from '@finfusion/config';
+import { ConfigError, loadConfig, type ServiceConfig } from '@finfusion/config';
 import type { TopicSpec } from '@finfusion/contracts';
 import { ConsumerReadiness, provisionTopics, serverTransport } from '@finfusion/kafka';
 import { databaseAnswers, migrate } from './database';
 import { Readiness } from './health';
+import { ServiceIdentity } from './runtime.module';
 
+/** How a service is served; its name and schema come from `RuntimeModule.forService`. */
 export interface ServiceDefinition {
-  name: string;
+  /** The root module, which imports `RuntimeModule.forService`. */
   module: Type<unknown> | DynamicModule;
-  config: ServiceConfig & { PORT: number };
-  /** The Postgres schema the service owns and migrates. */
-  schema: string;
   /** Topics this process produces to or consumes from; created if missing. */
   topics: TopicSpec[];
   /** Serve the service's request topics through the batching Kafka transport of libs/kafka. */
@@ -26,12 +25,32 @@ export interface ServiceDefinition {
   adapter?: FastifyAdapter;
 }
 
+/** What every service reads, and the port it listens on. */
+export type ListeningConfig = ServiceConfig & { PORT: number };
+
+/**
+ * The whole of a service's entry point: loads and validates its configuration, then runs the
+ * service it defines; a failure at boot ends the process (see exitOnBootFailure).
+ */
+export function serve<C extends ListeningConfig>(
+  schema: new () => C,
+  define: (config: C) => ServiceDefinition,
+): void {
+  const boot = async (): Promise<void> => {
+    const config = loadConfig(schema);
+    await runService(config, define(config));
+  };
+  boot().catch(exitOnBootFailure);
+}
+
 /**
  * Starts one service process: topics, migrations, lifecycle hooks, Kafka consumers, then HTTP. Readiness turns
  * true only once the database answers and every consumer has joined its group.
  */
-export async function runService(definition: ServiceDefinition): Promise<INestApplication> {
-  const { config } = definition;
+export async function runService(
+  config: ListeningConfig,
+  definition: ServiceDefinition,
+): Promise<INestApplication> {
   await provisionTopics(config.KAFKA_BROKERS, definition.topics, config.KAFKA_REPLICATION_FACTOR);
 
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -43,10 +62,11 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
   app.useLogger(logger);
   app.enableShutdownHooks();
   forceExitAfter(config.SHUTDOWN_TIMEOUT_MS);
+  const { name, schema } = app.get(ServiceIdentity);
 
   const dataSource = app.get(DataSource);
   if (config.MIGRATIONS_RUN) {
-    const ran = await migrate(dataSource, definition.schema);
+    const ran = await migrate(dataSource, schema);
     if (ran.length > 0) logger.log({ msg: 'migrations applied', migrations: ran });
   }
   const readiness = app.get(Readiness);
@@ -56,8 +76,8 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
     const server = app.connectMicroservice<MicroserviceOptions>(
       serverTransport({
         brokers: config.KAFKA_BROKERS,
-        clientId: definition.name,
-        groupId: definition.name,
+        clientId: name,
+        groupId: name,
         maxInFlight: config.KAFKA_MAX_IN_FLIGHT,
         lingerMs: config.KAFKA_LINGER_MS,
         commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
@@ -70,13 +90,13 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
     await app.init();
     await app.startAllMicroservices();
     const [, consumer] = server.unwrap<[unknown, Consumer]>();
-    const joined = new ConsumerReadiness(`${definition.name}-requests`).watch(consumer, true);
+    const joined = new ConsumerReadiness(`${name}-requests`).watch(consumer, true);
     readiness.register({ name: 'kafka-requests', check: () => joined.check().ok });
   }
 
   await definition.configure?.(app);
   await app.listen(config.PORT, config.HOST);
-  logger.log({ msg: `${definition.name} listening`, port: config.PORT, host: config.HOST });
+  logger.log({ msg: `${name} listening`, port: config.PORT, host: config.HOST });
   return app;
 }
 

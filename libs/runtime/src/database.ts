@@ -25,13 +25,16 @@ export interface DatabaseSettings {
   idleInTransactionTimeoutMs?: number;
 }
 
+/** A service's database opened on a URL and schema, with a pool of its own size. */
+export type ServiceDatabase = (url: string, schema: string, poolSize?: number) => DatabaseSettings;
+
 /**
  * A service's database, one definition for the app, its commands and its tests (which pass a
  * schema of their own): its entities and migrations, opened on a URL and schema.
  */
 export const serviceDatabase =
-  (definition: Pick<DatabaseSettings, 'entities' | 'migrations'>) =>
-  (url: string, schema: string, poolSize?: number): DatabaseSettings => ({
+  (definition: Pick<DatabaseSettings, 'entities' | 'migrations'>): ServiceDatabase =>
+  (url, schema, poolSize) => ({
     url,
     schema,
     ...definition,

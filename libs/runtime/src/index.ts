@@ -6,6 +6,7 @@ export * from './database';
 export * from './health';
 export * from './message-handling';
 export * from './bootstrap';
+export * from './kafka-relay';
 export * from './runtime.module';
 export * from './pagination';
 export * from './merchant-owned';

@@ -1,18 +1,50 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { ServiceConfig } from '@finfusion/config';
+import { dataSourceOptions, type ServiceDatabase } from './database';
 import { HealthController, Readiness } from './health';
 import { loggerModule } from './logging';
 
-/** Logging, health and metrics for one service process. */
+/** Which service a process runs: what `runService` reads from the module it boots. */
+export class ServiceIdentity {
+  constructor(
+    /** The `service` field of every log line, and the Kafka client and request group id. */
+    readonly name: string,
+    /** The Postgres schema the service owns and migrates. */
+    readonly schema: string,
+  ) {}
+}
+
+export interface ServiceRuntime {
+  name: string;
+  config: ServiceConfig;
+  /** The service's entities and migrations, opened on the configured URL and pool size. */
+  database: ServiceDatabase;
+  schema: string;
+}
+
+/** What every service process has: JSON logging, its database, health and metrics. */
 @Global()
 @Module({})
 export class RuntimeModule {
-  static forService(service: string, logLevel: string): DynamicModule {
+  static forService({ name, config, database, schema }: ServiceRuntime): DynamicModule {
     return {
       module: RuntimeModule,
-      imports: [loggerModule(service, logLevel)],
+      imports: [
+        loggerModule(name, config.LOG_LEVEL),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(database(config.DATABASE_URL, schema, config.DATABASE_POOL_SIZE)),
+          // Fail the boot within seconds when Postgres is unreachable, with the driver's message.
+          retryAttempts: 2,
+          retryDelay: 1000,
+        }),
+      ],
       controllers: [HealthController],
-      providers: [Readiness],
-      exports: [Readiness],
+      providers: [
+        Readiness,
+        { provide: ServiceIdentity, useValue: new ServiceIdentity(name, schema) },
+      ],
+      exports: [Readiness, ServiceIdentity],
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { Customer, CustomerEvent } from '@finfusion/contracts';
+import { isOneOf, type Customer, type CustomerEvent } from '@finfusion/contracts';
 
 // Stored events of a customer's stream. Each carries the customer as the API returns it after
 // the change, so the relay publishes it without reading anything else.
@@ -27,8 +27,7 @@ export const CustomerChangeTypes: readonly CustomerChangeType[] = [
   'CustomerDeleted',
 ];
 
-export const isCustomerChangeType = (type: string): type is CustomerChangeType =>
-  (CustomerChangeTypes as readonly string[]).includes(type);
+export const isCustomerChangeType = isOneOf(CustomerChangeTypes);
 
 /** The public name of each stored type (the customer types of docs/events.md). */
 export function publicTypeOf(type: CustomerChangeType): CustomerEvent['type'] {

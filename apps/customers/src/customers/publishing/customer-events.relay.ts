@@ -1,9 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventTopics } from '@finfusion/contracts';
-import { eventRecord, EventRelay, EventStore, relaySettings } from '@finfusion/event-store';
-import { KeyedPublisher, type KeyedRecord } from '@finfusion/kafka';
-import { structuredLogger } from '@finfusion/runtime';
+import { eventRecord, EventRelay, EventStore } from '@finfusion/event-store';
+import type { KeyedRecord } from '@finfusion/kafka';
+import { kafkaRelayOptions } from '@finfusion/runtime';
 import { CustomersConfig } from '../../config';
 import { toPublicEvent } from './public-event';
 
@@ -17,19 +17,13 @@ export const CUSTOMERS_RELAY = 'customers-kafka-relay';
 @Injectable()
 export class CustomerEventsRelay extends EventRelay<KeyedRecord> {
   constructor(dataSource: DataSource, store: EventStore, config: CustomersConfig) {
-    const logger = structuredLogger(new Logger(CustomerEventsRelay.name));
     super({
       name: CUSTOMERS_RELAY,
       topic: EventTopics.customers,
       dataSource,
       store,
-      publisher: new KeyedPublisher(
-        { brokers: config.KAFKA_BROKERS, clientId: 'customers-relay' },
-        logger,
-      ),
       toRecords: (events) => events.map((event) => eventRecord(toPublicEvent(event), event)),
-      logger,
-      ...relaySettings(config),
+      ...kafkaRelayOptions({ service: 'customers', loggerName: CustomerEventsRelay.name }, config),
     });
   }
 }

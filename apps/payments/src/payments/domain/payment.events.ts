@@ -1,4 +1,10 @@
-import type { CardBrand, DeclineCode, Metadata, PaymentFailureCode } from '@finfusion/contracts';
+import {
+  isOneOf,
+  type CardBrand,
+  type DeclineCode,
+  type Metadata,
+  type PaymentFailureCode,
+} from '@finfusion/contracts';
 
 // The stored events of a payment's stream. Their data is internal (camelCase, versioned by the
 // log's schema_version); the public shape is derived from the folded state, never stored here.
@@ -70,8 +76,7 @@ export const PaymentEventTypes: readonly PaymentEventType[] = [
 /** Version of the data shapes above; a breaking change gets a new version and an upcaster. */
 export const PAYMENT_EVENT_SCHEMA_VERSION = 1;
 
-export const isPaymentEventType = (type: string): type is PaymentEventType =>
-  (PaymentEventTypes as readonly string[]).includes(type);
+export const isPaymentEventType = isOneOf(PaymentEventTypes);
 
 /** When the fact happened, as the decider recorded it. */
 export function occurredAt(event: PaymentEvent): string {

@@ -1,15 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventTopics } from '@finfusion/contracts';
-import {
-  eventRecord,
-  EventRelay,
-  EventStore,
-  relaySettings,
-  type StoredEvent,
-} from '@finfusion/event-store';
-import { KeyedPublisher, type KeyedRecord } from '@finfusion/kafka';
-import { structuredLogger } from '@finfusion/runtime';
+import { eventRecord, EventRelay, EventStore, type StoredEvent } from '@finfusion/event-store';
+import type { KeyedRecord } from '@finfusion/kafka';
+import { kafkaRelayOptions } from '@finfusion/runtime';
 import { PaymentsConfig } from '../../config';
 import { toPublicEvents } from './payment-event.mapper';
 
@@ -24,19 +18,13 @@ export const PAYMENTS_RELAY = 'payments-kafka-relay';
 @Injectable()
 export class PaymentEventsRelay extends EventRelay<KeyedRecord> {
   constructor(dataSource: DataSource, store: EventStore, config: PaymentsConfig) {
-    const logger = structuredLogger(new Logger(PaymentEventsRelay.name));
     super({
       name: PAYMENTS_RELAY,
       topic: EventTopics.payments,
       dataSource,
       store,
-      publisher: new KeyedPublisher(
-        { brokers: config.KAFKA_BROKERS, clientId: 'payments-relay' },
-        logger,
-      ),
       toRecords: (events, manager) => paymentRecords(store, events, manager),
-      logger,
-      ...relaySettings(config),
+      ...kafkaRelayOptions({ service: 'payments', loggerName: PaymentEventsRelay.name }, config),
     });
   }
 }
