@@ -1,28 +1,22 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   newId,
   ok,
   RequestTopics,
   type CreateCustomerPayload,
-  type Customer,
-  type ServiceReply,
   type ServiceRequest,
 } from '@finfusion/contracts';
-import { Clock, MessageController } from '@finfusion/runtime';
+import { Clock, HandlesRequest } from '@finfusion/runtime';
 import { createCustomer } from '../domain/customer';
 import { CustomerRepository } from '../customer.repository';
 
-@MessageController()
+@HandlesRequest(RequestTopics.customers.create)
 export class CreateCustomerHandler {
   constructor(
     private readonly customers: CustomerRepository,
     private readonly clock: Clock,
   ) {}
 
-  @MessagePattern(RequestTopics.customers.create)
-  async handle(
-    @Payload() { meta, payload }: ServiceRequest<CreateCustomerPayload>,
-  ): Promise<ServiceReply<Customer>> {
+  async handle({ meta, payload }: ServiceRequest<CreateCustomerPayload>) {
     const decision = createCustomer(
       {
         id: newId('cust'),

@@ -1,28 +1,22 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   notFound,
   ok,
   RequestTopics,
-  type Deleted,
   type GetCustomerPayload,
-  type ServiceReply,
   type ServiceRequest,
 } from '@finfusion/contracts';
-import { Clock, MessageController } from '@finfusion/runtime';
+import { Clock, HandlesRequest } from '@finfusion/runtime';
 import { deleteCustomer } from '../domain/customer';
 import { CustomerRepository } from '../customer.repository';
 
-@MessageController()
+@HandlesRequest(RequestTopics.customers.delete)
 export class DeleteCustomerHandler {
   constructor(
     private readonly customers: CustomerRepository,
     private readonly clock: Clock,
   ) {}
 
-  @MessagePattern(RequestTopics.customers.delete)
-  async handle(
-    @Payload() { meta, payload }: ServiceRequest<GetCustomerPayload>,
-  ): Promise<ServiceReply<Deleted>> {
+  async handle({ meta, payload }: ServiceRequest<GetCustomerPayload>) {
     return this.customers.transaction(async (manager) => {
       const current = await this.customers.findLive(manager, meta.merchantId, payload.id, {
         lock: true,

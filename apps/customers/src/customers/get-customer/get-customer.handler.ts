@@ -1,25 +1,19 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   notFound,
   ok,
   RequestTopics,
-  type Customer,
   type GetCustomerPayload,
-  type ServiceReply,
   type ServiceRequest,
 } from '@finfusion/contracts';
-import { MessageController } from '@finfusion/runtime';
+import { HandlesRequest } from '@finfusion/runtime';
 import { toCustomer } from '../domain/customer';
 import { CustomerRepository } from '../customer.repository';
 
-@MessageController()
+@HandlesRequest(RequestTopics.customers.get)
 export class GetCustomerHandler {
   constructor(private readonly customers: CustomerRepository) {}
 
-  @MessagePattern(RequestTopics.customers.get)
-  async handle(
-    @Payload() { meta, payload }: ServiceRequest<GetCustomerPayload>,
-  ): Promise<ServiceReply<Customer>> {
+  async handle({ meta, payload }: ServiceRequest<GetCustomerPayload>) {
     const customer = await this.customers.findLive(
       this.customers.manager,
       meta.merchantId,

@@ -1,16 +1,13 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   fail,
   ListLimits,
   ok,
   oneCursorRule,
   RequestTopics,
-  type CustomerList,
   type ListCustomersPayload,
-  type ServiceReply,
   type ServiceRequest,
 } from '@finfusion/contracts';
-import { MessageController, paginate } from '@finfusion/runtime';
+import { HandlesRequest, paginate } from '@finfusion/runtime';
 import { toCustomer } from '../domain/customer';
 import { CustomerRepository } from '../customer.repository';
 
@@ -20,14 +17,11 @@ const limitOf = (limit: unknown): number =>
     ? Math.min(Math.max(limit, 1), ListLimits.max)
     : ListLimits.default;
 
-@MessageController()
+@HandlesRequest(RequestTopics.customers.list)
 export class ListCustomersHandler {
   constructor(private readonly customers: CustomerRepository) {}
 
-  @MessagePattern(RequestTopics.customers.list)
-  async handle(
-    @Payload() { meta, payload }: ServiceRequest<ListCustomersPayload>,
-  ): Promise<ServiceReply<CustomerList>> {
+  async handle({ meta, payload }: ServiceRequest<ListCustomersPayload>) {
     const { starting_after, ending_before, email } = payload;
     const bothCursors =
       ending_before === undefined ? undefined : oneCursorRule(ending_before, { starting_after });

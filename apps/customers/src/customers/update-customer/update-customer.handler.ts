@@ -1,29 +1,23 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   fail,
   notFound,
   ok,
   RequestTopics,
-  type Customer,
-  type ServiceReply,
   type ServiceRequest,
   type UpdateCustomerPayload,
 } from '@finfusion/contracts';
-import { Clock, MessageController } from '@finfusion/runtime';
+import { Clock, HandlesRequest } from '@finfusion/runtime';
 import { toCustomer, updateCustomer } from '../domain/customer';
 import { CustomerRepository } from '../customer.repository';
 
-@MessageController()
+@HandlesRequest(RequestTopics.customers.update)
 export class UpdateCustomerHandler {
   constructor(
     private readonly customers: CustomerRepository,
     private readonly clock: Clock,
   ) {}
 
-  @MessagePattern(RequestTopics.customers.update)
-  async handle(
-    @Payload() { meta, payload }: ServiceRequest<UpdateCustomerPayload>,
-  ): Promise<ServiceReply<Customer>> {
+  async handle({ meta, payload }: ServiceRequest<UpdateCustomerPayload>) {
     const { id, email, name, metadata } = payload;
     return this.customers.transaction(async (manager) => {
       // The row lock orders concurrent updates: each one merges onto the previous one's result.

@@ -1,13 +1,10 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ok,
   RequestTopics,
   type ListWebhookDeliveriesPayload,
-  type ServiceReply,
   type ServiceRequest,
-  type WebhookDeliveryList,
 } from '@finfusion/contracts';
-import { MessageController, paginate } from '@finfusion/runtime';
+import { HandlesRequest, paginate } from '@finfusion/runtime';
 import {
   checkId,
   checkListParams,
@@ -20,17 +17,14 @@ import { DeliveryRepository } from '../delivery.repository';
 import { toWebhookDelivery } from '../domain/delivery';
 
 /** The attempt log of one endpoint: its deliveries, newest first, each with every attempt. */
-@MessageController()
+@HandlesRequest(RequestTopics.webhooks.deliveries)
 export class ListDeliveriesHandler {
   constructor(
     private readonly endpoints: EndpointRepository,
     private readonly deliveries: DeliveryRepository,
   ) {}
 
-  @MessagePattern(RequestTopics.webhooks.deliveries)
-  async handle(
-    @Payload() { meta, payload }: ServiceRequest<ListWebhookDeliveriesPayload>,
-  ): Promise<ServiceReply<WebhookDeliveryList>> {
+  async handle({ meta, payload }: ServiceRequest<ListWebhookDeliveriesPayload>) {
     const body = checkPayload(payload);
     if (!body.ok) return invalidRequest(body);
     const endpointId = checkId(body.value.endpoint_id, 'endpoint_id');

@@ -1,13 +1,10 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ok,
   RequestTopics,
   type ResendWebhookDeliveryPayload,
-  type ServiceReply,
   type ServiceRequest,
-  type WebhookDelivery,
 } from '@finfusion/contracts';
-import { MessageController } from '@finfusion/runtime';
+import { HandlesRequest } from '@finfusion/runtime';
 import { DeliveryWorker } from '../../sending/delivery.worker';
 import { checkId, checkPayload } from '../../endpoints/domain/endpoint-input';
 import { EndpointRepository } from '../../endpoints/endpoint.repository';
@@ -21,7 +18,7 @@ import { DeliveryRepository } from '../delivery.repository';
 import { toWebhookDelivery } from '../domain/delivery';
 
 /** Sends a delivery again, right away, with the same webhook-id and body. */
-@MessageController()
+@HandlesRequest(RequestTopics.webhooks.resend)
 export class ResendDeliveryHandler {
   constructor(
     private readonly endpoints: EndpointRepository,
@@ -29,10 +26,7 @@ export class ResendDeliveryHandler {
     private readonly worker: DeliveryWorker,
   ) {}
 
-  @MessagePattern(RequestTopics.webhooks.resend)
-  async handle(
-    @Payload() { meta, payload }: ServiceRequest<ResendWebhookDeliveryPayload>,
-  ): Promise<ServiceReply<WebhookDelivery>> {
+  async handle({ meta, payload }: ServiceRequest<ResendWebhookDeliveryPayload>) {
     const body = checkPayload(payload);
     if (!body.ok) return invalidRequest(body);
     const endpointId = checkId(body.value.endpoint_id, 'endpoint_id');

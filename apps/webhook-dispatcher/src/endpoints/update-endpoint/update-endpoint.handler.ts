@@ -1,13 +1,10 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ok,
   RequestTopics,
-  type ServiceReply,
   type ServiceRequest,
   type UpdateWebhookEndpointPayload,
-  type WebhookEndpoint,
 } from '@finfusion/contracts';
-import { Clock, MessageController } from '@finfusion/runtime';
+import { Clock, HandlesRequest } from '@finfusion/runtime';
 import { DeliveryRepository } from '../../deliveries/delivery.repository';
 import { ENDPOINT_DISABLED_ERROR } from '../../deliveries/domain/delivery';
 import { endpointNotFound, invalidRequest } from '../../webhooks.errors';
@@ -23,7 +20,7 @@ import {
 import { EndpointRepository } from '../endpoint.repository';
 import { EndpointUrlPolicy } from '../endpoint-url.policy';
 
-@MessageController()
+@HandlesRequest(RequestTopics.webhooks.update)
 export class UpdateEndpointHandler {
   constructor(
     private readonly endpoints: EndpointRepository,
@@ -32,10 +29,7 @@ export class UpdateEndpointHandler {
     private readonly clock: Clock,
   ) {}
 
-  @MessagePattern(RequestTopics.webhooks.update)
-  async handle(
-    @Payload() { meta, payload }: ServiceRequest<UpdateWebhookEndpointPayload>,
-  ): Promise<ServiceReply<WebhookEndpoint>> {
+  async handle({ meta, payload }: ServiceRequest<UpdateWebhookEndpointPayload>) {
     const body = checkPayload(payload);
     if (!body.ok) return invalidRequest(body);
     const id = checkId(body.value.id);
