@@ -31,10 +31,7 @@ export class CreateCustomerHandler {
     const { manager } = this.customers;
     if (await this.customers.insert(manager, decision, meta)) return ok(decision.event.data);
     // Only a taken idempotency key refuses the insert: answer with that customer.
-    const first =
-      meta.idempotencyKey === undefined
-        ? null
-        : await this.customers.createdWithKey(manager, meta.merchantId, meta.idempotencyKey);
+    const first = await this.customers.answeredToKey(manager, meta);
     if (!first) throw new Error('customer insert refused without an idempotency key holder');
     return ok(first);
   }

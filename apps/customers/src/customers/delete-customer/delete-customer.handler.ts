@@ -17,19 +17,16 @@ export class DeleteCustomerHandler {
   ) {}
 
   async handle({ meta, payload }: ServiceRequest<GetCustomerPayload>) {
-    return this.customers.transaction(async (manager) => {
-      const current = await this.customers.findLive(manager, meta.merchantId, payload.id, {
-        lock: true,
-      });
-      // A soft delete: the row stays for the log's sake, but a second delete finds nothing.
-      if (!current) return notFound('customer');
-      await this.customers.save(
-        manager,
-        current.version,
-        deleteCustomer(current, this.clock.now()),
-        meta,
-      );
-      return ok({ id: current.id, object: 'customer', deleted: true as const });
-    });
+    // A soft delete: the row stays for the log's sake, but a second delete finds nothing.
+    const deleted = await this.customers.changeLive(
+      meta.merchantId,
+      payload.id,
+      async (current, manager) => {
+        const decision = deleteCustomer(current, this.clock.now());
+        await this.customers.save(manager, current.version, decision, meta);
+        return ok({ id: current.id, object: 'customer', deleted: true as const });
+      },
+    );
+    return deleted ?? notFound('customer');
   }
 }

@@ -14,11 +14,7 @@ export class GetCustomerHandler {
   constructor(private readonly customers: CustomerRepository) {}
 
   async handle({ meta, payload }: ServiceRequest<GetCustomerPayload>) {
-    const customer = await this.customers.findLive(
-      this.customers.manager,
-      meta.merchantId,
-      payload.id,
-    );
+    const customer = await this.customers.findLive(meta.merchantId, payload.id);
     // Unknown, deleted and another merchant's customers all look the same: absent.
     return customer ? ok(toCustomer(customer)) : notFound('customer');
   }

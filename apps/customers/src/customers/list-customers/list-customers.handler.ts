@@ -1,7 +1,6 @@
 import {
   fail,
   ListLimits,
-  ok,
   oneCursorRule,
   RequestTopics,
   type ListCustomersPayload,
@@ -33,11 +32,10 @@ export class ListCustomersHandler {
         param: 'ending_before',
       });
     }
-    const page = await paginate(
+    return paginate(
       this.customers.liveCustomers(meta.merchantId, email),
       { limit: limitOf(payload.limit), starting_after, ending_before },
       toCustomer,
     );
-    return 'ok' in page ? page : ok(page);
   }
 }

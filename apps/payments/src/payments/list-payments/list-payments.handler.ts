@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { ok, RequestTopics, type ServiceRequest } from '@finfusion/contracts';
+import { RequestTopics, type ServiceRequest } from '@finfusion/contracts';
 import { HandlesRequest, paginate } from '@finfusion/runtime';
 import { PaymentReadModel, toResource } from '../projections/payment-read-model/payment-read-model';
 import { parseListPayments } from './list-payments.request';
@@ -17,7 +17,6 @@ export class ListPaymentsHandler {
     if (!parsed.ok) return parsed.reply;
     const { page, filter } = parsed.value;
     const query = this.readModel.list(this.dataSource.manager, meta.merchantId, filter);
-    const result = await paginate(query, page, toResource);
-    return 'ok' in result ? result : ok(result);
+    return paginate(query, page, toResource);
   }
 }

@@ -34,22 +34,19 @@ export class ListDeliveriesHandler {
     const params = checkListParams(body.value);
     if (!params.ok) return invalidRequest(params);
 
-    const endpoint = await this.endpoints.findLive(
-      this.endpoints.manager,
-      meta.merchantId,
-      endpointId.value,
-    );
+    const endpoint = await this.endpoints.findLive(meta.merchantId, endpointId.value);
     if (!endpoint) return endpointNotFound('endpoint_id');
     const page = await paginate(
       this.deliveries.forEndpoint(meta.merchantId, endpoint.id, outcome.value),
       params.value,
       (row) => row,
     );
-    if ('ok' in page) return page;
-    const attempts = await this.deliveries.attemptsOf(page.data.map((row) => row.id));
+    if (!page.ok) return page;
+    const rows = page.body.data;
+    const attempts = await this.deliveries.attemptsOf(rows.map((row) => row.id));
     return ok({
-      ...page,
-      data: page.data.map((row) =>
+      ...page.body,
+      data: rows.map((row) =>
         toWebhookDelivery(
           row,
           attempts.filter((attempt) => attempt.delivery_id === row.id),

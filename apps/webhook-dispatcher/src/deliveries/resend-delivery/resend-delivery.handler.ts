@@ -34,11 +34,7 @@ export class ResendDeliveryHandler {
     const deliveryId = checkId(body.value.delivery_id, 'delivery_id');
     if (!deliveryId.ok) return invalidRequest(deliveryId);
 
-    const endpoint = await this.endpoints.findLive(
-      this.endpoints.manager,
-      meta.merchantId,
-      endpointId.value,
-    );
+    const endpoint = await this.endpoints.findLive(meta.merchantId, endpointId.value);
     if (!endpoint) return endpointNotFound('endpoint_id');
     const delivery = await this.deliveries.find(meta.merchantId, endpoint.id, deliveryId.value);
     if (!delivery) return deliveryNotFound();

@@ -48,10 +48,7 @@ export class CreateEndpointHandler {
     return this.endpoints.transaction(async (manager) => {
       await this.endpoints.lockMerchant(manager, meta.merchantId);
       // A retry with the same idempotency key gets the endpoint it created, even at the limit.
-      const first =
-        meta.idempotencyKey === undefined
-          ? null
-          : await this.endpoints.createdWithKey(manager, meta.merchantId, meta.idempotencyKey);
+      const first = await this.endpoints.createdWithKey(manager, meta);
       if (first) {
         const firstSecret = await this.endpoints.newestSecret(manager, first.id);
         if (firstSecret === undefined) throw new Error(`endpoint ${first.id} has no secret`);

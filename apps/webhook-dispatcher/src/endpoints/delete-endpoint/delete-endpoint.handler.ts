@@ -24,17 +24,18 @@ export class DeleteEndpointHandler {
     if (!body.ok) return invalidRequest(body);
     const id = checkId(body.value.id);
     if (!id.ok) return invalidRequest(id);
-    return this.endpoints.transaction(async (manager) => {
-      const current = await this.endpoints.findLive(manager, meta.merchantId, id.value, {
-        lock: true,
-      });
-      if (!current) return endpointNotFound();
-      const now = this.clock.now();
-      current.updated_at = now;
-      current.deleted_at = now;
-      await this.endpoints.save(manager, current);
-      await this.deliveries.failPending(manager, current.id, 'the endpoint was deleted');
-      return ok({ id: current.id, object: 'webhook_endpoint' as const, deleted: true as const });
-    });
+    const deleted = await this.endpoints.changeLive(
+      meta.merchantId,
+      id.value,
+      async (current, manager) => {
+        const now = this.clock.now();
+        current.updated_at = now;
+        current.deleted_at = now;
+        await this.endpoints.save(manager, current);
+        await this.deliveries.failPending(manager, current.id, 'the endpoint was deleted');
+        return ok({ id: current.id, object: 'webhook_endpoint' as const, deleted: true as const });
+      },
+    );
+    return deleted ?? endpointNotFound();
   }
 }

@@ -19,11 +19,7 @@ export class GetEndpointHandler {
     if (!body.ok) return invalidRequest(body);
     const id = checkId(body.value.id);
     if (!id.ok) return invalidRequest(id);
-    const endpoint = await this.endpoints.findLive(
-      this.endpoints.manager,
-      meta.merchantId,
-      id.value,
-    );
+    const endpoint = await this.endpoints.findLive(meta.merchantId, id.value);
     return endpoint ? ok(toWebhookEndpoint(endpoint)) : endpointNotFound();
   }
 }

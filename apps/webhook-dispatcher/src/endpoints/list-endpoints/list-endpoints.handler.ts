@@ -1,5 +1,4 @@
 import {
-  ok,
   RequestTopics,
   type ListWebhookEndpointsPayload,
   type ServiceRequest,
@@ -19,11 +18,6 @@ export class ListEndpointsHandler {
     if (!body.ok) return invalidRequest(body);
     const params = checkListParams(body.value);
     if (!params.ok) return invalidRequest(params);
-    const page = await paginate(
-      this.endpoints.liveEndpoints(meta.merchantId),
-      params.value,
-      toWebhookEndpoint,
-    );
-    return 'ok' in page ? page : ok(page);
+    return paginate(this.endpoints.liveEndpoints(meta.merchantId), params.value, toWebhookEndpoint);
   }
 }

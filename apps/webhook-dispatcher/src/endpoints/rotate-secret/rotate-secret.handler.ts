@@ -35,20 +35,21 @@ export class RotateSecretHandler {
     );
     if (!overlap.ok) return invalidRequest(overlap);
 
-    return this.endpoints.transaction(async (manager) => {
-      const endpoint = await this.endpoints.findLive(manager, meta.merchantId, id.value, {
-        lock: true,
-      });
-      if (!endpoint) return endpointNotFound();
-      const secret = generateSecret();
-      await this.endpoints.rotateSecret(
-        manager,
-        endpoint.id,
-        secret,
-        this.clock.now(),
-        overlap.value,
-      );
-      return ok({ ...toWebhookEndpoint(endpoint), secret });
-    });
+    const rotated = await this.endpoints.changeLive(
+      meta.merchantId,
+      id.value,
+      async (endpoint, manager) => {
+        const secret = generateSecret();
+        await this.endpoints.rotateSecret(
+          manager,
+          endpoint.id,
+          secret,
+          this.clock.now(),
+          overlap.value,
+        );
+        return ok({ ...toWebhookEndpoint(endpoint), secret });
+      },
+    );
+    return rotated ?? endpointNotFound();
   }
 }

@@ -37,29 +37,30 @@ export class UpdateEndpointHandler {
     const patch = await this.checkPatch(body.value);
     if (!patch.ok) return invalidRequest(patch);
 
-    return this.endpoints.transaction(async (manager) => {
-      const current = await this.endpoints.findLive(manager, meta.merchantId, id.value, {
-        lock: true,
-      });
-      if (!current) return endpointNotFound();
-      const outcome = updateEndpoint(current, patch.value, this.clock.now());
-      switch (outcome.kind) {
-        case 'rejected':
-          return invalidRequest({ ok: false, param: outcome.param, message: outcome.message });
-        case 'unchanged':
-          return ok(toWebhookEndpoint(outcome.state));
-        case 'changed':
-          await this.endpoints.save(manager, outcome.state);
-          if (outcome.disabled) {
-            await this.deliveries.failPending(manager, outcome.state.id, ENDPOINT_DISABLED_ERROR);
+    const updated = await this.endpoints.changeLive(
+      meta.merchantId,
+      id.value,
+      async (current, manager) => {
+        const outcome = updateEndpoint(current, patch.value, this.clock.now());
+        switch (outcome.kind) {
+          case 'rejected':
+            return invalidRequest({ ok: false, param: outcome.param, message: outcome.message });
+          case 'unchanged':
+            return ok(toWebhookEndpoint(outcome.state));
+          case 'changed':
+            await this.endpoints.save(manager, outcome.state);
+            if (outcome.disabled) {
+              await this.deliveries.failPending(manager, outcome.state.id, ENDPOINT_DISABLED_ERROR);
+            }
+            return ok(toWebhookEndpoint(outcome.state));
+          default: {
+            const unhandled: never = outcome;
+            throw new Error(`unknown update outcome ${JSON.stringify(unhandled)}`);
           }
-          return ok(toWebhookEndpoint(outcome.state));
-        default: {
-          const unhandled: never = outcome;
-          throw new Error(`unknown update outcome ${JSON.stringify(unhandled)}`);
         }
-      }
-    });
+      },
+    );
+    return updated ?? endpointNotFound();
   }
 
   private async checkPatch(payload: Record<string, unknown>): Promise<Checked<EndpointPatch>> {
