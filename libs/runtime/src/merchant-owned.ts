@@ -7,7 +7,7 @@ import {
   type FindOptionsWhere,
   type SelectQueryBuilder,
 } from 'typeorm';
-import type { Metadata } from '@finfusion/contracts';
+import type { Metadata, RequestMeta } from '@finfusion/contracts';
 
 /** A time column to the millisecond, as the API shows times. */
 const Timestamp = (options: { nullable?: boolean } = {}): PropertyDecorator =>
@@ -61,17 +61,45 @@ export abstract class MerchantScopedRepository<Entity extends MerchantOwnedEntit
   }
 
   /** A row of this merchant that is not deleted; another merchant's id is simply absent. */
-  findLive(
-    manager: EntityManager,
+  findLive(merchantId: string, id: string): Promise<Entity | null> {
+    return this.manager.findOne(this.entity, { where: this.live(merchantId, id) });
+  }
+
+  /**
+   * Changes a row of this merchant that is not deleted: `change` runs in one transaction with the
+   * row locked until it commits, so concurrent changes apply one after another, each to the
+   * previous one's result. Null, running nothing, when there is no such row.
+   */
+  changeLive<R>(
     merchantId: string,
     id: string,
-    options: { lock?: boolean } = {},
-  ): Promise<Entity | null> {
-    const where = { id, merchant_id: merchantId, deleted_at: IsNull() };
-    return manager.findOne(this.entity, {
-      where: where as FindOptionsWhere<Entity>,
-      ...(options.lock === true && { lock: { mode: 'pessimistic_write' as const } }),
+    change: (row: Entity, manager: EntityManager) => Promise<R>,
+  ): Promise<R | null> {
+    return this.transaction(async (manager) => {
+      const row = await manager.findOne(this.entity, {
+        where: this.live(merchantId, id),
+        lock: { mode: 'pessimistic_write' },
+      });
+      return row ? change(row, manager) : null;
     });
+  }
+
+  /**
+   * The row, deleted or not, that this merchant's create with the request's idempotency key made;
+   * null when the request has no key or nothing was created with it.
+   */
+  createdWithKey(
+    manager: EntityManager,
+    { merchantId, idempotencyKey }: RequestMeta,
+  ): Promise<Entity | null> {
+    if (idempotencyKey === undefined) return Promise.resolve(null);
+    const where = { merchant_id: merchantId, idempotency_key: idempotencyKey };
+    return manager.findOne(this.entity, { where: where as FindOptionsWhere<Entity> });
+  }
+
+  private live(merchantId: string, id: string): FindOptionsWhere<Entity> {
+    const where = { id, merchant_id: merchantId, deleted_at: IsNull() };
+    return where as FindOptionsWhere<Entity>;
   }
 
   /** The merchant's rows that are not deleted, for `paginate`. */

@@ -11,7 +11,7 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
-import type { KafkaContext } from '@nestjs/microservices';
+import { MessagePattern, Payload, type KafkaContext } from '@nestjs/microservices';
 import { Histogram } from 'prom-client';
 import { Observable, of, tap } from 'rxjs';
 import {
@@ -21,6 +21,9 @@ import {
   fail,
   unstorableTextAt,
   type ErrorReply,
+  type ReplyOf,
+  type RequestOf,
+  type RequestTopic,
   type ServiceReply,
   type ServiceRequest,
 } from '@finfusion/contracts';
@@ -149,9 +152,42 @@ export class ReplyExceptionFilter implements ExceptionFilter {
 }
 
 /** A controller of Kafka request handlers: request context, logging and error replies. */
-export const MessageController = (): ClassDecorator =>
+const MessageController = (): ClassDecorator =>
   applyDecorators(
     Controller(),
     UseInterceptors(MessageContextInterceptor),
     UseFilters(ReplyExceptionFilter),
   );
+
+/**
+ * The handler of request topic T: `handle` takes what a sender puts on T and answers with T's
+ * reply, both as the contracts' exchange table types them. Declared as a property, not a method:
+ * a method's parameter would be compared both ways, letting through a handler that reads more
+ * than the topic sends.
+ */
+export interface RequestHandler<T extends RequestTopic> {
+  handle: (request: ServiceRequest<RequestOf<T>>) => Promise<ServiceReply<ReplyOf<T>>>;
+}
+
+/** The handler's name: the method `HandlesRequest` makes the topic's `@MessagePattern`. */
+const HANDLE = 'handle';
+
+/**
+ * Makes the class the handler of one request topic: a Nest controller whose `handle` method is
+ * the topic's `@MessagePattern`, given the whole request as its `@Payload()`, run in the request's
+ * context with its outcome logged, and whose thrown errors become `api_error` replies. The class
+ * must be a `RequestHandler` of that topic: a payload or reply type of another topic does not
+ * compile, so `handle` may leave its return type to inference.
+ */
+export const HandlesRequest =
+  <T extends RequestTopic>(topic: T) =>
+  (target: abstract new (...args: never[]) => RequestHandler<T>): void => {
+    const prototype = target.prototype as object;
+    const handle = Object.getOwnPropertyDescriptor(prototype, HANDLE);
+    if (typeof handle?.value !== 'function') {
+      throw new Error(`${target.name} handles ${topic} but declares no ${HANDLE} method`);
+    }
+    MessagePattern(topic)(prototype, HANDLE, handle);
+    Payload()(prototype, HANDLE, 0);
+    MessageController()(target);
+  };

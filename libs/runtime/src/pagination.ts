@@ -1,16 +1,17 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { fail, type ErrorReply, type ListPage, type ListParams } from '@finfusion/contracts';
+import { fail, ok, type ListPage, type ListParams, type ServiceReply } from '@finfusion/contracts';
 
 /**
  * Cursor pagination, newest first, over rows with `created_at` and `id` columns. The cursor row
  * is read inside the query, so the comparison keeps the database's full timestamp precision.
- * `query` must already be scoped to the merchant; a cursor outside that scope is a 400.
+ * `query` must already be scoped to the merchant; a cursor outside that scope is a 400. Answers
+ * with the reply of a list request: the page, or that 400.
  */
 export async function paginate<E extends ObjectLiteral, T>(
   query: SelectQueryBuilder<E>,
   params: ListParams,
   toResource: (row: E) => T,
-): Promise<ListPage<T> | ErrorReply> {
+): Promise<ServiceReply<ListPage<T>>> {
   const alias = query.alias;
   const cursorParam = params.starting_after !== undefined ? 'starting_after' : 'ending_before';
   const cursor = params.starting_after ?? params.ending_before;
@@ -43,5 +44,5 @@ export async function paginate<E extends ObjectLiteral, T>(
   const hasMore = rows.length > params.limit;
   const page = rows.slice(0, params.limit);
   if (!forward) page.reverse();
-  return { object: 'list', data: page.map(toResource), has_more: hasMore };
+  return ok({ object: 'list', data: page.map(toResource), has_more: hasMore });
 }

@@ -68,18 +68,11 @@ export class CustomerRepository extends MerchantScopedRepository<CustomerEntity>
   }
 
   /**
-   * The customer as its creation with this idempotency key returned it, from the log's
+   * The customer as its creation with the request's idempotency key returned it, from the log's
    * CustomerCreated, so a retried create answers what the first one answered.
    */
-  async createdWithKey(
-    manager: EntityManager,
-    merchantId: string,
-    idempotencyKey: string,
-  ): Promise<Customer | null> {
-    const row = await manager.findOne(CustomerEntity, {
-      select: { id: true },
-      where: { merchant_id: merchantId, idempotency_key: idempotencyKey },
-    });
+  async answeredToKey(manager: EntityManager, meta: RequestMeta): Promise<Customer | null> {
+    const row = await this.createdWithKey(manager, meta);
     if (!row) return null;
     const [created] = await this.store.readStream(manager, row.id);
     return created ? customerInEvent(created.data) : null;

@@ -79,17 +79,6 @@ export class EndpointRepository extends MerchantScopedRepository<EndpointEntity>
     return true;
   }
 
-  createdWithKey(
-    manager: EntityManager,
-    merchantId: string,
-    idempotencyKey: string,
-  ): Promise<EndpointEntity | null> {
-    return manager.findOneBy(EndpointEntity, {
-      merchant_id: merchantId,
-      idempotency_key: idempotencyKey,
-    });
-  }
-
   /** Writes the mutable columns of an endpoint read (and locked) in the same transaction. */
   async save(manager: EntityManager, state: EndpointState): Promise<void> {
     await manager.update(

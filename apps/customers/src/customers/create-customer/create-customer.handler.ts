@@ -1,28 +1,22 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   newId,
   ok,
   RequestTopics,
   type CreateCustomerPayload,
-  type Customer,
-  type ServiceReply,
   type ServiceRequest,
 } from '@finfusion/contracts';
-import { Clock, MessageController } from '@finfusion/runtime';
+import { Clock, HandlesRequest } from '@finfusion/runtime';
 import { createCustomer } from '../domain/customer';
 import { CustomerRepository } from '../customer.repository';
 
-@MessageController()
+@HandlesRequest(RequestTopics.customers.create)
 export class CreateCustomerHandler {
   constructor(
     private readonly customers: CustomerRepository,
     private readonly clock: Clock,
   ) {}
 
-  @MessagePattern(RequestTopics.customers.create)
-  async handle(
-    @Payload() { meta, payload }: ServiceRequest<CreateCustomerPayload>,
-  ): Promise<ServiceReply<Customer>> {
+  async handle({ meta, payload }: ServiceRequest<CreateCustomerPayload>) {
     const decision = createCustomer(
       {
         id: newId('cust'),
@@ -37,10 +31,7 @@ export class CreateCustomerHandler {
     const { manager } = this.customers;
     if (await this.customers.insert(manager, decision, meta)) return ok(decision.event.data);
     // Only a taken idempotency key refuses the insert: answer with that customer.
-    const first =
-      meta.idempotencyKey === undefined
-        ? null
-        : await this.customers.createdWithKey(manager, meta.merchantId, meta.idempotencyKey);
+    const first = await this.customers.answeredToKey(manager, meta);
     if (!first) throw new Error('customer insert refused without an idempotency key holder');
     return ok(first);
   }

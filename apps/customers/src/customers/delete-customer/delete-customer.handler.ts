@@ -1,41 +1,32 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   notFound,
   ok,
   RequestTopics,
-  type Deleted,
   type GetCustomerPayload,
-  type ServiceReply,
   type ServiceRequest,
 } from '@finfusion/contracts';
-import { Clock, MessageController } from '@finfusion/runtime';
+import { Clock, HandlesRequest } from '@finfusion/runtime';
 import { deleteCustomer } from '../domain/customer';
 import { CustomerRepository } from '../customer.repository';
 
-@MessageController()
+@HandlesRequest(RequestTopics.customers.delete)
 export class DeleteCustomerHandler {
   constructor(
     private readonly customers: CustomerRepository,
     private readonly clock: Clock,
   ) {}
 
-  @MessagePattern(RequestTopics.customers.delete)
-  async handle(
-    @Payload() { meta, payload }: ServiceRequest<GetCustomerPayload>,
-  ): Promise<ServiceReply<Deleted>> {
-    return this.customers.transaction(async (manager) => {
-      const current = await this.customers.findLive(manager, meta.merchantId, payload.id, {
-        lock: true,
-      });
-      // A soft delete: the row stays for the log's sake, but a second delete finds nothing.
-      if (!current) return notFound('customer');
-      await this.customers.save(
-        manager,
-        current.version,
-        deleteCustomer(current, this.clock.now()),
-        meta,
-      );
-      return ok({ id: current.id, object: 'customer', deleted: true as const });
-    });
+  async handle({ meta, payload }: ServiceRequest<GetCustomerPayload>) {
+    // A soft delete: the row stays for the log's sake, but a second delete finds nothing.
+    const deleted = await this.customers.changeLive(
+      meta.merchantId,
+      payload.id,
+      async (current, manager) => {
+        const decision = deleteCustomer(current, this.clock.now());
+        await this.customers.save(manager, current.version, decision, meta);
+        return ok({ id: current.id, object: 'customer', deleted: true as const });
+      },
+    );
+    return deleted ?? notFound('customer');
   }
 }

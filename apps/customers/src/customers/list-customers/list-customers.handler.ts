@@ -1,16 +1,12 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   fail,
   ListLimits,
-  ok,
   oneCursorRule,
   RequestTopics,
-  type CustomerList,
   type ListCustomersPayload,
-  type ServiceReply,
   type ServiceRequest,
 } from '@finfusion/contracts';
-import { MessageController, paginate } from '@finfusion/runtime';
+import { HandlesRequest, paginate } from '@finfusion/runtime';
 import { toCustomer } from '../domain/customer';
 import { CustomerRepository } from '../customer.repository';
 
@@ -20,14 +16,11 @@ const limitOf = (limit: unknown): number =>
     ? Math.min(Math.max(limit, 1), ListLimits.max)
     : ListLimits.default;
 
-@MessageController()
+@HandlesRequest(RequestTopics.customers.list)
 export class ListCustomersHandler {
   constructor(private readonly customers: CustomerRepository) {}
 
-  @MessagePattern(RequestTopics.customers.list)
-  async handle(
-    @Payload() { meta, payload }: ServiceRequest<ListCustomersPayload>,
-  ): Promise<ServiceReply<CustomerList>> {
+  async handle({ meta, payload }: ServiceRequest<ListCustomersPayload>) {
     const { starting_after, ending_before, email } = payload;
     const bothCursors =
       ending_before === undefined ? undefined : oneCursorRule(ending_before, { starting_after });
@@ -39,11 +32,10 @@ export class ListCustomersHandler {
         param: 'ending_before',
       });
     }
-    const page = await paginate(
+    return paginate(
       this.customers.liveCustomers(meta.merchantId, email),
       { limit: limitOf(payload.limit), starting_after, ending_before },
       toCustomer,
     );
-    return 'ok' in page ? page : ok(page);
   }
 }

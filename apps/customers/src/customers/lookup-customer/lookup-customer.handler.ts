@@ -1,14 +1,11 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   notFound,
   ok,
   RequestTopics,
-  type CustomerStanding,
   type LookupCustomerPayload,
-  type ServiceReply,
   type ServiceRequest,
 } from '@finfusion/contracts';
-import { MessageController } from '@finfusion/runtime';
+import { HandlesRequest } from '@finfusion/runtime';
 import { CustomerEntity } from '../customer.entity';
 import { CustomerRepository } from '../customer.repository';
 
@@ -18,14 +15,11 @@ import { CustomerRepository } from '../customer.repository';
  * customers.get it answers for any merchant: the caller decides, and never shows this to another
  * merchant.
  */
-@MessageController()
+@HandlesRequest(RequestTopics.customers.lookup)
 export class LookupCustomerHandler {
   constructor(private readonly customers: CustomerRepository) {}
 
-  @MessagePattern(RequestTopics.customers.lookup)
-  async handle(
-    @Payload() { payload }: ServiceRequest<Partial<LookupCustomerPayload> | null>,
-  ): Promise<ServiceReply<CustomerStanding>> {
+  async handle({ payload }: ServiceRequest<Partial<LookupCustomerPayload> | null>) {
     const id = typeof payload?.id === 'string' ? payload.id : '';
     const row =
       id === ''

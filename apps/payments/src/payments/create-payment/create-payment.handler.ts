@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   newId,
   ok,
@@ -10,7 +9,7 @@ import {
   type ServiceRequest,
 } from '@finfusion/contracts';
 import { eventMetadata } from '@finfusion/event-store';
-import { Clock, MessageController } from '@finfusion/runtime';
+import { Clock, HandlesRequest } from '@finfusion/runtime';
 import { Acquirer } from '../acquirer/acquirer';
 import { CustomerDirectory } from '../customer-directory/customer-directory';
 import { isPayment } from '../domain/payment';
@@ -29,7 +28,7 @@ const RECORD_RETRIES = 2;
  * idempotency key in one statement), ask the acquirer, record the outcome. 200 with a succeeded
  * payment, 402 with a failed one. The card number and CVC exist only in this request's memory.
  */
-@MessageController()
+@HandlesRequest(RequestTopics.payments.create)
 export class CreatePaymentHandler {
   private readonly logger = new Logger(CreatePaymentHandler.name);
 
@@ -42,10 +41,7 @@ export class CreatePaymentHandler {
     private readonly clock: Clock,
   ) {}
 
-  @MessagePattern(RequestTopics.payments.create)
-  async handle(
-    @Payload() { meta, payload }: ServiceRequest<unknown>,
-  ): Promise<ServiceReply<PaymentResource>> {
+  async handle({ meta, payload }: ServiceRequest<unknown>) {
     const read = this.input.read(payload, meta.merchantId);
     if (!read.ok) return read.reply;
     const attempt = read.value;

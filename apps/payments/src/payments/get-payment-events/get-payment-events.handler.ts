@@ -1,15 +1,12 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import {
   ok,
   RequestTopics,
   type GetPaymentEventsPayload,
-  type PaymentEventList,
-  type ServiceReply,
   type ServiceRequest,
 } from '@finfusion/contracts';
 import { EventStore } from '@finfusion/event-store';
-import { MessageController } from '@finfusion/runtime';
+import { HandlesRequest } from '@finfusion/runtime';
 import { PaymentErrors } from '../payment.errors';
 import { toPublicEvents } from '../publishing/payment-event.mapper';
 
@@ -17,17 +14,14 @@ import { toPublicEvents } from '../publishing/payment-event.mapper';
  * payments.events: the payment's whole stream from the log, oldest first, each event in the
  * envelope the relay publishes (the same ids and sequences a webhook receiver saw).
  */
-@MessageController()
+@HandlesRequest(RequestTopics.payments.events)
 export class GetPaymentEventsHandler {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: EventStore,
   ) {}
 
-  @MessagePattern(RequestTopics.payments.events)
-  async handle(
-    @Payload() { meta, payload }: ServiceRequest<Partial<GetPaymentEventsPayload> | undefined>,
-  ): Promise<ServiceReply<PaymentEventList>> {
+  async handle({ meta, payload }: ServiceRequest<Partial<GetPaymentEventsPayload> | undefined>) {
     const id = typeof payload?.id === 'string' ? payload.id : '';
     const history = id === '' ? [] : await this.store.readStream(this.dataSource.manager, id);
     const events = toPublicEvents(history);
@@ -35,6 +29,6 @@ export class GetPaymentEventsHandler {
     if (events.length === 0 || events[0]?.merchant_id !== meta.merchantId) {
       return PaymentErrors.paymentNotFound();
     }
-    return ok({ object: 'list', data: events, has_more: false });
+    return ok({ object: 'list' as const, data: events, has_more: false });
   }
 }

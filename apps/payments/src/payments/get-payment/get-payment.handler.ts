@@ -1,29 +1,23 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import {
   ok,
   RequestTopics,
   type GetPaymentPayload,
-  type Payment as PaymentResource,
-  type ServiceReply,
   type ServiceRequest,
 } from '@finfusion/contracts';
-import { MessageController } from '@finfusion/runtime';
+import { HandlesRequest } from '@finfusion/runtime';
 import { PaymentErrors } from '../payment.errors';
 import { PaymentReadModel, toResource } from '../projections/payment-read-model/payment-read-model';
 
 /** payments.get: from the read model, which the create transaction wrote (read-your-writes). */
-@MessageController()
+@HandlesRequest(RequestTopics.payments.get)
 export class GetPaymentHandler {
   constructor(
     private readonly dataSource: DataSource,
     private readonly readModel: PaymentReadModel,
   ) {}
 
-  @MessagePattern(RequestTopics.payments.get)
-  async handle(
-    @Payload() { meta, payload }: ServiceRequest<Partial<GetPaymentPayload> | undefined>,
-  ): Promise<ServiceReply<PaymentResource>> {
+  async handle({ meta, payload }: ServiceRequest<Partial<GetPaymentPayload> | undefined>) {
     const id = typeof payload?.id === 'string' ? payload.id : '';
     const row = await this.readModel.find(this.dataSource.manager, meta.merchantId, id);
     // Unknown and another merchant's payments look the same: absent.

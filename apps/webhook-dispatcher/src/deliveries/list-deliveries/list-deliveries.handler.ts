@@ -1,13 +1,10 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ok,
   RequestTopics,
   type ListWebhookDeliveriesPayload,
-  type ServiceReply,
   type ServiceRequest,
-  type WebhookDeliveryList,
 } from '@finfusion/contracts';
-import { MessageController, paginate } from '@finfusion/runtime';
+import { HandlesRequest, paginate } from '@finfusion/runtime';
 import {
   checkId,
   checkListParams,
@@ -20,17 +17,14 @@ import { DeliveryRepository } from '../delivery.repository';
 import { toWebhookDelivery } from '../domain/delivery';
 
 /** The attempt log of one endpoint: its deliveries, newest first, each with every attempt. */
-@MessageController()
+@HandlesRequest(RequestTopics.webhooks.deliveries)
 export class ListDeliveriesHandler {
   constructor(
     private readonly endpoints: EndpointRepository,
     private readonly deliveries: DeliveryRepository,
   ) {}
 
-  @MessagePattern(RequestTopics.webhooks.deliveries)
-  async handle(
-    @Payload() { meta, payload }: ServiceRequest<ListWebhookDeliveriesPayload>,
-  ): Promise<ServiceReply<WebhookDeliveryList>> {
+  async handle({ meta, payload }: ServiceRequest<ListWebhookDeliveriesPayload>) {
     const body = checkPayload(payload);
     if (!body.ok) return invalidRequest(body);
     const endpointId = checkId(body.value.endpoint_id, 'endpoint_id');
@@ -40,22 +34,19 @@ export class ListDeliveriesHandler {
     const params = checkListParams(body.value);
     if (!params.ok) return invalidRequest(params);
 
-    const endpoint = await this.endpoints.findLive(
-      this.endpoints.manager,
-      meta.merchantId,
-      endpointId.value,
-    );
+    const endpoint = await this.endpoints.findLive(meta.merchantId, endpointId.value);
     if (!endpoint) return endpointNotFound('endpoint_id');
     const page = await paginate(
       this.deliveries.forEndpoint(meta.merchantId, endpoint.id, outcome.value),
       params.value,
       (row) => row,
     );
-    if ('ok' in page) return page;
-    const attempts = await this.deliveries.attemptsOf(page.data.map((row) => row.id));
+    if (!page.ok) return page;
+    const rows = page.body.data;
+    const attempts = await this.deliveries.attemptsOf(rows.map((row) => row.id));
     return ok({
-      ...page,
-      data: page.data.map((row) =>
+      ...page.body,
+      data: rows.map((row) =>
         toWebhookDelivery(
           row,
           attempts.filter((attempt) => attempt.delivery_id === row.id),

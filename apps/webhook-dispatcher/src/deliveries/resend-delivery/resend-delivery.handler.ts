@@ -1,13 +1,10 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ok,
   RequestTopics,
   type ResendWebhookDeliveryPayload,
-  type ServiceReply,
   type ServiceRequest,
-  type WebhookDelivery,
 } from '@finfusion/contracts';
-import { MessageController } from '@finfusion/runtime';
+import { HandlesRequest } from '@finfusion/runtime';
 import { DeliveryWorker } from '../../sending/delivery.worker';
 import { checkId, checkPayload } from '../../endpoints/domain/endpoint-input';
 import { EndpointRepository } from '../../endpoints/endpoint.repository';
@@ -21,7 +18,7 @@ import { DeliveryRepository } from '../delivery.repository';
 import { toWebhookDelivery } from '../domain/delivery';
 
 /** Sends a delivery again, right away, with the same webhook-id and body. */
-@MessageController()
+@HandlesRequest(RequestTopics.webhooks.resend)
 export class ResendDeliveryHandler {
   constructor(
     private readonly endpoints: EndpointRepository,
@@ -29,10 +26,7 @@ export class ResendDeliveryHandler {
     private readonly worker: DeliveryWorker,
   ) {}
 
-  @MessagePattern(RequestTopics.webhooks.resend)
-  async handle(
-    @Payload() { meta, payload }: ServiceRequest<ResendWebhookDeliveryPayload>,
-  ): Promise<ServiceReply<WebhookDelivery>> {
+  async handle({ meta, payload }: ServiceRequest<ResendWebhookDeliveryPayload>) {
     const body = checkPayload(payload);
     if (!body.ok) return invalidRequest(body);
     const endpointId = checkId(body.value.endpoint_id, 'endpoint_id');
@@ -40,11 +34,7 @@ export class ResendDeliveryHandler {
     const deliveryId = checkId(body.value.delivery_id, 'delivery_id');
     if (!deliveryId.ok) return invalidRequest(deliveryId);
 
-    const endpoint = await this.endpoints.findLive(
-      this.endpoints.manager,
-      meta.merchantId,
-      endpointId.value,
-    );
+    const endpoint = await this.endpoints.findLive(meta.merchantId, endpointId.value);
     if (!endpoint) return endpointNotFound('endpoint_id');
     const delivery = await this.deliveries.find(meta.merchantId, endpoint.id, deliveryId.value);
     if (!delivery) return deliveryNotFound();

@@ -1,14 +1,11 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   newId,
   ok,
   RequestTopics,
   type CreateWebhookEndpointPayload,
-  type ServiceReply,
   type ServiceRequest,
-  type WebhookEndpointWithSecret,
 } from '@finfusion/contracts';
-import { Clock, MessageController } from '@finfusion/runtime';
+import { Clock, HandlesRequest } from '@finfusion/runtime';
 import { DispatcherConfig } from '../../config';
 import { generateSecret } from '../../sending/signer';
 import { endpointLimitReached, invalidRequest } from '../../webhooks.errors';
@@ -17,7 +14,7 @@ import { checkEvents, checkMetadata, checkPayload } from '../domain/endpoint-inp
 import { EndpointRepository } from '../endpoint.repository';
 import { EndpointUrlPolicy } from '../endpoint-url.policy';
 
-@MessageController()
+@HandlesRequest(RequestTopics.webhooks.create)
 export class CreateEndpointHandler {
   constructor(
     private readonly config: DispatcherConfig,
@@ -26,10 +23,7 @@ export class CreateEndpointHandler {
     private readonly clock: Clock,
   ) {}
 
-  @MessagePattern(RequestTopics.webhooks.create)
-  async handle(
-    @Payload() { meta, payload }: ServiceRequest<CreateWebhookEndpointPayload>,
-  ): Promise<ServiceReply<WebhookEndpointWithSecret>> {
+  async handle({ meta, payload }: ServiceRequest<CreateWebhookEndpointPayload>) {
     const body = checkPayload(payload);
     if (!body.ok) return invalidRequest(body);
     const events = checkEvents(body.value.events);
@@ -54,10 +48,7 @@ export class CreateEndpointHandler {
     return this.endpoints.transaction(async (manager) => {
       await this.endpoints.lockMerchant(manager, meta.merchantId);
       // A retry with the same idempotency key gets the endpoint it created, even at the limit.
-      const first =
-        meta.idempotencyKey === undefined
-          ? null
-          : await this.endpoints.createdWithKey(manager, meta.merchantId, meta.idempotencyKey);
+      const first = await this.endpoints.createdWithKey(manager, meta);
       if (first) {
         const firstSecret = await this.endpoints.newestSecret(manager, first.id);
         if (firstSecret === undefined) throw new Error(`endpoint ${first.id} has no secret`);

@@ -1,20 +1,17 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ok,
   RequestTopics,
-  type DeletedWebhookEndpoint,
   type DeleteWebhookEndpointPayload,
-  type ServiceReply,
   type ServiceRequest,
 } from '@finfusion/contracts';
-import { Clock, MessageController } from '@finfusion/runtime';
+import { Clock, HandlesRequest } from '@finfusion/runtime';
 import { DeliveryRepository } from '../../deliveries/delivery.repository';
 import { endpointNotFound, invalidRequest } from '../../webhooks.errors';
 import { checkId, checkPayload } from '../domain/endpoint-input';
 import { EndpointRepository } from '../endpoint.repository';
 
 /** Deleting keeps the row (deliveries and attempts still refer to it) but hides it for good. */
-@MessageController()
+@HandlesRequest(RequestTopics.webhooks.delete)
 export class DeleteEndpointHandler {
   constructor(
     private readonly endpoints: EndpointRepository,
@@ -22,25 +19,23 @@ export class DeleteEndpointHandler {
     private readonly clock: Clock,
   ) {}
 
-  @MessagePattern(RequestTopics.webhooks.delete)
-  async handle(
-    @Payload() { meta, payload }: ServiceRequest<DeleteWebhookEndpointPayload>,
-  ): Promise<ServiceReply<DeletedWebhookEndpoint>> {
+  async handle({ meta, payload }: ServiceRequest<DeleteWebhookEndpointPayload>) {
     const body = checkPayload(payload);
     if (!body.ok) return invalidRequest(body);
     const id = checkId(body.value.id);
     if (!id.ok) return invalidRequest(id);
-    return this.endpoints.transaction(async (manager) => {
-      const current = await this.endpoints.findLive(manager, meta.merchantId, id.value, {
-        lock: true,
-      });
-      if (!current) return endpointNotFound();
-      const now = this.clock.now();
-      current.updated_at = now;
-      current.deleted_at = now;
-      await this.endpoints.save(manager, current);
-      await this.deliveries.failPending(manager, current.id, 'the endpoint was deleted');
-      return ok({ id: current.id, object: 'webhook_endpoint' as const, deleted: true as const });
-    });
+    const deleted = await this.endpoints.changeLive(
+      meta.merchantId,
+      id.value,
+      async (current, manager) => {
+        const now = this.clock.now();
+        current.updated_at = now;
+        current.deleted_at = now;
+        await this.endpoints.save(manager, current);
+        await this.deliveries.failPending(manager, current.id, 'the endpoint was deleted');
+        return ok({ id: current.id, object: 'webhook_endpoint' as const, deleted: true as const });
+      },
+    );
+    return deleted ?? endpointNotFound();
   }
 }

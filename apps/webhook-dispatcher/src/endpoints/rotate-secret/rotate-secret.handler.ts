@@ -1,13 +1,10 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ok,
   RequestTopics,
   type RotateWebhookSecretPayload,
-  type ServiceReply,
   type ServiceRequest,
-  type WebhookEndpointWithSecret,
 } from '@finfusion/contracts';
-import { Clock, MessageController } from '@finfusion/runtime';
+import { Clock, HandlesRequest } from '@finfusion/runtime';
 import { DispatcherConfig } from '../../config';
 import { generateSecret } from '../../sending/signer';
 import { endpointNotFound, invalidRequest } from '../../webhooks.errors';
@@ -19,7 +16,7 @@ import { EndpointRepository } from '../endpoint.repository';
  * A new signing secret, shown in this reply only. The previous one keeps signing beside it for
  * the overlap, so the merchant can deploy the new secret before the old one stops verifying.
  */
-@MessageController()
+@HandlesRequest(RequestTopics.webhooks.rotateSecret)
 export class RotateSecretHandler {
   constructor(
     private readonly config: DispatcherConfig,
@@ -27,10 +24,7 @@ export class RotateSecretHandler {
     private readonly clock: Clock,
   ) {}
 
-  @MessagePattern(RequestTopics.webhooks.rotateSecret)
-  async handle(
-    @Payload() { meta, payload }: ServiceRequest<RotateWebhookSecretPayload>,
-  ): Promise<ServiceReply<WebhookEndpointWithSecret>> {
+  async handle({ meta, payload }: ServiceRequest<RotateWebhookSecretPayload>) {
     const body = checkPayload(payload);
     if (!body.ok) return invalidRequest(body);
     const id = checkId(body.value.id);
@@ -41,20 +35,21 @@ export class RotateSecretHandler {
     );
     if (!overlap.ok) return invalidRequest(overlap);
 
-    return this.endpoints.transaction(async (manager) => {
-      const endpoint = await this.endpoints.findLive(manager, meta.merchantId, id.value, {
-        lock: true,
-      });
-      if (!endpoint) return endpointNotFound();
-      const secret = generateSecret();
-      await this.endpoints.rotateSecret(
-        manager,
-        endpoint.id,
-        secret,
-        this.clock.now(),
-        overlap.value,
-      );
-      return ok({ ...toWebhookEndpoint(endpoint), secret });
-    });
+    const rotated = await this.endpoints.changeLive(
+      meta.merchantId,
+      id.value,
+      async (endpoint, manager) => {
+        const secret = generateSecret();
+        await this.endpoints.rotateSecret(
+          manager,
+          endpoint.id,
+          secret,
+          this.clock.now(),
+          overlap.value,
+        );
+        return ok({ ...toWebhookEndpoint(endpoint), secret });
+      },
+    );
+    return rotated ?? endpointNotFound();
   }
 }

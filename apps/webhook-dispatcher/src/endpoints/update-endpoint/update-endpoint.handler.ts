@@ -1,13 +1,10 @@
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ok,
   RequestTopics,
-  type ServiceReply,
   type ServiceRequest,
   type UpdateWebhookEndpointPayload,
-  type WebhookEndpoint,
 } from '@finfusion/contracts';
-import { Clock, MessageController } from '@finfusion/runtime';
+import { Clock, HandlesRequest } from '@finfusion/runtime';
 import { DeliveryRepository } from '../../deliveries/delivery.repository';
 import { ENDPOINT_DISABLED_ERROR } from '../../deliveries/domain/delivery';
 import { endpointNotFound, invalidRequest } from '../../webhooks.errors';
@@ -23,7 +20,7 @@ import {
 import { EndpointRepository } from '../endpoint.repository';
 import { EndpointUrlPolicy } from '../endpoint-url.policy';
 
-@MessageController()
+@HandlesRequest(RequestTopics.webhooks.update)
 export class UpdateEndpointHandler {
   constructor(
     private readonly endpoints: EndpointRepository,
@@ -32,10 +29,7 @@ export class UpdateEndpointHandler {
     private readonly clock: Clock,
   ) {}
 
-  @MessagePattern(RequestTopics.webhooks.update)
-  async handle(
-    @Payload() { meta, payload }: ServiceRequest<UpdateWebhookEndpointPayload>,
-  ): Promise<ServiceReply<WebhookEndpoint>> {
+  async handle({ meta, payload }: ServiceRequest<UpdateWebhookEndpointPayload>) {
     const body = checkPayload(payload);
     if (!body.ok) return invalidRequest(body);
     const id = checkId(body.value.id);
@@ -43,29 +37,30 @@ export class UpdateEndpointHandler {
     const patch = await this.checkPatch(body.value);
     if (!patch.ok) return invalidRequest(patch);
 
-    return this.endpoints.transaction(async (manager) => {
-      const current = await this.endpoints.findLive(manager, meta.merchantId, id.value, {
-        lock: true,
-      });
-      if (!current) return endpointNotFound();
-      const outcome = updateEndpoint(current, patch.value, this.clock.now());
-      switch (outcome.kind) {
-        case 'rejected':
-          return invalidRequest({ ok: false, param: outcome.param, message: outcome.message });
-        case 'unchanged':
-          return ok(toWebhookEndpoint(outcome.state));
-        case 'changed':
-          await this.endpoints.save(manager, outcome.state);
-          if (outcome.disabled) {
-            await this.deliveries.failPending(manager, outcome.state.id, ENDPOINT_DISABLED_ERROR);
+    const updated = await this.endpoints.changeLive(
+      meta.merchantId,
+      id.value,
+      async (current, manager) => {
+        const outcome = updateEndpoint(current, patch.value, this.clock.now());
+        switch (outcome.kind) {
+          case 'rejected':
+            return invalidRequest({ ok: false, param: outcome.param, message: outcome.message });
+          case 'unchanged':
+            return ok(toWebhookEndpoint(outcome.state));
+          case 'changed':
+            await this.endpoints.save(manager, outcome.state);
+            if (outcome.disabled) {
+              await this.deliveries.failPending(manager, outcome.state.id, ENDPOINT_DISABLED_ERROR);
+            }
+            return ok(toWebhookEndpoint(outcome.state));
+          default: {
+            const unhandled: never = outcome;
+            throw new Error(`unknown update outcome ${JSON.stringify(unhandled)}`);
           }
-          return ok(toWebhookEndpoint(outcome.state));
-        default: {
-          const unhandled: never = outcome;
-          throw new Error(`unknown update outcome ${JSON.stringify(unhandled)}`);
         }
-      }
-    });
+      },
+    );
+    return updated ?? endpointNotFound();
   }
 
   private async checkPatch(payload: Record<string, unknown>): Promise<Checked<EndpointPatch>> {
