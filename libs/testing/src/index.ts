@@ -4,6 +4,7 @@ export { api, type ApiClient, type ApiResponse } from './api';
 export { collectEvents, type CollectedEvent, type EventCollector } from './events';
 export { publishRecords, type PublishedRecord } from './publish';
 export { createMerchant, type TestMerchant } from './merchants';
+export { bodyOf, newMerchantId, requestOf } from './requests';
 export { connectToTestDatabase, query, type TestDatabaseClient } from './db';
 export { waitUntil } from './wait';
 export {
