@@ -1,11 +1,7 @@
 import type { Payment, SuccessReply } from '@finfusion/contracts';
+import { newMerchantId } from '@finfusion/testing';
 import { openTestDatabase, requestMeta, type TestDatabase } from '../../testing/database.fixture';
-import {
-  createPayload,
-  newMerchant,
-  paymentsService,
-  TestClock,
-} from '../../testing/payments.fixture';
+import { createPayload, paymentsService, TestClock } from '../../testing/payments.fixture';
 import { IdempotencyKeyRetention } from './idempotency-key.retention';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -32,7 +28,7 @@ const create = async (merchantId: string, key: string): Promise<string> => {
 
 describe('Idempotency-Key retention', () => {
   it('forgets keys past retention and keeps the others, so an old key may create again', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const first = await create(merchant, 'order-1');
     const retention = new IdempotencyKeyRetention(db.dataSource, clock, db.config);
 

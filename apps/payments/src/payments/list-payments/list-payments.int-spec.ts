@@ -1,17 +1,13 @@
 import type { PaymentList, ServiceReply, SuccessReply } from '@finfusion/contracts';
 import { newId } from '@finfusion/contracts';
+import { newMerchantId } from '@finfusion/testing';
 import { openTestDatabase, requestMeta, type TestDatabase } from '../../testing/database.fixture';
-import {
-  createPayload,
-  newMerchant,
-  paymentsService,
-  TestClock,
-} from '../../testing/payments.fixture';
+import { createPayload, paymentsService, TestClock } from '../../testing/payments.fixture';
 
 let db: TestDatabase;
 let service: ReturnType<typeof paymentsService>;
 const clock = new TestClock(new Date('2026-03-10T12:00:00.000Z'));
-const merchant = newMerchant();
+const merchant = newMerchantId();
 const customer = newId('cust');
 /** Ids in creation order: index 0 is the oldest. */
 const created: { id: string; status: string; at: string }[] = [];
@@ -38,7 +34,7 @@ beforeAll(async () => {
     created.push({ id: body.id, status: body.status, at: body.created_at });
   }
   // Another merchant's payment must never show up.
-  await service.create.handle({ meta: requestMeta(newMerchant()), payload: createPayload() });
+  await service.create.handle({ meta: requestMeta(newMerchantId()), payload: createPayload() });
 });
 
 afterAll(() => db.drop());

@@ -1,11 +1,7 @@
 import type { ErrorReply, Payment, SuccessReply } from '@finfusion/contracts';
+import { newMerchantId } from '@finfusion/testing';
 import { openTestDatabase, requestMeta, type TestDatabase } from '../../testing/database.fixture';
-import {
-  createPayload,
-  newMerchant,
-  paymentsService,
-  TestClock,
-} from '../../testing/payments.fixture';
+import { createPayload, paymentsService, TestClock } from '../../testing/payments.fixture';
 import { Acquirer, AcquirerUnavailable, type AuthorizationRequest } from '../acquirer/acquirer';
 import { PostgresAuthorizationLedger } from '../acquirer/authorization-ledger';
 import { ANSWER_LOST_CARD, NEVER_RECEIVED, TestAcquirer } from '../acquirer/test-acquirer';
@@ -73,7 +69,7 @@ const later = () => {
 
 describe('the recovery of pending payments', () => {
   it('settles a payment whose acquirer answer was lost with the acquirer’s recorded outcome', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const key = `key-${merchant}`;
     const payload = createPayload({ number: ANSWER_LOST_CARD });
     await expect(create(merchant, payload, key)).rejects.toThrow(AcquirerUnavailable);
@@ -100,7 +96,7 @@ describe('the recovery of pending payments', () => {
   });
 
   it('closes a payment the acquirer never received as failed, and a late retry is not charged', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const key = `key-${merchant}`;
     const payload = createPayload();
     const unreachable = paymentsService(db, { clock, acquirer: new Unreachable() });
@@ -128,7 +124,7 @@ describe('the recovery of pending payments', () => {
 
   it('records one outcome when a client retry races the recovery', async () => {
     for (let round = 0; round < 8; round++) {
-      const merchant = newMerchant();
+      const merchant = newMerchantId();
       const key = `key-${merchant}`;
       const payload = createPayload({ number: ANSWER_LOST_CARD });
       await expect(create(merchant, payload, key)).rejects.toThrow(AcquirerUnavailable);
@@ -141,7 +137,7 @@ describe('the recovery of pending payments', () => {
   });
 
   it('settles each payment once when several replicas sweep at once', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const unreachable = paymentsService(db, { clock, acquirer: new Unreachable() });
     for (let i = 0; i < 12; i++) {
       const reply = unreachable.create.handle({
