@@ -7,21 +7,18 @@ import type {
 } from '@finfusion/contracts';
 import { newId, validatePublicEvent } from '@finfusion/contracts';
 import { newMerchantId, TEST_CARD_FAILURES, uniqueCardNumber } from '@finfusion/testing';
-import { openTestDatabase, requestMeta, type TestDatabase } from '../../testing/database.fixture';
+import { requestMeta, testDatabase } from '../../testing/database.fixture';
 import { createPayload, paymentsService } from '../../testing/payments.fixture';
 import { Acquirer, type AuthorizationRequest } from '../acquirer/acquirer';
 import { TestAcquirer } from '../acquirer/test-acquirer';
 import type { AuthorizationResult } from '../domain/payment.decider';
 
-let db: TestDatabase;
+const db = testDatabase();
 let service: ReturnType<typeof paymentsService>;
 
-beforeAll(async () => {
-  db = await openTestDatabase();
+beforeAll(() => {
   service = paymentsService(db);
 });
-
-afterAll(() => db.drop());
 
 const succeededBody = (reply: ServiceReply<Payment>): Payment => {
   expect(reply).toMatchObject({ ok: true, status: 200 });
@@ -182,30 +179,13 @@ describe('payments.create with a customer', () => {
       newId('cust'),
       newId('cust'),
     ];
-    await service.customers.record({
-      customerId: mine,
-      merchantId: merchant,
-      deleted: false,
-      sequence: 1,
-    });
-    await service.customers.record({
-      customerId: theirs,
-      merchantId: newMerchantId(),
-      deleted: false,
-      sequence: 1,
-    });
-    await service.customers.record({
-      customerId: deleted,
-      merchantId: merchant,
-      deleted: false,
-      sequence: 1,
-    });
-    await service.customers.record({
-      customerId: deleted,
-      merchantId: merchant,
-      deleted: true,
-      sequence: 2,
-    });
+    // What the customers service published: a customer of each merchant, and one since deleted.
+    const learn = (customerId: string, merchantId: string, gone: boolean, sequence: number) =>
+      service.customers.record({ customerId, merchantId, deleted: gone, sequence });
+    await learn(mine, merchant, false, 1);
+    await learn(theirs, newMerchantId(), false, 1);
+    await learn(deleted, merchant, false, 1);
+    await learn(deleted, merchant, true, 2);
 
     expect(succeededBody(await create(merchant, createPayload({ customer: mine }))).customer).toBe(
       mine,

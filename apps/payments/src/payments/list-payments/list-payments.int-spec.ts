@@ -1,10 +1,10 @@
 import type { PaymentList, ServiceReply, SuccessReply } from '@finfusion/contracts';
 import { newId } from '@finfusion/contracts';
 import { newMerchantId } from '@finfusion/testing';
-import { openTestDatabase, requestMeta, type TestDatabase } from '../../testing/database.fixture';
+import { requestMeta, testDatabase } from '../../testing/database.fixture';
 import { createPayload, paymentsService, TestClock } from '../../testing/payments.fixture';
 
-let db: TestDatabase;
+const db = testDatabase();
 let service: ReturnType<typeof paymentsService>;
 const clock = new TestClock(new Date('2026-03-10T12:00:00.000Z'));
 const merchant = newMerchantId();
@@ -13,7 +13,6 @@ const customer = newId('cust');
 const created: { id: string; status: string; at: string }[] = [];
 
 beforeAll(async () => {
-  db = await openTestDatabase();
   service = paymentsService(db, { clock });
   await service.customers.record({
     customerId: customer,
@@ -36,8 +35,6 @@ beforeAll(async () => {
   // Another merchant's payment must never show up.
   await service.create.handle({ meta: requestMeta(newMerchantId()), payload: createPayload() });
 });
-
-afterAll(() => db.drop());
 
 const list = async (payload: object) => {
   const reply: ServiceReply<PaymentList> = await service.list.handle({

@@ -1,6 +1,6 @@
 import type { ErrorReply, Payment, SuccessReply } from '@finfusion/contracts';
 import { newMerchantId } from '@finfusion/testing';
-import { openTestDatabase, requestMeta, type TestDatabase } from '../../testing/database.fixture';
+import { requestMeta, testDatabase } from '../../testing/database.fixture';
 import { createPayload, paymentsService, TestClock } from '../../testing/payments.fixture';
 import { Acquirer, AcquirerUnavailable, type AuthorizationRequest } from '../acquirer/acquirer';
 import { PostgresAuthorizationLedger } from '../acquirer/authorization-ledger';
@@ -10,19 +10,16 @@ import { PendingPaymentRecovery } from './pending-payment.recovery';
 
 const AFTER_MS = 30_000;
 
-let db: TestDatabase;
+const db = testDatabase({ PAYMENTS_PENDING_RECOVERY_AFTER_MS: String(AFTER_MS) });
 let clock: TestClock;
 let service: ReturnType<typeof paymentsService>;
 let acquirer: TestAcquirer;
 
-beforeAll(async () => {
-  db = await openTestDatabase({ PAYMENTS_PENDING_RECOVERY_AFTER_MS: String(AFTER_MS) });
+beforeAll(() => {
   clock = new TestClock();
   acquirer = new TestAcquirer(new PostgresAuthorizationLedger(db.dataSource));
   service = paymentsService(db, { clock, acquirer });
 });
-
-afterAll(() => db.drop());
 
 /** A replica's recovery, on the same database and acquirer records. */
 const recovery = (over: Acquirer = acquirer) =>

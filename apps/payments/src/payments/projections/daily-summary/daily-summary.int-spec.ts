@@ -4,10 +4,9 @@ import { newId } from '@finfusion/contracts';
 import { newMerchantId } from '@finfusion/testing';
 import {
   eventually,
-  openTestDatabase,
+  testDatabase,
   readableByFollowers,
   requestMeta,
-  type TestDatabase,
 } from '../../../testing/database.fixture';
 import { createPayload, paymentsService, TestClock } from '../../../testing/payments.fixture';
 import { keptCard } from '../../domain/payment.fixture';
@@ -15,16 +14,13 @@ import { decide } from '../../domain/payment.decider';
 import { initialState } from '../../domain/payment';
 import { DailySummaryProjection, rebuildDailySummary } from './daily-summary.projection';
 
-let db: TestDatabase;
+const db = testDatabase();
 let service: ReturnType<typeof paymentsService>;
 const clock = new TestClock();
 
-beforeAll(async () => {
-  db = await openTestDatabase();
+beforeAll(() => {
   service = paymentsService(db, { clock });
 });
-
-afterAll(() => db.drop());
 
 const projection = () => new DailySummaryProjection(db.dataSource, db.store, db.config);
 

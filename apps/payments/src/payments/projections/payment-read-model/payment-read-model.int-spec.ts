@@ -1,25 +1,17 @@
 import { newMerchantId } from '@finfusion/testing';
-import {
-  openTestDatabase,
-  readableByFollowers,
-  requestMeta,
-  type TestDatabase,
-} from '../../../testing/database.fixture';
+import { testDatabase, readableByFollowers, requestMeta } from '../../../testing/database.fixture';
 import { createPayload, paymentsService } from '../../../testing/payments.fixture';
 import { fold, isPayment } from '../../domain/payment';
 import { toPaymentEvent } from '../../domain/payment.events';
 import { toRow } from './payment-read-model';
 import { rebuildPaymentsTable } from './payment-read-model.rebuild';
 
-let db: TestDatabase;
+const db = testDatabase();
 let service: ReturnType<typeof paymentsService>;
 
-beforeAll(async () => {
-  db = await openTestDatabase();
+beforeAll(() => {
   service = paymentsService(db);
 });
-
-afterAll(() => db.drop());
 
 const allRows = () =>
   db.dataSource.query<Record<string, unknown>[]>(
