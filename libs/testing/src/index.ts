@@ -9,6 +9,7 @@ export { bodyOf, newMerchantId, requestOf } from './requests';
 export { TEST_CARD_FAILURES, uniqueCardNumber } from './cards';
 export { connectToTestDatabase, query, type TestDatabaseClient } from './db';
 export { waitUntil } from './wait';
+export { openedPerFile } from './per-file';
 export {
   restartService,
   serviceLogs,

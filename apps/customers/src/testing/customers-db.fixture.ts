@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EventStore, type StoredEvent } from '@finfusion/event-store';
 import { Clock, dataSourceOptions, migrate } from '@finfusion/runtime';
-import { testEnv } from '@finfusion/testing';
+import { openedPerFile, testEnv } from '@finfusion/testing';
 import { CreateCustomerHandler } from '../customers/create-customer/create-customer.handler';
 import { CustomerEntity } from '../customers/customer.entity';
 import { CustomerRepository } from '../customers/customer.repository';
@@ -51,36 +51,8 @@ const handlersOver = (customers: CustomerRepository, clock: Clock): CustomerHand
  * The schema of one test file, opened before its first test and dropped after its last. Its
  * members are there from `beforeAll` on: read them inside tests and hooks.
  */
-export function customersTestDb(): CustomersTestDb {
-  let opened: OpenedCustomersTestDb | undefined;
-  beforeAll(async () => {
-    opened = await openCustomersTestDb();
-  });
-  afterAll(() => opened?.close());
-  const db = (): CustomersTestDb => {
-    if (opened === undefined) throw new Error('the test database opens in beforeAll');
-    return opened;
-  };
-  return {
-    get schema() {
-      return db().schema;
-    },
-    get dataSource() {
-      return db().dataSource;
-    },
-    get store() {
-      return db().store;
-    },
-    get customers() {
-      return db().customers;
-    },
-    get handlers() {
-      return db().handlers;
-    },
-    row: (id) => db().row(id),
-    events: (customerId) => db().events(customerId),
-  };
-}
+export const customersTestDb = (): CustomersTestDb =>
+  openedPerFile(openCustomersTestDb, (db) => db.close());
 
 async function openCustomersTestDb(): Promise<OpenedCustomersTestDb> {
   const schema = `customers_test_${randomBytes(4).toString('hex')}`;
