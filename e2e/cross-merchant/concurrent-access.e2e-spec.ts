@@ -10,13 +10,14 @@ import {
   createMerchant,
   query,
   startWebhookReceiver,
+  uniqueCardNumber,
   waitUntil,
   type ApiClient,
   type ApiResponse,
   type WebhookReceiver,
 } from '@finfusion/testing';
 import { paced } from '../support/paced-client.fixture';
-import { paymentBody, uniqueCardNumber } from '../support/payments.fixture';
+import { paymentBody } from '../support/payments.fixture';
 
 // Two merchants at once, each with many requests in flight: on their own resources and on the
 // other's (and on those of a third merchant who sends nothing), reads and writes interleaved,

@@ -3,7 +3,7 @@ import type { Customer, WebhookEndpointWithSecret } from '@finfusion/contracts';
 import {
   api,
   createMerchant,
-  startWebhookReceiver,
+  uniqueCardNumber,
   waitUntil,
   type ApiClient,
   type ApiResponse,
@@ -11,8 +11,15 @@ import {
 } from '@finfusion/testing';
 import type { OpenAPIObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { paced } from '../support/paced-client.fixture';
-import { paymentBody, paymentOf, uniqueCardNumber } from '../support/payments.fixture';
-import { aboutObject, bodyOf, deliveryOf, eventIdOf, verified } from '../support/webhooks.fixture';
+import { paymentBody, paymentOf } from '../support/payments.fixture';
+import {
+  aboutObject,
+  bodyOf,
+  deliveryOf,
+  eventIdOf,
+  verified,
+  webhookReceivers,
+} from '../support/webhooks.fixture';
 import {
   operationExamples,
   type ExampleContext,
@@ -49,7 +56,7 @@ let operations: Operation[];
 let alice: World;
 let bob: World;
 let sink: WebhookReceiver;
-const receivers: WebhookReceiver[] = [];
+const startReceiver = webhookReceivers();
 let context: ExampleContext;
 /** Every id alice's responses carried, her data's markers and her secrets: none may reach bob. */
 const forbidden = new Set<string>();
@@ -207,8 +214,7 @@ async function newWorld(
 ): Promise<World> {
   const merchant = await createMerchant();
   const client = paced(api(merchant.apiKey));
-  const receiver = await startWebhookReceiver();
-  receivers.push(receiver);
+  const receiver = await startReceiver();
   const endpoint = bodyOf(
     keep(
       await client.post('/v2/webhooks', {
@@ -265,8 +271,7 @@ beforeAll(async () => {
   expect(response.status).toBe(200);
   document = response.body as OpenAPIObject;
   operations = operationsOf(document);
-  sink = await startWebhookReceiver();
-  receivers.push(sink);
+  sink = await startReceiver();
   context = { sinkUrl: sink.url, today: new Date().toISOString().slice(0, 10) };
 
   // Letters only: a run of digits could read as a card number, which the gateway refuses.
@@ -319,10 +324,6 @@ beforeAll(async () => {
       if (prefix !== 'req') forbidden.add(id);
     }
   }
-});
-
-afterAll(async () => {
-  await Promise.all(receivers.map((receiver) => receiver.close()));
 });
 
 it('has an example for every documented operation, and knows what each of its ids names', () => {

@@ -8,6 +8,7 @@ import {
   query,
   serviceLogs,
   testLogDir,
+  uniqueCardNumber,
   waitUntil,
   type ApiClient,
   type ApiResponse,
@@ -16,7 +17,7 @@ import {
 import { EventTopics, REPLY_TOPIC, type Customer, type Payment } from '@finfusion/contracts';
 import { readTopics, type TopicRecord } from '../support/kafka-topics.fixture';
 import { paced } from '../support/paced-client.fixture';
-import { paymentBody, paymentOf, randomCvc, uniqueCardNumber } from '../support/payments.fixture';
+import { paymentBody, paymentOf, randomCvc } from '../support/payments.fixture';
 
 // A full card number or CVC is never stored, logged, published or echoed. Numbers and
 // CVCs nobody else uses are sent through every path a merchant can take, then the test database,

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import {
   api,
   createMerchant,
+  TEST_CARD_FAILURES,
+  uniqueCardNumber,
   whileFrozen,
   type ApiClient,
   type ApiResponse,
@@ -9,13 +11,7 @@ import {
 import type { Customer, Payment, PaymentEventList, PaymentList } from '@finfusion/contracts';
 import { expectApiError } from '../support/http-expectations.fixture';
 import { paced } from '../support/paced-client.fixture';
-import {
-  FUTURE_YEAR,
-  paymentBody,
-  paymentOf,
-  TEST_CARD_FAILURES,
-  uniqueCardNumber,
-} from '../support/payments.fixture';
+import { FUTURE_YEAR, paymentBody, paymentOf } from '../support/payments.fixture';
 
 // The gateway's side of payments over HTTP against the real stack: validation, sealing,
 // forwarding, the 402 shape, merchant scoping. The payments service's own tests cover its logic.

@@ -9,15 +9,33 @@ import type {
   WebhookEventSelector,
 } from '@finfusion/contracts';
 import {
+  startWebhookReceiver,
   waitUntil,
   type ApiClient,
   type ApiResponse,
   type ReceivedWebhook,
   type WebhookReceiver,
+  type WebhookResponder,
 } from '@finfusion/testing';
 
 /** The e2e dispatcher's WEBHOOK_TIMEOUT_MS (libs/testing's stack.global-setup.ts). */
 export const ATTEMPT_TIMEOUT_MS = 2000;
+
+/**
+ * Starts receivers for one spec file: each call starts another, and all of them close after the
+ * file's last test.
+ */
+export function webhookReceivers(): (responder?: WebhookResponder) => Promise<WebhookReceiver> {
+  const started: WebhookReceiver[] = [];
+  afterAll(async () => {
+    await Promise.all(started.map((receiver) => receiver.close()));
+  });
+  return async (responder) => {
+    const receiver = await startWebhookReceiver(responder);
+    started.push(receiver);
+    return receiver;
+  };
+}
 
 /** The body of a response that must have `status`; the caller says what it is. */
 export function bodyOf(response: ApiResponse, status = 200): unknown {

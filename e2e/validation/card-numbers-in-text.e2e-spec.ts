@@ -4,13 +4,14 @@ import {
   createMerchant,
   query,
   serviceLogs,
+  uniqueCardNumber,
   type ApiClient,
   type ApiResponse,
 } from '@finfusion/testing';
 import type { Customer } from '@finfusion/contracts';
 import { expectApiError } from '../support/http-expectations.fixture';
 import { paced } from '../support/paced-client.fixture';
-import { paymentBody, uniqueCardNumber } from '../support/payments.fixture';
+import { paymentBody } from '../support/payments.fixture';
 
 // A card number typed into any text the platform stores, publishes or logs is refused with a
 // 400 naming the field, and the number goes nowhere: not in the answer, the logs or a table.

@@ -1,12 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  EventHeaders,
   EventTopics,
   newId,
   validatePublicEvent,
   type Customer,
   type Payment,
-  type PaymentEvent,
   type PublicEvent,
   type WebhookEndpoint,
   type WebhookEndpointWithSecret,
@@ -17,8 +15,8 @@ import {
   api,
   collectEvents,
   createMerchant,
-  publishRecords,
-  startWebhookReceiver,
+  publicEvent,
+  publishEvents,
   waitUntil,
   type ApiClient,
   type EventCollector,
@@ -44,6 +42,7 @@ import {
   registerEndpoint,
   verified,
   verifiesWith,
+  webhookReceivers,
 } from '../support/webhooks.fixture';
 
 // Deliveries end to end: events made through the gateway (customers) or published as the payments
@@ -51,16 +50,7 @@ import {
 // which verify them with the standardwebhooks library. The e2e dispatcher retries after
 // 200, 400, 800 and 1600 ms (5 attempts) and gives up on an attempt after 2 s.
 
-const receivers: WebhookReceiver[] = [];
-afterAll(async () => {
-  await Promise.all(receivers.map((receiver) => receiver.close()));
-});
-
-async function receiver(responder?: WebhookResponder): Promise<WebhookReceiver> {
-  const started = await startWebhookReceiver(responder);
-  receivers.push(started);
-  return started;
-}
+const receiver = webhookReceivers();
 
 interface Merchant {
   merchant: TestMerchant;
@@ -208,23 +198,6 @@ describe('payments made through the gateway', () => {
 });
 
 describe('a payment event published as the payments relay publishes it', () => {
-  function paymentEvent(
-    merchantId: string,
-    payment: Payment,
-    type: PaymentEvent['type'],
-    sequence: number,
-  ): PaymentEvent {
-    return {
-      id: newId('evt'),
-      type,
-      schema_version: 1,
-      created_at: new Date().toISOString(),
-      merchant_id: merchantId,
-      data: { object: payment },
-      sequence,
-    };
-  }
-
   it('is delivered, signed, with the very bytes published, to the endpoints of its type', async () => {
     const { merchant: owner, client, inbox, endpoint } = await subscribed(['payment.succeeded']);
     const everything = await receiver();
@@ -245,25 +218,16 @@ describe('a payment event published as the payments relay publishes it', () => {
       created_at: new Date().toISOString(),
       metadata: { order_id: 'order_123' },
     };
-    const created = paymentEvent(owner.merchantId, payment, 'payment.created', 1);
-    const succeeded = paymentEvent(
+    const created = publicEvent(owner.merchantId, 'payment.created', payment, 1);
+    const succeeded = publicEvent(
       owner.merchantId,
-      { ...payment, status: 'succeeded' },
       'payment.succeeded',
+      { ...payment, status: 'succeeded' },
       2,
     );
     // The envelopes keep the published contract, as the relay's would.
     expect([created, succeeded].flatMap(validatePublicEvent)).toEqual([]);
-    const records = [created, succeeded].map((event) => ({
-      key: payment.id,
-      value: JSON.stringify(event),
-      headers: {
-        [EventHeaders.type]: event.type,
-        [EventHeaders.schemaVersion]: String(event.schema_version),
-        [EventHeaders.merchantId]: event.merchant_id,
-      },
-    }));
-    await publishRecords(EventTopics.payments, records);
+    const records = await publishEvents(EventTopics.payments, [created, succeeded]);
 
     const [delivered] = await inbox.waitForRequests(1);
     expect(verified(delivered!, endpoint.secret)).toEqual(succeeded);

@@ -1,5 +1,4 @@
 import {
-  EventHeaders,
   EventTopics,
   newId,
   type PublicEvent,
@@ -8,31 +7,20 @@ import {
 import {
   api,
   createMerchant,
-  publishRecords,
+  publicEvent,
+  publishEvents,
   query,
-  startWebhookReceiver,
   type ApiClient,
-  type WebhookReceiver,
-  type WebhookResponder,
 } from '@finfusion/testing';
 import { expectApiError } from '../support/http-expectations.fixture';
 import { paced } from '../support/paced-client.fixture';
-import { bodyOf, registerEndpoint, verified } from '../support/webhooks.fixture';
+import { bodyOf, registerEndpoint, verified, webhookReceivers } from '../support/webhooks.fixture';
 
 // Over the whole stack: the endpoints-per-merchant limit through the gateway, fairness between
 // merchants in the real dispatcher (32 slots, 16 per merchant, 2 s attempt timeout), and the
 // signing secrets kept sealed in its tables.
 
-const receivers: WebhookReceiver[] = [];
-afterAll(async () => {
-  await Promise.all(receivers.map((receiver) => receiver.close()));
-});
-
-async function receiver(responder?: WebhookResponder): Promise<WebhookReceiver> {
-  const started = await startWebhookReceiver(responder);
-  receivers.push(started);
-  return started;
-}
+const receiver = webhookReceivers();
 
 async function merchantClient(): Promise<{ merchantId: string; client: ApiClient }> {
   const created = await createMerchant();
@@ -44,27 +32,15 @@ async function publishPaymentEvents(
   merchantId: string,
   count: number,
 ): Promise<PublicEvent<{ id: string }>[]> {
-  const events: PublicEvent<{ id: string }>[] = Array.from({ length: count }, (_, index) => ({
-    id: newId('evt'),
-    type: 'payment.succeeded',
-    schema_version: 1,
-    created_at: new Date().toISOString(),
-    merchant_id: merchantId,
-    data: { object: { id: newId('pay'), object: 'payment', status: 'succeeded', index } },
-    sequence: 2,
-  }));
-  await publishRecords(
-    EventTopics.payments,
-    events.map((event) => ({
-      key: event.data.object.id,
-      value: JSON.stringify(event),
-      headers: {
-        [EventHeaders.type]: event.type,
-        [EventHeaders.schemaVersion]: '1',
-        [EventHeaders.merchantId]: merchantId,
-      },
-    })),
+  const events = Array.from({ length: count }, (_, index) =>
+    publicEvent(
+      merchantId,
+      'payment.succeeded',
+      { id: newId('pay'), object: 'payment', status: 'succeeded', index },
+      2,
+    ),
   );
+  await publishEvents(EventTopics.payments, events);
   return events;
 }
 

@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { cardTransitKey, EventTopics, type Payment, type SuccessReply } from '@finfusion/contracts';
 import { Readiness } from '@finfusion/runtime';
+import { newMerchantId } from '@finfusion/testing';
 import { AppModule } from './app.module';
 import { CreatePaymentHandler } from './payments/create-payment/create-payment.handler';
 import { DailyReportHandler } from './payments/projections/daily-summary/daily-report.handler';
@@ -12,7 +13,7 @@ import {
   type TestDatabase,
 } from './testing/database.fixture';
 import { provisionPaymentsTopics, TopicReader } from './testing/kafka.fixture';
-import { createPayload, newMerchant, sealAsGateway } from './testing/payments.fixture';
+import { createPayload, sealAsGateway } from './testing/payments.fixture';
 
 // The whole module graph as main.ts builds it (without the Kafka request server), over a schema
 // of its own: Nest's wiring, the relay, the daily summary and the customer consumer all start.
@@ -37,7 +38,7 @@ afterAll(async () => {
 
 describe('the payments application', () => {
   it('creates a payment, publishes it, summarises it, reports ready, and stops cleanly', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const request = { meta: requestMeta(merchant), payload: createPayload() };
     const reply = await app.get(CreatePaymentHandler).handle({
       ...request,

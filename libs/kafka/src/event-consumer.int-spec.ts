@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { dlqTopicOf } from '@finfusion/contracts';
-import { DeadLetterHeaders, EventConsumer, type ConsumedRecord } from './event-consumer';
+import { DeadLetterHeaders, EventConsumer, toRecord, type ConsumedRecord } from './event-consumer';
 import { provisionTopics } from './provision';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
@@ -33,16 +33,7 @@ async function readAll(topic: string, count: number): Promise<ConsumedRecord[]> 
   await new Promise<void>((resolve) => {
     void consumer.run({
       eachMessage: async ({ message, partition }) => {
-        seen.push({
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key?.toString() ?? null,
-          value: message.value?.toString() ?? null,
-          headers: Object.fromEntries(
-            Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
-          ),
-        });
+        seen.push(toRecord(topic, partition, message));
         if (seen.length >= count) resolve();
         return Promise.resolve();
       },

@@ -296,7 +296,12 @@ const isForGroup = (record: ConsumedRecord, groupId: string): boolean => {
 export const redact = (message: string): string =>
   message.replace(/\d(?:[ -]?\d){12,18}/g, '[redacted]').slice(0, MAX_ERROR_CHARS);
 
-const toRecord = (topic: string, partition: number, message: KafkaMessage): ConsumedRecord => ({
+/** A consumed message as handlers see it: text key, value and headers. */
+export const toRecord = (
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+): ConsumedRecord => ({
   topic,
   partition,
   offset: message.offset,

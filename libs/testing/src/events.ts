@@ -35,11 +35,15 @@ export async function collectEvents(topic: string): Promise<EventCollector> {
     // Retriable errors (a coordinator still loading) are noise here; a real failure throws.
     logLevel: logLevel.NOTHING,
   });
+  const groupId = `test-collector-${topic}-${randomUUID()}`;
   const admin = kafka.admin();
   await admin.connect();
   let start: { partition: number; offset: string }[];
   try {
     start = await admin.fetchTopicOffsets(topic);
+    // On a broker just started, the group coordinator may still be loading, which the consumer
+    // would take for a crash; the admin client waits it out.
+    await admin.describeGroups([groupId]);
   } finally {
     await admin.disconnect();
   }
@@ -47,7 +51,7 @@ export async function collectEvents(topic: string): Promise<EventCollector> {
   const events: CollectedEvent[] = [];
   const waiters = new Set<() => void>();
   const consumer = kafka.consumer({
-    groupId: `test-collector-${topic}-${randomUUID()}`,
+    groupId,
     // Short fetch waits keep stop() quick; the default would hold it for up to 5 s.
     maxWaitTimeInMs: 100,
     sessionTimeout: 10_000,

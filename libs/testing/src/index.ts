@@ -3,10 +3,14 @@ export { serviceNames, serviceUrl, testEnv, testLogDir, testPorts, type ServiceN
 export { api, type ApiClient, type ApiResponse } from './api';
 export { collectEvents, type CollectedEvent, type EventCollector } from './events';
 export { publishRecords, type PublishedRecord } from './publish';
+export { publicEvent, publishEvents } from './public-events';
 export { createMerchant, type TestMerchant } from './merchants';
+export { bodyOf, newMerchantId, requestOf } from './requests';
+export { TEST_CARD_FAILURES, uniqueCardNumber } from './cards';
 export { connectToTestDatabase, query, type TestDatabaseClient } from './db';
 export { waitUntil } from './wait';
 export { secureBrokerPort, startSecureBroker, type SecureBroker } from './secure-broker';
+export { openedPerFile } from './per-file';
 export {
   restartService,
   serviceLogs,

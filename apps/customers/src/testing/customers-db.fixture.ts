@@ -1,14 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import {
-  newId,
-  type RequestMeta,
-  type ServiceReply,
-  type ServiceRequest,
-} from '@finfusion/contracts';
 import { EventStore, type StoredEvent } from '@finfusion/event-store';
 import { Clock, dataSourceOptions, migrate } from '@finfusion/runtime';
-import { testEnv } from '@finfusion/testing';
+import { openedPerFile, testEnv } from '@finfusion/testing';
 import { CreateCustomerHandler } from '../customers/create-customer/create-customer.handler';
 import { CustomerEntity } from '../customers/customer.entity';
 import { CustomerRepository } from '../customers/customer.repository';
@@ -29,6 +23,9 @@ export interface CustomersTestDb {
   handlers: CustomerHandlers;
   row(id: string): Promise<CustomerEntity | null>;
   events(customerId: string): Promise<StoredEvent[]>;
+}
+
+interface OpenedCustomersTestDb extends CustomersTestDb {
   close(): Promise<void>;
 }
 
@@ -50,7 +47,14 @@ const handlersOver = (customers: CustomerRepository, clock: Clock): CustomerHand
   lookup: new LookupCustomerHandler(customers),
 });
 
-export async function openCustomersTestDb(): Promise<CustomersTestDb> {
+/**
+ * The schema of one test file, opened before its first test and dropped after its last. Its
+ * members are there from `beforeAll` on: read them inside tests and hooks.
+ */
+export const customersTestDb = (): CustomersTestDb =>
+  openedPerFile(openCustomersTestDb, (db) => db.close());
+
+async function openCustomersTestDb(): Promise<OpenedCustomersTestDb> {
   const schema = `customers_test_${randomBytes(4).toString('hex')}`;
   const dataSource = new DataSource(
     dataSourceOptions(customersDatabase(testEnv.databaseUrl, schema, 20)),
@@ -74,23 +78,5 @@ export async function openCustomersTestDb(): Promise<CustomersTestDb> {
   };
 }
 
-export const newMerchantId = (): string => newId('mer');
-
-/** A request as the gateway sends it. */
-export const requestOf = <P>(
-  merchantId: string,
-  payload: P,
-  meta: Partial<RequestMeta> = {},
-): ServiceRequest<P> => {
-  const requestId = newId('req');
-  return { meta: { merchantId, requestId, correlationId: requestId, ...meta }, payload };
-};
-
 /** Successive creates land on distinct milliseconds, so "newest first" has one right answer. */
 export const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 3));
-
-/** The body of a successful reply; a failure fails the test with the reply in the message. */
-export const bodyOf = <B>(reply: ServiceReply<B>): B => {
-  if (!reply.ok) throw new Error(`expected success, got ${JSON.stringify(reply)}`);
-  return reply.body;
-};

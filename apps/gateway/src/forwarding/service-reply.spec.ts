@@ -1,5 +1,12 @@
 import { isServiceReply } from './service-reply';
 
+/** A 402 reply of the payments service, with a card error made of `error`. */
+const cardErrorReply = (error: Record<string, unknown>) => ({
+  ok: false,
+  status: 402,
+  error: { type: 'card_error', ...error },
+});
+
 describe('isServiceReply', () => {
   it('accepts a success reply with a body', () => {
     expect(isServiceReply({ ok: true, status: 200, body: { id: 'cust_1' } })).toBe(true);
@@ -7,31 +14,21 @@ describe('isServiceReply', () => {
 
   it('accepts an error reply in the contract shape', () => {
     expect(
-      isServiceReply({
-        ok: false,
-        status: 402,
-        error: {
-          type: 'card_error',
-          code: 'card_declined',
-          message: 'Declined.',
-          decline_code: 'lost_card',
-        },
-      }),
+      isServiceReply(
+        cardErrorReply({ code: 'card_declined', message: 'Declined.', decline_code: 'lost_card' }),
+      ),
     ).toBe(true);
   });
 
   it('accepts a card error that carries the failed payment', () => {
     expect(
-      isServiceReply({
-        ok: false,
-        status: 402,
-        error: {
-          type: 'card_error',
+      isServiceReply(
+        cardErrorReply({
           code: 'expired_card',
           message: 'Your card has expired.',
           payment: { id: 'pay_1', object: 'payment', status: 'failed' },
-        },
-      }),
+        }),
+      ),
     ).toBe(true);
   });
 

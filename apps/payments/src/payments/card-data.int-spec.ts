@@ -1,5 +1,6 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { EventTopics, type Payment, type ServiceReply } from '@finfusion/contracts';
+import { newMerchantId, uniqueCardNumber } from '@finfusion/testing';
 import {
   eventually,
   openTestDatabase,
@@ -8,12 +9,7 @@ import {
   type TestDatabase,
 } from '../testing/database.fixture';
 import { provisionPaymentsTopics, TopicReader } from '../testing/kafka.fixture';
-import {
-  createPayload,
-  newMerchant,
-  paymentsService,
-  uniqueCardNumber,
-} from '../testing/payments.fixture';
+import { createPayload, paymentsService } from '../testing/payments.fixture';
 import { PaymentEventsRelay } from './publishing/payment-events.relay';
 
 // A card number or CVC is never stored, logged, published or echoed. These tests send
@@ -54,7 +50,7 @@ const paymentOf = (reply: ServiceReply<Payment>): Payment | undefined =>
 describe('card numbers and CVCs', () => {
   it('reach no table, no published record, no reply and no log line', async () => {
     const service = paymentsService(db);
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const numbers = [
       uniqueCardNumber(),
       uniqueCardNumber(),

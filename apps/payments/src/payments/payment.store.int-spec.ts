@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, tableOf } from '@finfusion/event-store';
 import { newId } from '@finfusion/contracts';
-import { openTestDatabase, type TestDatabase } from '../testing/database.fixture';
+import { testDatabase } from '../testing/database.fixture';
 import { decide, type AuthorizationResult } from './domain/payment.decider';
 import { keptCard } from './domain/payment.fixture';
 import { PaymentStore } from './payment.store';
@@ -10,15 +10,12 @@ import { PaymentReadModel } from './projections/payment-read-model/payment-read-
 import { PaymentRow } from './projections/payment-read-model/payment-row.entity';
 import { IdempotencyKeys } from './create-payment/idempotency-keys';
 
-let db: TestDatabase;
+const db = testDatabase();
 let store: PaymentStore;
 
-beforeAll(async () => {
-  db = await openTestDatabase();
+beforeAll(() => {
   store = new PaymentStore(db.dataSource, db.store, new PaymentReadModel());
 });
-
-afterAll(() => db.drop());
 
 const metadata = { merchantId: 'mer_store' };
 

@@ -5,6 +5,7 @@ import { loadConfig } from '@finfusion/config';
 import { newId, type RequestMeta } from '@finfusion/contracts';
 import { EventStore } from '@finfusion/event-store';
 import { dataSourceOptions, migrate } from '@finfusion/runtime';
+import { openedPerFile } from '@finfusion/testing';
 import { PaymentsConfig } from '../config';
 import { paymentsDatabase } from '../database';
 
@@ -48,6 +49,16 @@ export async function openTestDatabase(env: Record<string, string> = {}): Promis
     },
   };
 }
+
+/**
+ * The schema of one test file, opened before its first test and dropped after its last. Its
+ * members are there from `beforeAll` on: read them inside tests and hooks.
+ */
+export const testDatabase = (env: Record<string, string> = {}): TestDatabase =>
+  openedPerFile(
+    () => openTestDatabase(env),
+    (db) => db.drop(),
+  );
 
 export const requestMeta = (merchantId: string, idempotencyKey?: string): RequestMeta => ({
   merchantId,

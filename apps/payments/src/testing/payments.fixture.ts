@@ -1,8 +1,5 @@
-import { randomInt } from 'node:crypto';
 import {
   cardTransitKey,
-  newId,
-  passesLuhn,
   sealCardSecrets,
   type CreatePaymentPayload,
   type PaymentMethodDetails,
@@ -96,16 +93,6 @@ export function paymentsService(
   };
 }
 
-/** A number nobody else uses: the brand's prefix, random digits, and the Luhn check digit. */
-export function uniqueCardNumber(prefix = '4', length = 16): string {
-  const random = Array.from({ length: length - prefix.length - 1 }, () => randomInt(10));
-  const body = `${prefix}${random.join('')}`;
-  for (let check = 0; check < 10; check++) {
-    if (passesLuhn(`${body}${check}`)) return `${body}${check}`;
-  }
-  throw new Error('unreachable: one check digit always fits');
-}
-
 /** Seals a plain card's string number and CVC; anything else is passed on as it is. */
 export function sealAsGateway({ meta, payload }: ServiceRequest<unknown>, key: Buffer): unknown {
   const body = payload as { payment_method?: { card?: Record<string, unknown> } } | null;
@@ -133,5 +120,3 @@ export const createPayload = (
     ...rest,
   };
 };
-
-export const newMerchant = (): string => newId('mer');

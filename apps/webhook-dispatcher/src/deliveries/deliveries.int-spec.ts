@@ -1,11 +1,9 @@
 import { Webhook } from 'standardwebhooks';
 import type { WebhookDelivery, WebhookEndpointWithSecret } from '@finfusion/contracts';
+import { bodyOf, newMerchantId, requestOf } from '@finfusion/testing';
 import {
-  bodyOf,
   eventOf,
-  newMerchantId,
   recordOf,
-  requestOf,
   waitFor,
   webhooksTestBed,
   type Receiver,

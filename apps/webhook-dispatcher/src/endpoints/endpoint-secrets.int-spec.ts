@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { loadConfig } from '@finfusion/config';
+import { bodyOf, newMerchantId, requestOf } from '@finfusion/testing';
 import { DispatcherConfig } from '../config';
 import {
-  bodyOf,
-  newMerchantId,
-  requestOf,
   waitFor,
   webhooksTestBed,
   type Receiver,

@@ -1,10 +1,8 @@
 import type { WebhookEndpointWithSecret, WebhookEventSelector } from '@finfusion/contracts';
+import { bodyOf, newMerchantId, requestOf } from '@finfusion/testing';
 import {
-  bodyOf,
   fakeResolver,
-  newMerchantId,
   PRODUCTION_URLS,
-  requestOf,
   webhooksTestBed,
   type TestDispatcher,
 } from '../testing/webhooks.fixture';

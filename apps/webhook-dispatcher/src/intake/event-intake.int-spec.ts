@@ -5,10 +5,9 @@ import { Webhook } from 'standardwebhooks';
 import { dlqTopicOf, type PublicEventType } from '@finfusion/contracts';
 import { provisionTopics } from '@finfusion/kafka';
 import { Readiness } from '@finfusion/runtime';
-import { testEnv } from '@finfusion/testing';
+import { newMerchantId, testEnv } from '@finfusion/testing';
 import {
   eventOf,
-  newMerchantId,
   sleep,
   startReceiver,
   waitFor,

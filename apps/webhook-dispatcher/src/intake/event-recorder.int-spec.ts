@@ -1,9 +1,8 @@
 import type { WebhookEventSelector } from '@finfusion/contracts';
+import { newMerchantId, requestOf } from '@finfusion/testing';
 import {
   eventOf,
-  newMerchantId,
   recordOf,
-  requestOf,
   webhooksTestBed,
   type TestDispatcher,
 } from '../testing/webhooks.fixture';

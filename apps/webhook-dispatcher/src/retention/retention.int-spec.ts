@@ -1,10 +1,5 @@
-import {
-  eventOf,
-  newMerchantId,
-  recordOf,
-  waitFor,
-  webhooksTestBed,
-} from '../testing/webhooks.fixture';
+import { newMerchantId } from '@finfusion/testing';
+import { eventOf, recordOf, waitFor, webhooksTestBed } from '../testing/webhooks.fixture';
 import { RetentionRepository } from './retention.repository';
 
 const DAY_MS = 24 * 3600 * 1000;

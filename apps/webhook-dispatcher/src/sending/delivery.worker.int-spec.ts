@@ -1,14 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { Webhook } from 'standardwebhooks';
+import { bodyOf, newMerchantId, requestOf } from '@finfusion/testing';
 import { ENDPOINT_DISABLED_ERROR } from '../deliveries/domain/delivery';
 import {
   answer,
-  bodyOf,
   eventOf,
   fakeResolver,
-  newMerchantId,
   recordOf,
-  requestOf,
   sleep,
   waitFor,
   webhooksTestBed,

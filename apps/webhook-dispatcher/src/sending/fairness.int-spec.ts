@@ -1,6 +1,6 @@
+import { newMerchantId } from '@finfusion/testing';
 import {
   eventOf,
-  newMerchantId,
   recordOf,
   waitFor,
   webhooksTestBed,

@@ -7,9 +7,6 @@ import {
   newId,
   type PublicEvent,
   type PublicEventType,
-  type RequestMeta,
-  type ServiceReply,
-  type ServiceRequest,
   type WebhookEndpointWithSecret,
   type WebhookEventSelector,
 } from '@finfusion/contracts';
@@ -18,6 +15,9 @@ import type { ConsumedRecord } from '@finfusion/kafka';
 import { Clock, dataSourceOptions, migrate } from '@finfusion/runtime';
 import {
   answer,
+  bodyOf,
+  publicEvent,
+  requestOf,
   startWebhookReceiver,
   testEnv,
   type ReceivedWebhook as ReceivedRequest,
@@ -296,38 +296,12 @@ export function webhooksTestBed(options: TestBedOptions = {}): WebhooksTestBed {
   return bed;
 }
 
-export const newMerchantId = (): string => newId('mer');
-
-/** A request as the gateway sends it. */
-export const requestOf = <P>(
-  merchantId: string,
-  payload: P,
-  meta: Partial<RequestMeta> = {},
-): ServiceRequest<P> => {
-  const requestId = newId('req');
-  return { meta: { merchantId, requestId, correlationId: requestId, ...meta }, payload };
-};
-
-export const bodyOf = <B>(reply: ServiceReply<B>): B => {
-  if (!reply.ok) throw new Error(`expected success, got ${JSON.stringify(reply)}`);
-  return reply.body;
-};
-
 /** A public event envelope as the relays publish it, and the Kafka record carrying it. */
-export function eventOf(
+export const eventOf = (
   merchantId: string,
   type: PublicEventType = 'payment.succeeded',
-): PublicEvent<{ id: string; status: string }> {
-  return {
-    id: newId('evt'),
-    type,
-    schema_version: 1,
-    created_at: new Date().toISOString(),
-    merchant_id: merchantId,
-    data: { object: { id: newId('pay'), status: 'succeeded' } },
-    sequence: 1,
-  };
-}
+): PublicEvent<{ id: string; status: string }> =>
+  publicEvent(merchantId, type, { id: newId('pay'), status: 'succeeded' });
 
 export const recordOf = (event: PublicEvent, offset = '0'): ConsumedRecord => ({
   topic: event.type.startsWith('customer.') ? EventTopics.customers : EventTopics.payments,

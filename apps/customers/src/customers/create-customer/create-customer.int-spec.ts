@@ -1,24 +1,11 @@
-import {
-  bodyOf,
-  newMerchantId,
-  openCustomersTestDb,
-  requestOf,
-  type CustomersTestDb,
-} from '../../testing/customers-db.fixture';
-import type { CreateCustomerHandler } from './create-customer.handler';
+import { bodyOf, newMerchantId, requestOf } from '@finfusion/testing';
+import { customersTestDb } from '../../testing/customers-db.fixture';
 
-let db: CustomersTestDb;
-let handler: CreateCustomerHandler;
-
-beforeAll(async () => {
-  db = await openCustomersTestDb();
-  handler = db.handlers.create;
-});
-afterAll(() => db.close());
+const db = customersTestDb();
 
 describe('customers.create', () => {
   it('creates a customer and answers 200 with the API shape', async () => {
-    const reply = await handler.handle(
+    const reply = await db.handlers.create.handle(
       requestOf(newMerchantId(), {
         email: 'customer@example.com',
         name: 'John Doe',
@@ -42,7 +29,7 @@ describe('customers.create', () => {
   it('stores version 1 and appends CustomerCreated with the reply and the request ids', async () => {
     const merchantId = newMerchantId();
     const request = requestOf(merchantId, { email: 'a@example.com' }, { idempotencyKey: 'k-a' });
-    const customer = bodyOf(await handler.handle(request));
+    const customer = bodyOf(await db.handlers.create.handle(request));
 
     expect(await db.row(customer.id)).toMatchObject({
       merchant_id: merchantId,
@@ -70,15 +57,19 @@ describe('customers.create', () => {
 
   it('creates a second customer for a second request without an idempotency key', async () => {
     const merchantId = newMerchantId();
-    const first = bodyOf(await handler.handle(requestOf(merchantId, { email: 'x@example.com' })));
-    const second = bodyOf(await handler.handle(requestOf(merchantId, { email: 'x@example.com' })));
+    const first = bodyOf(
+      await db.handlers.create.handle(requestOf(merchantId, { email: 'x@example.com' })),
+    );
+    const second = bodyOf(
+      await db.handlers.create.handle(requestOf(merchantId, { email: 'x@example.com' })),
+    );
     expect(second.id).not.toBe(first.id);
   });
 
   it('answers a repeated idempotency key with the customer it created, creating nothing', async () => {
     const merchantId = newMerchantId();
     const create = () =>
-      handler.handle(
+      db.handlers.create.handle(
         requestOf(merchantId, { email: 'once@example.com' }, { idempotencyKey: 'same-key' }),
       );
     const first = bodyOf(await create());
@@ -95,7 +86,7 @@ describe('customers.create', () => {
     const merchantId = newMerchantId();
     const replies = await Promise.all(
       Array.from({ length: 12 }, () =>
-        handler.handle(
+        db.handlers.create.handle(
           requestOf(merchantId, { email: 'race@example.com' }, { idempotencyKey: 'race-key' }),
         ),
       ),
@@ -117,8 +108,8 @@ describe('customers.create', () => {
   it('scopes idempotency keys to the merchant', async () => {
     const request = (merchantId: string) =>
       requestOf(merchantId, { email: 'k@example.com' }, { idempotencyKey: 'shared-key' });
-    const mine = bodyOf(await handler.handle(request(newMerchantId())));
-    const theirs = bodyOf(await handler.handle(request(newMerchantId())));
+    const mine = bodyOf(await db.handlers.create.handle(request(newMerchantId())));
+    const theirs = bodyOf(await db.handlers.create.handle(request(newMerchantId())));
     expect(theirs.id).not.toBe(mine.id);
   });
 });

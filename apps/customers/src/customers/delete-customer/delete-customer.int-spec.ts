@@ -1,23 +1,7 @@
-import type { CreateCustomerHandler } from '../create-customer/create-customer.handler';
-import {
-  bodyOf,
-  newMerchantId,
-  openCustomersTestDb,
-  requestOf,
-  type CustomersTestDb,
-} from '../../testing/customers-db.fixture';
-import type { DeleteCustomerHandler } from './delete-customer.handler';
+import { bodyOf, newMerchantId, requestOf } from '@finfusion/testing';
+import { customersTestDb } from '../../testing/customers-db.fixture';
 
-let db: CustomersTestDb;
-let remove: DeleteCustomerHandler;
-let create: CreateCustomerHandler;
-
-beforeAll(async () => {
-  db = await openCustomersTestDb();
-  remove = db.handlers.remove;
-  create = db.handlers.create;
-});
-afterAll(() => db.close());
+const db = customersTestDb();
 
 const notFound = {
   ok: false,
@@ -29,9 +13,9 @@ describe('customers.delete', () => {
   it('answers 200 with the deleted marker and keeps the row, marked deleted', async () => {
     const merchantId = newMerchantId();
     const customer = bodyOf(
-      await create.handle(requestOf(merchantId, { email: 'bye@example.com' })),
+      await db.handlers.create.handle(requestOf(merchantId, { email: 'bye@example.com' })),
     );
-    expect(await remove.handle(requestOf(merchantId, { id: customer.id }))).toEqual({
+    expect(await db.handlers.remove.handle(requestOf(merchantId, { id: customer.id }))).toEqual({
       ok: true,
       status: 200,
       body: { id: customer.id, object: 'customer', deleted: true },
@@ -44,9 +28,11 @@ describe('customers.delete', () => {
   it('appends CustomerDeleted carrying the customer as it was', async () => {
     const merchantId = newMerchantId();
     const customer = bodyOf(
-      await create.handle(requestOf(merchantId, { email: 'log@example.com', name: 'L' })),
+      await db.handlers.create.handle(
+        requestOf(merchantId, { email: 'log@example.com', name: 'L' }),
+      ),
     );
-    bodyOf(await remove.handle(requestOf(merchantId, { id: customer.id })));
+    bodyOf(await db.handlers.remove.handle(requestOf(merchantId, { id: customer.id })));
     const events = await db.events(customer.id);
     expect(events.map((e) => [e.streamVersion, e.type])).toEqual([
       [1, 'CustomerCreated'],
@@ -57,19 +43,23 @@ describe('customers.delete', () => {
 
   it('answers 404 to a second delete, recording nothing more', async () => {
     const merchantId = newMerchantId();
-    const customer = bodyOf(await create.handle(requestOf(merchantId, { email: 'x@example.com' })));
-    bodyOf(await remove.handle(requestOf(merchantId, { id: customer.id })));
-    expect(await remove.handle(requestOf(merchantId, { id: customer.id }))).toMatchObject(notFound);
+    const customer = bodyOf(
+      await db.handlers.create.handle(requestOf(merchantId, { email: 'x@example.com' })),
+    );
+    bodyOf(await db.handlers.remove.handle(requestOf(merchantId, { id: customer.id })));
+    expect(
+      await db.handlers.remove.handle(requestOf(merchantId, { id: customer.id })),
+    ).toMatchObject(notFound);
     expect(await db.events(customer.id)).toHaveLength(2);
   });
 
   it("answers 404 for another merchant's customer and leaves it alone", async () => {
     const customer = bodyOf(
-      await create.handle(requestOf(newMerchantId(), { email: 'y@example.com' })),
+      await db.handlers.create.handle(requestOf(newMerchantId(), { email: 'y@example.com' })),
     );
-    expect(await remove.handle(requestOf(newMerchantId(), { id: customer.id }))).toMatchObject(
-      notFound,
-    );
+    expect(
+      await db.handlers.remove.handle(requestOf(newMerchantId(), { id: customer.id })),
+    ).toMatchObject(notFound);
     expect((await db.row(customer.id))?.deleted_at).toBeNull();
   });
 });

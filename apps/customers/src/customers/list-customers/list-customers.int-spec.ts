@@ -1,23 +1,13 @@
 import type { Customer, ListCustomersPayload } from '@finfusion/contracts';
-import {
-  bodyOf,
-  newMerchantId,
-  openCustomersTestDb,
-  requestOf,
-  tick,
-  type CustomersTestDb,
-} from '../../testing/customers-db.fixture';
-import type { ListCustomersHandler } from './list-customers.handler';
+import { bodyOf, newMerchantId, requestOf } from '@finfusion/testing';
+import { customersTestDb, tick } from '../../testing/customers-db.fixture';
 
-let db: CustomersTestDb;
-let list: ListCustomersHandler;
+const db = customersTestDb();
 let merchantId: string;
 /** The merchant's customers, oldest first: c0 … c6. */
 let customers: Customer[];
 
 beforeAll(async () => {
-  db = await openCustomersTestDb();
-  list = db.handlers.list;
   const create = db.handlers.create;
   merchantId = newMerchantId();
   customers = [];
@@ -31,10 +21,9 @@ beforeAll(async () => {
   const gone = bodyOf(await create.handle(requestOf(merchantId, { email: 'shared@example.com' })));
   bodyOf(await db.handlers.remove.handle(requestOf(merchantId, { id: gone.id })));
 });
-afterAll(() => db.close());
 
 const page = async (params: Partial<ListCustomersPayload>) =>
-  bodyOf(await list.handle(requestOf(merchantId, { limit: 10, ...params })));
+  bodyOf(await db.handlers.list.handle(requestOf(merchantId, { limit: 10, ...params })));
 const ids = (items: Customer[]) => items.map((customer) => customer.id);
 const newestFirst = () => ids([...customers].reverse());
 
@@ -77,7 +66,7 @@ describe('customers.list', () => {
   });
 
   it('answers 400 for a cursor that is not one of the listed customers', async () => {
-    const reply = await list.handle(
+    const reply = await db.handlers.list.handle(
       requestOf(merchantId, { limit: 10, starting_after: 'cust_unknown' }),
     );
     expect(reply).toMatchObject({
@@ -88,7 +77,7 @@ describe('customers.list', () => {
   });
 
   it('answers 400 when given both cursors', async () => {
-    const reply = await list.handle(
+    const reply = await db.handlers.list.handle(
       requestOf(merchantId, {
         limit: 10,
         starting_after: customers[1]?.id,
@@ -99,7 +88,7 @@ describe('customers.list', () => {
   });
 
   it('shows another merchant nothing of these customers', async () => {
-    const reply = await list.handle(requestOf(newMerchantId(), { limit: 100 }));
+    const reply = await db.handlers.list.handle(requestOf(newMerchantId(), { limit: 100 }));
     expect(bodyOf(reply).data).toEqual([]);
   });
 });

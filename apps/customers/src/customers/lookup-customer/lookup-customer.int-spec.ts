@@ -1,29 +1,17 @@
-import type { CreateCustomerHandler } from '../create-customer/create-customer.handler';
-import {
-  bodyOf,
-  newMerchantId,
-  openCustomersTestDb,
-  requestOf,
-  type CustomersTestDb,
-} from '../../testing/customers-db.fixture';
-import type { LookupCustomerHandler } from './lookup-customer.handler';
+import { bodyOf, newMerchantId, requestOf } from '@finfusion/testing';
+import { customersTestDb } from '../../testing/customers-db.fixture';
 
-let db: CustomersTestDb;
-let lookup: LookupCustomerHandler;
-let create: CreateCustomerHandler;
-
-beforeAll(async () => {
-  db = await openCustomersTestDb();
-  lookup = db.handlers.lookup;
-  create = db.handlers.create;
-});
-afterAll(() => db.close());
+const db = customersTestDb();
 
 describe('customers.lookup', () => {
   it('tells whose customer an id is, to a caller of any merchant, with its stream version', async () => {
     const merchantId = newMerchantId();
-    const customer = bodyOf(await create.handle(requestOf(merchantId, { email: 'l@example.com' })));
-    expect(await lookup.handle(requestOf(newMerchantId(), { id: customer.id }))).toEqual({
+    const customer = bodyOf(
+      await db.handlers.create.handle(requestOf(merchantId, { email: 'l@example.com' })),
+    );
+    expect(
+      await db.handlers.lookup.handle(requestOf(newMerchantId(), { id: customer.id })),
+    ).toEqual({
       ok: true,
       status: 200,
       body: { id: customer.id, merchant_id: merchantId, deleted: false, sequence: 1 },
@@ -32,10 +20,14 @@ describe('customers.lookup', () => {
 
   it('tells that a customer is deleted, as of the deletion’s version', async () => {
     const merchantId = newMerchantId();
-    const customer = bodyOf(await create.handle(requestOf(merchantId, { email: 'd@example.com' })));
+    const customer = bodyOf(
+      await db.handlers.create.handle(requestOf(merchantId, { email: 'd@example.com' })),
+    );
     bodyOf(await db.handlers.update.handle(requestOf(merchantId, { id: customer.id, name: 'D' })));
     bodyOf(await db.handlers.remove.handle(requestOf(merchantId, { id: customer.id })));
-    expect(await lookup.handle(requestOf(merchantId, { id: customer.id }))).toMatchObject({
+    expect(
+      await db.handlers.lookup.handle(requestOf(merchantId, { id: customer.id })),
+    ).toMatchObject({
       ok: true,
       body: { merchant_id: merchantId, deleted: true, sequence: 3 },
     });
@@ -43,7 +35,9 @@ describe('customers.lookup', () => {
 
   it('answers 404 for an id it has never had', async () => {
     expect(
-      await lookup.handle(requestOf(newMerchantId(), { id: 'cust_neverCreated00000000' })),
+      await db.handlers.lookup.handle(
+        requestOf(newMerchantId(), { id: 'cust_neverCreated00000000' }),
+      ),
     ).toMatchObject({ ok: false, status: 404, error: { code: 'resource_missing' } });
   });
 });

@@ -8,27 +8,23 @@ import {
   type CustomerEvent,
 } from '@finfusion/contracts';
 import { provisionTopics } from '@finfusion/kafka';
-import { collectEvents, testEnv, waitUntil, type EventCollector } from '@finfusion/testing';
-import { CustomersConfig } from '../../config';
-import { customersTopics } from '../../topics';
-import type { CreateCustomerHandler } from '../create-customer/create-customer.handler';
-import type { DeleteCustomerHandler } from '../delete-customer/delete-customer.handler';
-import { createCustomer } from '../domain/customer';
-import type { UpdateCustomerHandler } from '../update-customer/update-customer.handler';
 import {
   bodyOf,
+  collectEvents,
   newMerchantId,
-  openCustomersTestDb,
   requestOf,
-  type CustomersTestDb,
-} from '../../testing/customers-db.fixture';
+  testEnv,
+  waitUntil,
+  type EventCollector,
+} from '@finfusion/testing';
+import { CustomersConfig } from '../../config';
+import { customersTopics } from '../../topics';
+import { createCustomer } from '../domain/customer';
+import { customersTestDb } from '../../testing/customers-db.fixture';
 import { CustomerEventsRelay } from './customer-events.relay';
 
-let db: CustomersTestDb;
+const db = customersTestDb();
 let collector: EventCollector;
-let create: CreateCustomerHandler;
-let update: UpdateCustomerHandler;
-let remove: DeleteCustomerHandler;
 // A safety poll that never comes within a test: a relay publishes at start and on wake-ups only.
 const config = loadConfig(CustomersConfig, {
   KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
@@ -39,16 +35,9 @@ const config = loadConfig(CustomersConfig, {
 beforeAll(async () => {
   Logger.overrideLogger(['error']);
   await provisionTopics(testEnv.kafkaBrokers, customersTopics());
-  db = await openCustomersTestDb();
-  create = db.handlers.create;
-  update = db.handlers.update;
-  remove = db.handlers.remove;
   collector = await collectEvents(EventTopics.customers);
 });
-afterAll(async () => {
-  await collector.stop();
-  await db.close();
-});
+afterAll(() => collector.stop());
 
 /** Runs `work` with a relay of this test's schema running, and stops it afterwards. */
 async function withRelay(work: (relay: CustomerEventsRelay) => Promise<unknown>): Promise<void> {
@@ -70,11 +59,17 @@ describe('CustomerEventsRelay', () => {
   it('publishes committed changes keyed by customer id, in order per customer, per the schema', async () => {
     const merchantId = newMerchantId();
     const request = requestOf(merchantId, { email: 'a@example.com', name: 'A' });
-    const a = bodyOf(await create.handle(request));
-    const b = bodyOf(await create.handle(requestOf(merchantId, { email: 'b@example.com' })));
-    bodyOf(await update.handle(requestOf(merchantId, { id: a.id, name: 'A2' })));
-    bodyOf(await update.handle(requestOf(merchantId, { id: a.id, metadata: { tier: 'gold' } })));
-    bodyOf(await remove.handle(requestOf(merchantId, { id: b.id })));
+    const a = bodyOf(await db.handlers.create.handle(request));
+    const b = bodyOf(
+      await db.handlers.create.handle(requestOf(merchantId, { email: 'b@example.com' })),
+    );
+    bodyOf(await db.handlers.update.handle(requestOf(merchantId, { id: a.id, name: 'A2' })));
+    bodyOf(
+      await db.handlers.update.handle(
+        requestOf(merchantId, { id: a.id, metadata: { tier: 'gold' } }),
+      ),
+    );
+    bodyOf(await db.handlers.remove.handle(requestOf(merchantId, { id: b.id })));
 
     await withRelay(() => waitUntil(() => eventsOf(merchantId).length === 5, 20_000));
 
@@ -116,11 +111,15 @@ describe('CustomerEventsRelay', () => {
 
   it('publishes what was committed while no relay ran once one starts, from its checkpoint', async () => {
     const merchantId = newMerchantId();
-    const before = bodyOf(await create.handle(requestOf(merchantId, { email: 'x@example.com' })));
+    const before = bodyOf(
+      await db.handlers.create.handle(requestOf(merchantId, { email: 'x@example.com' })),
+    );
     await withRelay(() => waitUntil(() => published(before.id).length === 1, 20_000));
 
     // Committed after the relay stopped: as if the process died right after the commit.
-    const during = bodyOf(await create.handle(requestOf(merchantId, { email: 'y@example.com' })));
+    const during = bodyOf(
+      await db.handlers.create.handle(requestOf(merchantId, { email: 'y@example.com' })),
+    );
     await settle();
     expect(published(during.id)).toHaveLength(0);
 
@@ -145,7 +144,9 @@ describe('CustomerEventsRelay', () => {
           throw new Error('the request failed after its write');
         }),
       ).rejects.toThrow('the request failed after its write');
-      const after = bodyOf(await create.handle(requestOf(merchantId, { email: 'ok@example.com' })));
+      const after = bodyOf(
+        await db.handlers.create.handle(requestOf(merchantId, { email: 'ok@example.com' })),
+      );
       await waitUntil(() => published(after.id).length === 1, 20_000);
     });
     await settle();

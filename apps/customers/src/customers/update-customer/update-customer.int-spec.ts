@@ -1,27 +1,11 @@
-import type { CreateCustomerHandler } from '../create-customer/create-customer.handler';
-import {
-  bodyOf,
-  newMerchantId,
-  openCustomersTestDb,
-  requestOf,
-  type CustomersTestDb,
-} from '../../testing/customers-db.fixture';
-import type { UpdateCustomerHandler } from './update-customer.handler';
+import { bodyOf, newMerchantId, requestOf } from '@finfusion/testing';
+import { customersTestDb } from '../../testing/customers-db.fixture';
 
-let db: CustomersTestDb;
-let update: UpdateCustomerHandler;
-let create: CreateCustomerHandler;
-
-beforeAll(async () => {
-  db = await openCustomersTestDb();
-  update = db.handlers.update;
-  create = db.handlers.create;
-});
-afterAll(() => db.close());
+const db = customersTestDb();
 
 const newCustomer = async (merchantId: string) =>
   bodyOf(
-    await create.handle(
+    await db.handlers.create.handle(
       requestOf(merchantId, {
         email: 'before@example.com',
         name: 'Before',
@@ -34,7 +18,7 @@ describe('customers.update', () => {
   it('changes email, name and metadata keys, keeping the rest', async () => {
     const merchantId = newMerchantId();
     const customer = await newCustomer(merchantId);
-    const reply = await update.handle(
+    const reply = await db.handlers.update.handle(
       requestOf(merchantId, {
         id: customer.id,
         email: 'after@example.com',
@@ -58,7 +42,7 @@ describe('customers.update', () => {
     const merchantId = newMerchantId();
     const customer = await newCustomer(merchantId);
     const request = requestOf(merchantId, { id: customer.id, name: null });
-    const updated = bodyOf(await update.handle(request));
+    const updated = bodyOf(await db.handlers.update.handle(request));
 
     expect(updated.name).toBeNull();
     expect((await db.row(customer.id))?.version).toBe(2);
@@ -74,7 +58,7 @@ describe('customers.update', () => {
   it('records nothing for an update that changes nothing', async () => {
     const merchantId = newMerchantId();
     const customer = await newCustomer(merchantId);
-    const reply = await update.handle(
+    const reply = await db.handlers.update.handle(
       requestOf(merchantId, { id: customer.id, name: 'Before', metadata: { keep: 'k' } }),
     );
     expect(bodyOf(reply)).toEqual(customer);
@@ -86,7 +70,9 @@ describe('customers.update', () => {
     const customer = await newCustomer(merchantId);
     await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        update.handle(requestOf(merchantId, { id: customer.id, metadata: { [`k${i}`]: `${i}` } })),
+        db.handlers.update.handle(
+          requestOf(merchantId, { id: customer.id, metadata: { [`k${i}`]: `${i}` } }),
+        ),
       ),
     );
     const row = await db.row(customer.id);
@@ -101,7 +87,9 @@ describe('customers.update', () => {
     const merchantId = newMerchantId();
     const customer = await newCustomer(merchantId);
     const metadata = Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`n${i}`, 'v']));
-    const reply = await update.handle(requestOf(merchantId, { id: customer.id, metadata }));
+    const reply = await db.handlers.update.handle(
+      requestOf(merchantId, { id: customer.id, metadata }),
+    );
     expect(reply).toMatchObject({
       ok: false,
       status: 400,
@@ -116,14 +104,14 @@ describe('customers.update', () => {
     const notFound = { ok: false, status: 404, error: { code: 'resource_missing', param: 'id' } };
 
     expect(
-      await update.handle(requestOf(newMerchantId(), { id: customer.id, name: 'X' })),
+      await db.handlers.update.handle(requestOf(newMerchantId(), { id: customer.id, name: 'X' })),
     ).toMatchObject(notFound);
     expect(
-      await update.handle(requestOf(merchantId, { id: 'cust_none', name: 'X' })),
+      await db.handlers.update.handle(requestOf(merchantId, { id: 'cust_none', name: 'X' })),
     ).toMatchObject(notFound);
     bodyOf(await db.handlers.remove.handle(requestOf(merchantId, { id: customer.id })));
     expect(
-      await update.handle(requestOf(merchantId, { id: customer.id, name: 'X' })),
+      await db.handlers.update.handle(requestOf(merchantId, { id: customer.id, name: 'X' })),
     ).toMatchObject(notFound);
     expect((await db.row(customer.id))?.name).toBe('Before');
   });

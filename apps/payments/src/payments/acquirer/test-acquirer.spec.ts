@@ -1,3 +1,4 @@
+import { TEST_CARD_FAILURES } from '@finfusion/testing';
 import { AcquirerUnavailable } from './acquirer';
 import { ANSWER_LOST_CARD, NEVER_RECEIVED, TestAcquirer } from './test-acquirer';
 
@@ -13,15 +14,7 @@ const authorize = (number: string, paymentId = `pay_${++payments}`) =>
   });
 
 describe('TestAcquirer', () => {
-  it.each([
-    ['4000000000000002', 'card_declined', 'generic_decline'],
-    ['4000000000009995', 'card_declined', 'insufficient_funds'],
-    ['4000000000009987', 'card_declined', 'lost_card'],
-    ['4000000000009979', 'card_declined', 'stolen_card'],
-    ['4000000000000069', 'expired_card', undefined],
-    ['4000000000000127', 'incorrect_cvc', undefined],
-    ['4000000000000119', 'processing_error', undefined],
-  ])('fails %s with %s / %s', async (number, code, declineCode) => {
+  it.each(TEST_CARD_FAILURES)('fails %s with %s / %s', async (number, code, declineCode) => {
     const result = await authorize(number);
     expect(result.approved).toBe(false);
     if (result.approved) return;

@@ -6,26 +6,19 @@ import type {
   SuccessReply,
 } from '@finfusion/contracts';
 import { newId, validatePublicEvent } from '@finfusion/contracts';
-import { openTestDatabase, requestMeta, type TestDatabase } from '../../testing/database.fixture';
-import {
-  createPayload,
-  newMerchant,
-  paymentsService,
-  uniqueCardNumber,
-} from '../../testing/payments.fixture';
+import { newMerchantId, TEST_CARD_FAILURES, uniqueCardNumber } from '@finfusion/testing';
+import { requestMeta, testDatabase } from '../../testing/database.fixture';
+import { createPayload, paymentsService } from '../../testing/payments.fixture';
 import { Acquirer, type AuthorizationRequest } from '../acquirer/acquirer';
 import { TestAcquirer } from '../acquirer/test-acquirer';
 import type { AuthorizationResult } from '../domain/payment.decider';
 
-let db: TestDatabase;
+const db = testDatabase();
 let service: ReturnType<typeof paymentsService>;
 
-beforeAll(async () => {
-  db = await openTestDatabase();
+beforeAll(() => {
   service = paymentsService(db);
 });
-
-afterAll(() => db.drop());
 
 const succeededBody = (reply: ServiceReply<Payment>): Payment => {
   expect(reply).toMatchObject({ ok: true, status: 200 });
@@ -72,7 +65,7 @@ class CountingAcquirer extends Acquirer {
 
 describe('payments.create', () => {
   it('answers 200 with a succeeded payment that GET then returns (read-your-writes)', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const payment = succeededBody(await create(merchant, createPayload()));
     expect(payment).toEqual({
       id: expect.stringMatching(/^pay_/) as string,
@@ -92,18 +85,10 @@ describe('payments.create', () => {
     expect(await get(merchant, payment.id)).toEqual({ ok: true, status: 200, body: payment });
   });
 
-  it.each([
-    ['4000000000000002', 'card_declined', 'generic_decline'],
-    ['4000000000009995', 'card_declined', 'insufficient_funds'],
-    ['4000000000009987', 'card_declined', 'lost_card'],
-    ['4000000000009979', 'card_declined', 'stolen_card'],
-    ['4000000000000069', 'expired_card', undefined],
-    ['4000000000000127', 'incorrect_cvc', undefined],
-    ['4000000000000119', 'processing_error', undefined],
-  ])(
+  it.each(TEST_CARD_FAILURES)(
     'answers 402 for test card %s: %s / %s, and GET shows it failed',
     async (number, code, declineCode) => {
-      const merchant = newMerchant();
+      const merchant = newMerchantId();
       const reply = failedReply(await create(merchant, createPayload({ number })));
       expect(reply.status).toBe(402);
       expect(reply.error).toMatchObject({
@@ -128,7 +113,7 @@ describe('payments.create', () => {
     const payload = createPayload();
     payload.payment_method.card.exp_year = 2024;
     const reply = failedReply(
-      await local.create.handle({ meta: requestMeta(newMerchant()), payload }),
+      await local.create.handle({ meta: requestMeta(newMerchantId()), payload }),
     );
     expect(reply).toMatchObject({
       status: 402,
@@ -143,7 +128,7 @@ describe('payments.create', () => {
   });
 
   it('keeps the whole history as public events, in order', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const payment = failedReply(
       await create(merchant, createPayload({ number: '4000000000000002' })),
     ).error.payment as Payment;
@@ -162,8 +147,8 @@ describe('payments.create', () => {
   });
 
   it("answers 404 for another merchant's payment, on GET and on its events", async () => {
-    const payment = succeededBody(await create(newMerchant(), createPayload()));
-    const other = newMerchant();
+    const payment = succeededBody(await create(newMerchantId(), createPayload()));
+    const other = newMerchantId();
     expect(await get(other, payment.id)).toMatchObject({
       status: 404,
       error: { code: 'resource_missing', param: 'id' },
@@ -175,7 +160,7 @@ describe('payments.create', () => {
   });
 
   it('answers 400 naming the field, and stores nothing, for an invalid request', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const reply = failedReply(await create(merchant, createPayload({ cvc: '12' })));
     expect(reply).toMatchObject({
       status: 400,
@@ -187,37 +172,20 @@ describe('payments.create', () => {
 
 describe('payments.create with a customer', () => {
   it('accepts a live customer of the merchant and refuses any other with 400 customer', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const [mine, theirs, deleted, unknown] = [
       newId('cust'),
       newId('cust'),
       newId('cust'),
       newId('cust'),
     ];
-    await service.customers.record({
-      customerId: mine,
-      merchantId: merchant,
-      deleted: false,
-      sequence: 1,
-    });
-    await service.customers.record({
-      customerId: theirs,
-      merchantId: newMerchant(),
-      deleted: false,
-      sequence: 1,
-    });
-    await service.customers.record({
-      customerId: deleted,
-      merchantId: merchant,
-      deleted: false,
-      sequence: 1,
-    });
-    await service.customers.record({
-      customerId: deleted,
-      merchantId: merchant,
-      deleted: true,
-      sequence: 2,
-    });
+    // What the customers service published: a customer of each merchant, and one since deleted.
+    const learn = (customerId: string, merchantId: string, gone: boolean, sequence: number) =>
+      service.customers.record({ customerId, merchantId, deleted: gone, sequence });
+    await learn(mine, merchant, false, 1);
+    await learn(theirs, newMerchantId(), false, 1);
+    await learn(deleted, merchant, false, 1);
+    await learn(deleted, merchant, true, 2);
 
     expect(succeededBody(await create(merchant, createPayload({ customer: mine }))).customer).toBe(
       mine,
@@ -232,7 +200,7 @@ describe('payments.create with a customer', () => {
   });
 
   it('asks the customers service about a customer it has not heard of, and records the answer', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const [fresh, theirs] = [newId('cust'), newId('cust')];
     service.customersService.known.set(fresh, {
       customerId: fresh,
@@ -242,7 +210,7 @@ describe('payments.create with a customer', () => {
     });
     service.customersService.known.set(theirs, {
       customerId: theirs,
-      merchantId: newMerchant(),
+      merchantId: newMerchantId(),
       deleted: false,
       sequence: 1,
     });
@@ -263,7 +231,7 @@ describe('payments.create with a customer', () => {
   });
 
   it('answers 503 at once, creating nothing, when the customers service cannot tell', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     service.customersService.reachable = false;
     try {
       const started = Date.now();
@@ -282,7 +250,7 @@ describe('payments.create with a customer', () => {
 
 describe('payments.create with an Idempotency-Key', () => {
   it('answers a retry with the same payment and creates no second one', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const key = `key-${newId('req')}`;
     const payload = createPayload({ number: '4000000000009995' });
     const first = failedReply(await create(merchant, payload, key));
@@ -293,13 +261,13 @@ describe('payments.create with an Idempotency-Key', () => {
 
   it('scopes the key to the merchant', async () => {
     const key = `key-${newId('req')}`;
-    const a = succeededBody(await create(newMerchant(), createPayload(), key));
-    const b = succeededBody(await create(newMerchant(), createPayload(), key));
+    const a = succeededBody(await create(newMerchantId(), createPayload(), key));
+    const b = succeededBody(await create(newMerchantId(), createPayload(), key));
     expect(a.id).not.toBe(b.id);
   });
 
   it('refuses the key with other parameters: idempotency_error', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const key = `key-${newId('req')}`;
     await create(merchant, createPayload(), key);
     for (const changed of [
@@ -316,7 +284,7 @@ describe('payments.create with an Idempotency-Key', () => {
   });
 
   it('creates one payment from many concurrent requests with one key, and answers all alike', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const key = `key-${newId('req')}`;
     const payload = createPayload({ number: uniqueCardNumber() });
     const replies = await Promise.all(
@@ -337,7 +305,7 @@ describe('payments.create with an Idempotency-Key', () => {
   it('finishes the authorization of a payment a crash left pending when the request is retried', async () => {
     const acquirer = new CountingAcquirer(1);
     const local = paymentsService(db, { acquirer });
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const key = `key-${newId('req')}`;
     const payload = createPayload({ number: '4000000000000127' });
     const send = () => local.create.handle({ meta: requestMeta(merchant, key), payload });

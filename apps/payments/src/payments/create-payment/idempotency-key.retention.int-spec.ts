@@ -1,26 +1,19 @@
 import type { Payment, SuccessReply } from '@finfusion/contracts';
-import { openTestDatabase, requestMeta, type TestDatabase } from '../../testing/database.fixture';
-import {
-  createPayload,
-  newMerchant,
-  paymentsService,
-  TestClock,
-} from '../../testing/payments.fixture';
+import { newMerchantId } from '@finfusion/testing';
+import { requestMeta, testDatabase } from '../../testing/database.fixture';
+import { createPayload, paymentsService, TestClock } from '../../testing/payments.fixture';
 import { IdempotencyKeyRetention } from './idempotency-key.retention';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-let db: TestDatabase;
+const db = testDatabase({ PAYMENTS_IDEMPOTENCY_RETENTION_DAYS: '30' });
 let clock: TestClock;
 let service: ReturnType<typeof paymentsService>;
 
-beforeAll(async () => {
-  db = await openTestDatabase({ PAYMENTS_IDEMPOTENCY_RETENTION_DAYS: '30' });
+beforeAll(() => {
   clock = new TestClock();
   service = paymentsService(db, { clock });
 });
-
-afterAll(() => db.drop());
 
 const create = async (merchantId: string, key: string): Promise<string> => {
   const reply = await service.create.handle({
@@ -32,7 +25,7 @@ const create = async (merchantId: string, key: string): Promise<string> => {
 
 describe('Idempotency-Key retention', () => {
   it('forgets keys past retention and keeps the others, so an old key may create again', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const first = await create(merchant, 'order-1');
     const retention = new IdempotencyKeyRetention(db.dataSource, clock, db.config);
 

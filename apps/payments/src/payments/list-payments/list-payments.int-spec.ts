@@ -1,23 +1,18 @@
 import type { PaymentList, ServiceReply, SuccessReply } from '@finfusion/contracts';
 import { newId } from '@finfusion/contracts';
-import { openTestDatabase, requestMeta, type TestDatabase } from '../../testing/database.fixture';
-import {
-  createPayload,
-  newMerchant,
-  paymentsService,
-  TestClock,
-} from '../../testing/payments.fixture';
+import { newMerchantId } from '@finfusion/testing';
+import { requestMeta, testDatabase } from '../../testing/database.fixture';
+import { createPayload, paymentsService, TestClock } from '../../testing/payments.fixture';
 
-let db: TestDatabase;
+const db = testDatabase();
 let service: ReturnType<typeof paymentsService>;
 const clock = new TestClock(new Date('2026-03-10T12:00:00.000Z'));
-const merchant = newMerchant();
+const merchant = newMerchantId();
 const customer = newId('cust');
 /** Ids in creation order: index 0 is the oldest. */
 const created: { id: string; status: string; at: string }[] = [];
 
 beforeAll(async () => {
-  db = await openTestDatabase();
   service = paymentsService(db, { clock });
   await service.customers.record({
     customerId: customer,
@@ -38,10 +33,8 @@ beforeAll(async () => {
     created.push({ id: body.id, status: body.status, at: body.created_at });
   }
   // Another merchant's payment must never show up.
-  await service.create.handle({ meta: requestMeta(newMerchant()), payload: createPayload() });
+  await service.create.handle({ meta: requestMeta(newMerchantId()), payload: createPayload() });
 });
-
-afterAll(() => db.drop());
 
 const list = async (payload: object) => {
   const reply: ServiceReply<PaymentList> = await service.list.handle({

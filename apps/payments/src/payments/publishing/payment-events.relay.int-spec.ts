@@ -7,6 +7,7 @@ import {
   type PaymentEvent,
   type ServiceReply,
 } from '@finfusion/contracts';
+import { newMerchantId } from '@finfusion/testing';
 import {
   eventually,
   openTestDatabase,
@@ -14,7 +15,7 @@ import {
   type TestDatabase,
 } from '../../testing/database.fixture';
 import { provisionPaymentsTopics, TopicReader } from '../../testing/kafka.fixture';
-import { createPayload, newMerchant, paymentsService } from '../../testing/payments.fixture';
+import { createPayload, paymentsService } from '../../testing/payments.fixture';
 import { decide } from '../domain/payment.decider';
 import { keptCard } from '../domain/payment.fixture';
 import { initialState } from '../domain/payment';
@@ -71,7 +72,7 @@ const paymentOf = (reply: ServiceReply<Payment>): Payment =>
   reply.ok ? reply.body : (reply.error.payment as Payment);
 
 const create = async (payload = createPayload()) =>
-  paymentOf(await service.create.handle({ meta: requestMeta(newMerchant()), payload }));
+  paymentOf(await service.create.handle({ meta: requestMeta(newMerchantId()), payload }));
 
 const publishedFor = (paymentId: string) =>
   reader.records
@@ -114,7 +115,7 @@ describe('the relay to payments.payment.events', () => {
 
   it('publishes nothing of a transaction that rolled back', async () => {
     const rolledBack = newId('pay');
-    const merchantId = newMerchant();
+    const merchantId = newMerchantId();
     await expect(
       db.dataSource.transaction(async (manager) => {
         const events = decide(

@@ -1,11 +1,7 @@
 import type { ErrorReply, Payment, SuccessReply } from '@finfusion/contracts';
-import { openTestDatabase, requestMeta, type TestDatabase } from '../../testing/database.fixture';
-import {
-  createPayload,
-  newMerchant,
-  paymentsService,
-  TestClock,
-} from '../../testing/payments.fixture';
+import { newMerchantId } from '@finfusion/testing';
+import { requestMeta, testDatabase } from '../../testing/database.fixture';
+import { createPayload, paymentsService, TestClock } from '../../testing/payments.fixture';
 import { Acquirer, AcquirerUnavailable, type AuthorizationRequest } from '../acquirer/acquirer';
 import { PostgresAuthorizationLedger } from '../acquirer/authorization-ledger';
 import { ANSWER_LOST_CARD, NEVER_RECEIVED, TestAcquirer } from '../acquirer/test-acquirer';
@@ -14,19 +10,16 @@ import { PendingPaymentRecovery } from './pending-payment.recovery';
 
 const AFTER_MS = 30_000;
 
-let db: TestDatabase;
+const db = testDatabase({ PAYMENTS_PENDING_RECOVERY_AFTER_MS: String(AFTER_MS) });
 let clock: TestClock;
 let service: ReturnType<typeof paymentsService>;
 let acquirer: TestAcquirer;
 
-beforeAll(async () => {
-  db = await openTestDatabase({ PAYMENTS_PENDING_RECOVERY_AFTER_MS: String(AFTER_MS) });
+beforeAll(() => {
   clock = new TestClock();
   acquirer = new TestAcquirer(new PostgresAuthorizationLedger(db.dataSource));
   service = paymentsService(db, { clock, acquirer });
 });
-
-afterAll(() => db.drop());
 
 /** A replica's recovery, on the same database and acquirer records. */
 const recovery = (over: Acquirer = acquirer) =>
@@ -73,7 +66,7 @@ const later = () => {
 
 describe('the recovery of pending payments', () => {
   it('settles a payment whose acquirer answer was lost with the acquirer’s recorded outcome', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const key = `key-${merchant}`;
     const payload = createPayload({ number: ANSWER_LOST_CARD });
     await expect(create(merchant, payload, key)).rejects.toThrow(AcquirerUnavailable);
@@ -100,7 +93,7 @@ describe('the recovery of pending payments', () => {
   });
 
   it('closes a payment the acquirer never received as failed, and a late retry is not charged', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const key = `key-${merchant}`;
     const payload = createPayload();
     const unreachable = paymentsService(db, { clock, acquirer: new Unreachable() });
@@ -128,7 +121,7 @@ describe('the recovery of pending payments', () => {
 
   it('records one outcome when a client retry races the recovery', async () => {
     for (let round = 0; round < 8; round++) {
-      const merchant = newMerchant();
+      const merchant = newMerchantId();
       const key = `key-${merchant}`;
       const payload = createPayload({ number: ANSWER_LOST_CARD });
       await expect(create(merchant, payload, key)).rejects.toThrow(AcquirerUnavailable);
@@ -141,7 +134,7 @@ describe('the recovery of pending payments', () => {
   });
 
   it('settles each payment once when several replicas sweep at once', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const unreachable = paymentsService(db, { clock, acquirer: new Unreachable() });
     for (let i = 0; i < 12; i++) {
       const reply = unreachable.create.handle({

@@ -1,11 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { ServiceReply, WebhookEndpointWithSecret } from '@finfusion/contracts';
+import { bodyOf, newMerchantId, requestOf } from '@finfusion/testing';
 import {
-  bodyOf,
   fakeResolver,
-  newMerchantId,
   PRODUCTION_URLS,
-  requestOf,
   webhooksTestBed,
   type TestDispatcher,
 } from '../../testing/webhooks.fixture';

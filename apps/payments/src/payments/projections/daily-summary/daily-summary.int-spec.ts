@@ -1,34 +1,26 @@
 import type { EntityManager } from 'typeorm';
 import type { DailyReport, SuccessReply } from '@finfusion/contracts';
 import { newId } from '@finfusion/contracts';
+import { newMerchantId } from '@finfusion/testing';
 import {
   eventually,
-  openTestDatabase,
+  testDatabase,
   readableByFollowers,
   requestMeta,
-  type TestDatabase,
 } from '../../../testing/database.fixture';
-import {
-  createPayload,
-  newMerchant,
-  paymentsService,
-  TestClock,
-} from '../../../testing/payments.fixture';
+import { createPayload, paymentsService, TestClock } from '../../../testing/payments.fixture';
 import { keptCard } from '../../domain/payment.fixture';
 import { decide } from '../../domain/payment.decider';
 import { initialState } from '../../domain/payment';
 import { DailySummaryProjection, rebuildDailySummary } from './daily-summary.projection';
 
-let db: TestDatabase;
+const db = testDatabase();
 let service: ReturnType<typeof paymentsService>;
 const clock = new TestClock();
 
-beforeAll(async () => {
-  db = await openTestDatabase();
+beforeAll(() => {
   service = paymentsService(db, { clock });
 });
-
-afterAll(() => db.drop());
 
 const projection = () => new DailySummaryProjection(db.dataSource, db.store, db.config);
 
@@ -93,7 +85,7 @@ async function appendPending(manager: EntityManager, merchantId: string, value: 
 
 describe('the daily summary projection', () => {
   it('counts payments and volume per UTC day, currency and status', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     await pay(merchant, '2026-03-14T23:59:59.999Z');
     await pay(merchant, '2026-03-15T00:00:00.000Z');
     await pay(
@@ -107,7 +99,7 @@ describe('the daily summary projection', () => {
       '2026-03-15T12:00:00Z',
       createPayload({ amount: { value: 300, currency: 'JPY' } }),
     );
-    await pay(newMerchant(), '2026-03-15T12:00:00Z');
+    await pay(newMerchantId(), '2026-03-15T12:00:00Z');
 
     await settle();
     expect(await report(merchant)).toEqual([
@@ -132,7 +124,7 @@ describe('the daily summary projection', () => {
   });
 
   it('counts nothing twice: a second instance resumes from the stored checkpoint', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     await pay(merchant, '2026-03-16T09:00:00Z');
     await settle();
     const once = await report(merchant);
@@ -142,7 +134,7 @@ describe('the daily summary projection', () => {
   });
 
   it('never skips a transaction that commits after a later one (gap-safe)', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const slow = db.dataSource.createQueryRunner();
     await slow.connect();
     await slow.startTransaction();
@@ -164,7 +156,11 @@ describe('the daily summary projection', () => {
   });
 
   it('rebuilds from the log exactly the rows the live projection wrote', async () => {
-    await pay(newMerchant(), '2026-03-17T09:00:00Z', createPayload({ number: '4000000000000119' }));
+    await pay(
+      newMerchantId(),
+      '2026-03-17T09:00:00Z',
+      createPayload({ number: '4000000000000119' }),
+    );
     await settle();
     const live = await summaryRows();
     await db.dataSource.query(`UPDATE "${db.schema}".daily_summaries SET count = count + 7`);
@@ -183,7 +179,7 @@ describe('the daily summary projection', () => {
   });
 
   it('rebuilds while payments are created, without holding the log’s followers back', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const create = async () => {
       clock.current = new Date('2026-03-20T10:00:00Z');
       const reply = await service.create.handle({

@@ -1,24 +1,17 @@
-import {
-  openTestDatabase,
-  readableByFollowers,
-  requestMeta,
-  type TestDatabase,
-} from '../../../testing/database.fixture';
-import { createPayload, newMerchant, paymentsService } from '../../../testing/payments.fixture';
+import { newMerchantId } from '@finfusion/testing';
+import { testDatabase, readableByFollowers, requestMeta } from '../../../testing/database.fixture';
+import { createPayload, paymentsService } from '../../../testing/payments.fixture';
 import { fold, isPayment } from '../../domain/payment';
 import { toPaymentEvent } from '../../domain/payment.events';
 import { toRow } from './payment-read-model';
 import { rebuildPaymentsTable } from './payment-read-model.rebuild';
 
-let db: TestDatabase;
+const db = testDatabase();
 let service: ReturnType<typeof paymentsService>;
 
-beforeAll(async () => {
-  db = await openTestDatabase();
+beforeAll(() => {
   service = paymentsService(db);
 });
-
-afterAll(() => db.drop());
 
 const allRows = () =>
   db.dataSource.query<Record<string, unknown>[]>(
@@ -27,7 +20,7 @@ const allRows = () =>
 
 describe('rebuilding the payments read model', () => {
   it('rebuilds, from the log alone, exactly the rows the live model wrote', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const expired = createPayload();
     expired.payment_method.card.exp_year = 2024;
     for (const payload of [
@@ -58,7 +51,7 @@ describe('rebuilding the payments read model', () => {
   });
 
   it('lets creates and the log’s followers carry on while it runs, and misses none of their payments', async () => {
-    const merchant = newMerchant();
+    const merchant = newMerchantId();
     const create = async () => {
       const reply = await service.create.handle({
         meta: requestMeta(merchant),
