@@ -4,8 +4,8 @@ import { envelopeSchema, publishedEventSchema, sequenceSchema } from './envelope
 
 /** A customer event as a consumer sees it before reading its type. */
 export const customerEventSchema = envelopeSchema({
-  type: { type: 'string', enum: CustomerEventTypes },
-  schemaVersion: { type: 'integer', minimum: 1 },
+  type: { type: 'string', enum: CustomerEventTypes, examples: ['customer.created'] },
+  schemaVersion: { type: 'integer', minimum: 1, examples: [1] },
   object: customerSchema,
   sequence: sequenceSchema,
 });

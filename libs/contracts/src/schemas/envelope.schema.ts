@@ -70,6 +70,7 @@ export const sequenceSchema = {
   type: 'integer',
   minimum: 1,
   description: "The resource's stream version after this event: 1, 2, 3… per resource id.",
+  examples: [1],
 } as const satisfies SchemaOf;
 
 /** Any public event, its object left open: what a consumer knows before it reads the type. */
