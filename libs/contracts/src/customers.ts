@@ -1,14 +1,10 @@
-import type { ListParams, ListPage } from './messages';
+import type { FromSchema } from 'json-schema-to-ts';
+import type { ListParams } from './messages';
 import type { Metadata } from './metadata';
+import type { customerListSchema, customerSchema } from './schemas/customer.schema';
 
-export interface Customer {
-  id: string;
-  object: 'customer';
-  email: string;
-  name: string | null;
-  created_at: string;
-  metadata: Metadata;
-}
+/** The customer as the API returns it (`customerSchema`). */
+export type Customer = FromSchema<typeof customerSchema>;
 
 export interface CreateCustomerPayload {
   email: string;
@@ -32,7 +28,7 @@ export interface ListCustomersPayload extends ListParams {
   email?: string;
 }
 
-export type CustomerList = ListPage<Customer>;
+export type CustomerList = FromSchema<typeof customerListSchema>;
 
 /** customers.lookup: asked by another service, never by the gateway; any merchant's customer. */
 export interface LookupCustomerPayload {

@@ -1,4 +1,6 @@
-import type { Customer } from './customers';
+import type { FromSchema } from 'json-schema-to-ts';
+import type { customerEventSchema } from './schemas/customer-events.schema';
+import type { publicEventSchema } from './schemas/envelope.schema';
 
 /** Public event types: Kafka event topics and webhook bodies use these names. */
 export const PublicEventTypes = [
@@ -26,8 +28,15 @@ export const PublicSchemaVersions: Readonly<Record<PublicEventType, number>> = {
   'customer.deleted': 1,
 };
 
+export const CustomerEventTypes = [
+  'customer.created',
+  'customer.updated',
+  'customer.deleted',
+] as const satisfies readonly PublicEventType[];
+export type CustomerEventType = (typeof CustomerEventTypes)[number];
+
 /**
- * The public envelope: the same JSON on Kafka and in a webhook body.
+ * The public envelope (`publicEventSchema`): the same JSON on Kafka and in a webhook body.
  * - `id`: the stored event's id, the same on every redelivery (consumers deduplicate on it).
  * - `type`: the public event type.
  * - `schema_version`: the version of that type's public shape (`PublicSchemaVersions`).
@@ -37,20 +46,12 @@ export const PublicSchemaVersions: Readonly<Record<PublicEventType, number>> = {
  * - `data.object`: the resource as GET returns it just after this event.
  * - `sequence`: the resource's stream version after this event: 1, 2, 3… per resource id.
  */
-export interface PublicEvent<T = unknown, K extends PublicEventType = PublicEventType> {
-  id: string;
-  type: K;
-  schema_version: number;
-  created_at: string;
-  merchant_id: string;
-  data: { object: T };
-  sequence: number;
-}
+export type PublicEvent<T = unknown, K extends PublicEventType = PublicEventType> = Omit<
+  FromSchema<typeof publicEventSchema>,
+  'type' | 'data'
+> & { type: K; data: { object: T } };
 
-export type CustomerEvent = PublicEvent<
-  Customer,
-  'customer.created' | 'customer.updated' | 'customer.deleted'
->;
+export type CustomerEvent = FromSchema<typeof customerEventSchema>;
 
 /** Headers set on every event record, so consumers can route without parsing the body. */
 export const EventHeaders = {

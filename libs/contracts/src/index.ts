@@ -9,7 +9,6 @@ export * from './schemas';
 export * from './cards';
 export * from './currencies';
 export * from './payments';
-export * from './schemas/payment-events.schema';
 export * from './webhooks';
 export * from './card-transit';
 export * from './storable-text';

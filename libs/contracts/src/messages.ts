@@ -1,4 +1,6 @@
 // The request/reply contract between the gateway and the services.
+import type { FromSchema } from 'json-schema-to-ts';
+import type { deletedSchema, listSchema, SchemaOf } from './schemas/common.schema';
 
 /** Travels with every request so both sides can log and correlate it. */
 export interface RequestMeta {
@@ -81,14 +83,10 @@ export interface ListParams {
   ending_before?: string;
 }
 
-export interface ListPage<T> {
-  object: 'list';
+/** A page of any list (`listSchema`), its items of type T. */
+export type ListPage<T> = Omit<FromSchema<ReturnType<typeof listSchema<SchemaOf>>>, 'data'> & {
   data: T[];
-  has_more: boolean;
-}
+};
 
-export interface Deleted {
-  id: string;
-  object: string;
-  deleted: true;
-}
+/** The reply of any DELETE (`deletedSchema`). */
+export type Deleted = FromSchema<ReturnType<typeof deletedSchema<string>>>;

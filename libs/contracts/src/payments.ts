@@ -1,18 +1,27 @@
 // The payments wire: what the gateway sends on the payments.* request topics, what the service
 // replies, and what payments.payment.events carries. Field names are the public API's.
-import type { CardBrand } from './cards';
-import type { PublicEvent, PublicEventType } from './events';
-import type { ListPage, ListParams } from './messages';
+import type { FromSchema } from 'json-schema-to-ts';
+import type { PublicEventType } from './events';
+import type { ListParams } from './messages';
 import type { Metadata } from './metadata';
+import type {
+  dailyReportSchema,
+  dailySummarySchema,
+  moneySchema,
+  paymentCardSchema,
+  paymentEventListSchema,
+  paymentEventSchema,
+  paymentFailureSchema,
+  paymentListSchema,
+  paymentMethodSchema,
+  paymentSchema,
+} from './schemas/payment.schema';
 
 export const PaymentStatuses = ['pending', 'succeeded', 'failed'] as const;
 export type PaymentStatus = (typeof PaymentStatuses)[number];
 
 /** An amount in the currency's minor unit (cents for USD, yen for JPY); currency is ISO 4217. */
-export interface Money {
-  value: number;
-  currency: string;
-}
+export type Money = FromSchema<typeof moneySchema>;
 
 // ---------------------------------------------------------------------------------------------
 // payments.create
@@ -55,18 +64,9 @@ export interface CreatePaymentPayload {
 // ---------------------------------------------------------------------------------------------
 // The payment as the API returns it (payments.create, .get, .list, and every event's data.object)
 
-export interface PaymentCard {
-  brand: CardBrand;
-  last4: string;
-  exp_month: number;
-  exp_year: number;
-}
+export type PaymentCard = FromSchema<typeof paymentCardSchema>;
 
-export interface PaymentMethod {
-  id: string;
-  type: 'card';
-  card: PaymentCard;
-}
+export type PaymentMethod = FromSchema<typeof paymentMethodSchema>;
 
 /** `code` of a failed payment, and of the 402 `card_error` that reports it. */
 export const PaymentFailureCodes = [
@@ -86,24 +86,10 @@ export const DeclineCodes = [
 ] as const;
 export type DeclineCode = (typeof DeclineCodes)[number];
 
-export interface PaymentFailure {
-  code: PaymentFailureCode;
-  decline_code?: DeclineCode;
-  message: string;
-}
+export type PaymentFailure = FromSchema<typeof paymentFailureSchema>;
 
-export interface Payment {
-  id: string;
-  object: 'payment';
-  status: PaymentStatus;
-  amount: Money;
-  payment_method: PaymentMethod;
-  customer: string | null;
-  /** null unless status is `failed`. */
-  failure: PaymentFailure | null;
-  created_at: string;
-  metadata: Metadata;
-}
+/** The payment as the API returns it (`paymentSchema`); `failure` is null unless it failed. */
+export type Payment = FromSchema<typeof paymentSchema>;
 
 /**
  * The 400 codes of payments.create (type `invalid_request_error`, `param` names the field with
@@ -146,7 +132,7 @@ export interface ListPaymentsPayload extends ListParams {
   created?: CreatedRange;
 }
 
-export type PaymentList = ListPage<Payment>;
+export type PaymentList = FromSchema<typeof paymentListSchema>;
 
 export const PaymentEventTypes = [
   'payment.created',
@@ -156,14 +142,14 @@ export const PaymentEventTypes = [
 export type PaymentEventType = (typeof PaymentEventTypes)[number];
 
 /** One envelope on payments.payment.events; `data.object` is the payment after the event. */
-export type PaymentEvent = PublicEvent<Payment, PaymentEventType>;
+export type PaymentEvent = FromSchema<typeof paymentEventSchema>;
 
 /** payments.events: the payment's whole history, oldest first, in one page. */
 export interface GetPaymentEventsPayload {
   id: string;
 }
 
-export type PaymentEventList = ListPage<PaymentEvent>;
+export type PaymentEventList = FromSchema<typeof paymentEventListSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // payments.report-daily
@@ -177,27 +163,8 @@ export interface DailyReportPayload {
 
 export const DAILY_REPORT_MAX_DAYS = 366;
 
-/**
- * The merchant's payments created on one UTC day in one currency that are now in one status.
- * A payment moves from `pending` to its outcome, so each payment counts once, where it stands.
- */
-export interface DailySummary {
-  object: 'daily_summary';
-  date: string;
-  currency: string;
-  status: PaymentStatus;
-  count: number;
-  /** Sum of `amount.value`, in the currency's minor unit. */
-  volume: number;
-}
+/** One day, currency and status of the daily report (`dailySummarySchema`). */
+export type DailySummary = FromSchema<typeof dailySummarySchema>;
 
-/**
- * Rows with a non-zero count, by date, then currency, then status. Built asynchronously from the
- * event log: a payment appears within moments of being created, not necessarily at once.
- */
-export interface DailyReport {
-  object: 'daily_report';
-  from: string;
-  to: string;
-  data: DailySummary[];
-}
+/** The daily report (`dailyReportSchema`): its rows, and when they are built. */
+export type DailyReport = FromSchema<typeof dailyReportSchema>;

@@ -1,15 +1,22 @@
 // The webhooks request/reply contract between the gateway and the webhook dispatcher.
-import { PublicEventTypes, type PublicEventType } from './events';
-import type { Deleted, ListPage, ListParams } from './messages';
+import type { FromSchema } from 'json-schema-to-ts';
+import { PublicEventTypes } from './events';
+import type { ListParams } from './messages';
 import type { Metadata } from './metadata';
+import type {
+  deletedWebhookEndpointSchema,
+  webhookDeliveryAttemptSchema,
+  webhookDeliveryListSchema,
+  webhookDeliverySchema,
+  webhookEndpointListSchema,
+  webhookEndpointSchema,
+  webhookEndpointWithSecretSchema,
+} from './schemas/webhook.schema';
 
 /** `*` subscribes an endpoint to every public event type, present and future. */
 export const WEBHOOK_ALL_EVENTS = '*';
-export type WebhookEventSelector = PublicEventType | typeof WEBHOOK_ALL_EVENTS;
-export const WebhookEventSelectors: readonly WebhookEventSelector[] = [
-  ...PublicEventTypes,
-  WEBHOOK_ALL_EVENTS,
-];
+export const WebhookEventSelectors = [...PublicEventTypes, WEBHOOK_ALL_EVENTS] as const;
+export type WebhookEventSelector = (typeof WebhookEventSelectors)[number];
 
 export const WebhookEndpointStatuses = ['active', 'disabled'] as const;
 export type WebhookEndpointStatus = (typeof WebhookEndpointStatuses)[number];
@@ -18,7 +25,12 @@ export type WebhookEndpointStatus = (typeof WebhookEndpointStatuses)[number];
  * Why an endpoint is disabled: the merchant asked for it, the endpoint answered 410 Gone, or
  * every attempt failed for longer than the dispatcher tolerates.
  */
-export type WebhookDisabledReason = 'requested' | 'endpoint_gone' | 'continuous_failures';
+export const WebhookDisabledReasons = [
+  'requested',
+  'endpoint_gone',
+  'continuous_failures',
+] as const;
+export type WebhookDisabledReason = (typeof WebhookDisabledReasons)[number];
 
 export const WebhookDeliveryStatuses = ['pending', 'succeeded', 'failed'] as const;
 export type WebhookDeliveryStatus = (typeof WebhookDeliveryStatuses)[number];
@@ -29,30 +41,15 @@ export const WebhookLimits = {
   maxOverlapSeconds: 7 * 24 * 3600,
 } as const;
 
-/** A webhook endpoint as the API returns it. */
-export interface WebhookEndpoint {
-  id: string;
-  object: 'webhook_endpoint';
-  url: string;
-  events: WebhookEventSelector[];
-  status: WebhookEndpointStatus;
-  /** Null while active. */
-  disabled_reason: WebhookDisabledReason | null;
-  created_at: string;
-  metadata: Metadata;
-}
+/** A webhook endpoint as the API returns it (`webhookEndpointSchema`). */
+export type WebhookEndpoint = FromSchema<typeof webhookEndpointSchema>;
 
 /** The create and rotate-secret replies: the only ones that carry the signing secret. */
-export interface WebhookEndpointWithSecret extends WebhookEndpoint {
-  /** `whsec_` + base64 of 32 random bytes: the Standard Webhooks secret format. */
-  secret: string;
-}
+export type WebhookEndpointWithSecret = FromSchema<typeof webhookEndpointWithSecretSchema>;
 
-export type WebhookEndpointList = ListPage<WebhookEndpoint>;
+export type WebhookEndpointList = FromSchema<typeof webhookEndpointListSchema>;
 
-export interface DeletedWebhookEndpoint extends Deleted {
-  object: 'webhook_endpoint';
-}
+export type DeletedWebhookEndpoint = FromSchema<typeof deletedWebhookEndpointSchema>;
 
 /** `webhooks.create` */
 export interface CreateWebhookEndpointPayload {
@@ -95,42 +92,13 @@ export interface RotateWebhookSecretPayload {
   overlap_seconds?: number;
 }
 
-/** One HTTP attempt of a delivery. */
-export interface WebhookDeliveryAttempt {
-  /** 1, 2, 3… within its delivery. */
-  attempt: number;
-  attempted_at: string;
-  outcome: 'succeeded' | 'failed';
-  /** Null when no response came (timeout, connection error, refused address). */
-  http_status: number | null;
-  duration_ms: number;
-  error: string | null;
-}
+/** One HTTP attempt of a delivery (`webhookDeliveryAttemptSchema`). */
+export type WebhookDeliveryAttempt = FromSchema<typeof webhookDeliveryAttemptSchema>;
 
-/**
- * One event for one endpoint: its state, the latest attempt's result flattened onto it, and the
- * whole attempt log.
- */
-export interface WebhookDelivery {
-  id: string;
-  object: 'webhook_delivery';
-  endpoint_id: string;
-  event_id: string;
-  event_type: PublicEventType;
-  status: WebhookDeliveryStatus;
-  /** Attempts made so far; 0 until the first attempt ends. */
-  attempt: number;
-  attempted_at: string | null;
-  http_status: number | null;
-  duration_ms: number | null;
-  error: string | null;
-  /** When the next attempt is due, while the delivery is pending. */
-  next_attempt_at: string | null;
-  created_at: string;
-  attempts: WebhookDeliveryAttempt[];
-}
+/** One event for one endpoint, with its attempts (`webhookDeliverySchema`). */
+export type WebhookDelivery = FromSchema<typeof webhookDeliverySchema>;
 
-export type WebhookDeliveryList = ListPage<WebhookDelivery>;
+export type WebhookDeliveryList = FromSchema<typeof webhookDeliveryListSchema>;
 
 /** `webhooks.deliveries`: one endpoint's deliveries, newest first. */
 export interface ListWebhookDeliveriesPayload extends ListParams {

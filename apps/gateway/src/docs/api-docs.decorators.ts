@@ -1,5 +1,6 @@
 import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiHeader, ApiResponse, type ApiResponseCommonMetadata } from '@nestjs/swagger';
+import { apiSchemaRef, type ApiSchema } from './api-schema';
 import { ErrorResponse } from './error.schema';
 
 type HeadersObject = NonNullable<ApiResponseCommonMetadata['headers']>;
@@ -54,16 +55,16 @@ export const ApiErrors = (...statuses: number[]): MethodDecorator & ClassDecorat
     ),
   );
 
-/** The success response of a route. */
+/** The success response of a route, its body documented from the contracts' schema. */
 export const ApiSuccess = (
-  type: Type<unknown>,
+  body: ApiSchema,
   description: string,
   { idempotent = false }: { idempotent?: boolean } = {},
 ): MethodDecorator & ClassDecorator =>
   ApiResponse({
     status: 200,
     description,
-    type,
+    schema: apiSchemaRef(body),
     headers: idempotent ? { ...requestIdHeader, ...replayedHeader } : requestIdHeader,
   });
 

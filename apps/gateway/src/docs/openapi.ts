@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { BEARER_SCHEME } from '../http/api-controller.decorator';
+import { addApiSchemas } from './api-schema';
 
 export const DOCS_PATH = 'docs';
 export const OPENAPI_PATH = 'openapi.json';
@@ -26,7 +27,7 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
       BEARER_SCHEME,
     )
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return addApiSchemas(SwaggerModule.createDocument(app, config));
 }
 
 /** Swagger UI at /docs and the document at /openapi.json, generated from the code. */

@@ -1,34 +1,16 @@
-import { IdPrefixes } from '../ids';
-import { MetadataLimits } from '../metadata';
-import { envelopeSchema, idSchema, timestampSchema, type JsonSchema } from './envelope.schema';
+import { CustomerEventTypes } from '../events';
+import { customerSchema } from './customer.schema';
+import { envelopeSchema, publishedEventSchema, sequenceSchema } from './envelope.schema';
 
-export const metadataSchema: JsonSchema = {
-  type: 'object',
-  maxProperties: MetadataLimits.maxKeys,
-  propertyNames: { type: 'string', minLength: 1, maxLength: MetadataLimits.maxKeyLength },
-  additionalProperties: { type: 'string', maxLength: MetadataLimits.maxValueLength },
-};
+/** A customer event as a consumer sees it before reading its type. */
+export const customerEventSchema = envelopeSchema({
+  type: { type: 'string', enum: CustomerEventTypes, examples: ['customer.created'] },
+  schemaVersion: { type: 'integer', minimum: 1, examples: [1] },
+  object: customerSchema,
+  sequence: sequenceSchema,
+});
 
-/**
- * The customer as the API returns it. Closed, so an internal column (merchant, version,
- * idempotency key…) leaking into an event fails validation; a new field is added here first.
- */
-export const customerSchema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id', 'object', 'email', 'name', 'created_at', 'metadata'],
-  properties: {
-    id: idSchema(IdPrefixes.customer),
-    object: { type: 'string', const: 'customer' },
-    // Only the shape: the gateway's email validation is the authority on what is accepted.
-    email: { type: 'string', minLength: 3, pattern: '@' },
-    name: { type: ['string', 'null'] },
-    created_at: timestampSchema,
-    metadata: metadataSchema,
-  },
-};
-
-export const customerCreatedSchema = envelopeSchema({
+export const customerCreatedSchema = publishedEventSchema({
   type: 'customer.created',
   schemaVersion: 1,
   title: 'customer.created',
@@ -37,7 +19,7 @@ export const customerCreatedSchema = envelopeSchema({
   sequence: { type: 'integer', const: 1, description: 'A creation is always version 1.' },
 });
 
-export const customerUpdatedSchema = envelopeSchema({
+export const customerUpdatedSchema = publishedEventSchema({
   type: 'customer.updated',
   schemaVersion: 1,
   title: 'customer.updated',
@@ -46,7 +28,7 @@ export const customerUpdatedSchema = envelopeSchema({
   sequence: { type: 'integer', minimum: 2 },
 });
 
-export const customerDeletedSchema = envelopeSchema({
+export const customerDeletedSchema = publishedEventSchema({
   type: 'customer.deleted',
   schemaVersion: 1,
   title: 'customer.deleted',

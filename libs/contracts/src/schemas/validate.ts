@@ -6,7 +6,7 @@ import {
   customerDeletedSchema,
   customerUpdatedSchema,
 } from './customer-events.schema';
-import type { JsonSchema } from './envelope.schema';
+import type { JsonSchema } from './common.schema';
 import { paymentEventSchemas } from './payment-events.schema';
 
 /** The JSON Schema of every public event type. */
