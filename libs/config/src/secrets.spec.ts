@@ -44,7 +44,9 @@ describe('production keys', () => {
     const files = [
       'docker-compose.yml',
       ...['infra/k8s', 'infra/dev', 'libs/testing/src'].flatMap((dir) =>
-        fs.readdirSync(path.join(root, dir)).map((name) => path.join(dir, name)),
+        fs
+          .readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' })
+          .map((name) => path.join(dir, name)),
       ),
       ...['gateway', 'payments', 'customers', 'webhook-dispatcher'].map(
         (app) => `apps/${app}/src/config.ts`,

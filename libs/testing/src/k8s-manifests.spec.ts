@@ -1,0 +1,474 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { IDeployment } from 'kubernetes-models/apps/v1';
+import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import type { INetworkPolicy, INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import type { IContainer, IService } from 'kubernetes-models/v1';
+import type { IHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1';
+import type {
+  IPrometheusRule,
+  IServiceMonitor,
+} from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import {
+  EventTopics,
+  PAYMENTS_REPLY_TOPIC,
+  REPLY_TOPIC,
+  requestTopicsOf,
+  topicPlan,
+} from '@finfusion/contracts';
+import { HealthController } from '@finfusion/runtime';
+import { repoRoot, serviceNames, type ServiceName } from './env';
+import {
+  appVariables,
+  containerEnv,
+  isRequiredInCluster,
+  type Manifest,
+  ofKind,
+  podTemplates,
+  portNumber,
+  render,
+  schemaProblem,
+  secretKeys,
+  selects,
+} from './k8s-manifests.fixture';
+
+type Deployment = Manifest & Required<Pick<IDeployment, 'spec'>>;
+type Rendered = Record<'base' | 'dev' | 'prod', Manifest[]>;
+
+const SECRET_NAME = 'finfusion-secrets';
+
+/** The paths the apps serve health and metrics on, as their controller declares them. */
+const served = (method: keyof HealthController): string =>
+  `/${Reflect.getMetadata('path', HealthController.prototype[method]) as string}`;
+
+/** The topics each app consumes, by the code that subscribes them. */
+const consumedTopics: Record<ServiceName, string[]> = {
+  gateway: [REPLY_TOPIC],
+  payments: [...requestTopicsOf('payments'), PAYMENTS_REPLY_TOPIC, EventTopics.customers],
+  customers: requestTopicsOf('customers'),
+  'webhook-dispatcher': [...requestTopicsOf('webhooks'), ...Object.values(EventTopics)],
+};
+
+const partitionsOf = (topic: string): number => {
+  const spec = topicPlan().find((planned) => planned.topic === topic);
+  if (spec === undefined) throw new Error(`${topic} is not in the topic plan`);
+  return spec.numPartitions;
+};
+
+/** Addresses the dispatcher must never reach, IPv4 and IPv6. */
+const NON_PUBLIC_RANGES = [
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+];
+const NON_PUBLIC_RANGES_V6 = ['::1/128', 'fc00::/7', 'fe80::/10'];
+const DNS_PORT = 53;
+const KAFKA_PORTS = [9092, 9093];
+const POSTGRES_PORT = 5432;
+
+const appDeployment = (manifests: Manifest[], app: string): Deployment => {
+  const found = ofKind<Deployment>(manifests, 'Deployment').find((d) => d.metadata.name === app);
+  if (found === undefined) throw new Error(`no Deployment ${app}`);
+  return found;
+};
+
+const appContainer = (deployment: Deployment): IContainer => {
+  const container = deployment.spec.template.spec?.containers[0];
+  if (container === undefined) throw new Error(`${deployment.metadata.name} has no container`);
+  return container;
+};
+
+const podLabels = (deployment: Deployment): Record<string, string> =>
+  deployment.spec.template.metadata?.labels ?? {};
+
+/** The port an app listens on: its PORT as the pod gets it, else its config's default. */
+function listeningPort(manifests: Manifest[], app: ServiceName): number {
+  const port = containerEnv(appContainer(appDeployment(manifests, app)), manifests).get('PORT');
+  return Number(typeof port === 'string' ? port : appVariables(app).get('PORT')?.initializer);
+}
+
+function schemaProblems(manifests: Manifest[]): string[] {
+  return manifests.map(schemaProblem).filter((problem) => problem !== undefined);
+}
+
+/** Every variable an app cannot run in a cluster without, that its container does not set. */
+function unsetVariables(manifests: Manifest[]): string[] {
+  return serviceNames.flatMap((app) => {
+    const env = containerEnv(appContainer(appDeployment(manifests, app)), manifests);
+    return [...appVariables(app).values()]
+      .filter((variable) => isRequiredInCluster(variable) && !env.has(variable.name))
+      .map((variable) => `${app}: ${variable.name}`);
+  });
+}
+
+/** Secret keys a pod reads that the overlay's Secret (or ExternalSecret) does not provide. */
+function missingSecretKeys(manifests: Manifest[]): string[] {
+  return podTemplates(manifests).flatMap(([workload, template]) =>
+    [...(template.spec?.containers ?? []), ...(template.spec?.initContainers ?? [])]
+      .flatMap((container) => container.env ?? [])
+      .map((variable) => variable.valueFrom?.secretKeyRef)
+      .filter((ref) => ref !== undefined)
+      .filter((ref) => !secretKeys(manifests, ref.name ?? '').includes(ref.key))
+      .map((ref) => `${workload}: ${ref.name ?? ''}/${ref.key}`),
+  );
+}
+
+/** Container ports, probes, Services and scrape annotations that miss what the app serves. */
+function portProblems(manifests: Manifest[]): string[] {
+  return serviceNames.flatMap((app) => {
+    const deployment = appDeployment(manifests, app);
+    const container = appContainer(deployment);
+    const port = listeningPort(manifests, app);
+    const problems: string[] = [];
+    const expect = (what: string, actual: unknown, wanted: unknown) => {
+      if (actual !== wanted)
+        problems.push(`${app}: ${what} is ${String(actual)}, not ${String(wanted)}`);
+    };
+    expect('the http container port', portNumber(container.ports, 'http'), port);
+    for (const [probe, path] of [
+      ['startupProbe', served('live')],
+      ['livenessProbe', served('live')],
+      ['readinessProbe', served('ready')],
+    ] as const) {
+      const httpGet = container[probe]?.httpGet;
+      expect(`${probe}'s path`, httpGet?.path, path);
+      expect(`${probe}'s port`, portNumber(container.ports, httpGet?.port), port);
+    }
+    const annotations = deployment.spec.template.metadata?.annotations ?? {};
+    expect('the prometheus.io/port annotation', Number(annotations['prometheus.io/port']), port);
+    expect(
+      'the prometheus.io/path annotation',
+      annotations['prometheus.io/path'],
+      served('metrics'),
+    );
+    const service = ofKind<{ spec: IService['spec'] }>(manifests, 'Service').find(
+      (s) => s.metadata.name === app,
+    );
+    expect(
+      'its Service selecting it',
+      selects({ matchLabels: service?.spec?.selector ?? { none: '' } }, podLabels(deployment)),
+      true,
+    );
+    for (const name of ['http', 'admin']) {
+      const target = service?.spec?.ports?.find((p) => p.name === name)?.targetPort;
+      expect(`the Service's ${name} port`, portNumber(container.ports, target), port);
+    }
+    return problems;
+  });
+}
+
+function availabilityProblems(manifests: Manifest[]): string[] {
+  const budgets = ofKind<{ spec: IPodDisruptionBudget['spec'] }>(manifests, 'PodDisruptionBudget');
+  return ofKind<Deployment>(manifests, 'Deployment').flatMap((deployment) => {
+    const name = deployment.metadata.name;
+    const labels = podLabels(deployment);
+    const problems: string[] = [];
+    if ((deployment.spec.replicas ?? 1) < 2) problems.push(`${name}: fewer than 2 replicas`);
+    if (!budgets.some((budget) => selects(budget.spec?.selector, labels)))
+      problems.push(`${name}: no PodDisruptionBudget`);
+    const spread = deployment.spec.template.spec?.topologySpreadConstraints ?? [];
+    if (
+      !spread.some(
+        (constraint) =>
+          constraint.topologyKey === 'kubernetes.io/hostname' &&
+          selects(constraint.labelSelector, labels),
+      )
+    )
+      problems.push(`${name}: no topology spread over nodes`);
+    return problems;
+  });
+}
+
+function autoscalerProblems(manifests: Manifest[]): string[] {
+  const autoscalers = ofKind<{ spec: IHorizontalPodAutoscaler['spec'] }>(
+    manifests,
+    'HorizontalPodAutoscaler',
+  );
+  return serviceNames.flatMap((app) => {
+    const hpa = autoscalers.find(
+      (a) => a.spec?.scaleTargetRef.kind === 'Deployment' && a.spec.scaleTargetRef.name === app,
+    );
+    if (hpa?.spec === undefined) return [`${app}: no HorizontalPodAutoscaler`];
+    const surge = appDeployment(manifests, app).spec.strategy?.rollingUpdate?.maxSurge;
+    const cap = Math.min(...consumedTopics[app].map(partitionsOf));
+    const problems: string[] = [];
+    if ((hpa.spec.minReplicas ?? 1) < 2) problems.push(`${app}: minReplicas below 2`);
+    if (typeof surge !== 'number') problems.push(`${app}: maxSurge is not a number of pods`);
+    else if (hpa.spec.maxReplicas + surge > cap)
+      problems.push(`${app}: maxReplicas ${hpa.spec.maxReplicas} + maxSurge ${surge} > ${cap}`);
+    return problems;
+  });
+}
+
+const peersOf = (peers: INetworkPolicyPeer[] | undefined) => peers ?? [];
+
+/** Whether a CIDR list leaves out every range of `ranges`. */
+const excludesAll = (except: string[] | undefined, ranges: string[]) =>
+  ranges.every((range) => except?.includes(range));
+
+/** The policies that select a pod's labels for a direction. */
+const policiesFor = (
+  policies: (Manifest & { spec: INetworkPolicy['spec'] })[],
+  labels: Record<string, string>,
+  direction: 'Ingress' | 'Egress',
+) =>
+  policies.filter(
+    (p) => p.spec?.policyTypes?.includes(direction) && selects(p.spec.podSelector, labels),
+  );
+
+function networkPolicyProblems(manifests: Manifest[]): string[] {
+  const policies = ofKind<{ spec: INetworkPolicy['spec'] }>(manifests, 'NetworkPolicy');
+  const problems: string[] = [];
+  const denyAll = policies.some(
+    ({ spec }) =>
+      Object.keys(spec?.podSelector ?? {}).length === 0 &&
+      spec?.policyTypes?.includes('Ingress') &&
+      spec.policyTypes.includes('Egress') &&
+      (spec.ingress ?? []).length === 0 &&
+      (spec.egress ?? []).length === 0,
+  );
+  if (!denyAll) problems.push('no default-deny NetworkPolicy for ingress and egress');
+  for (const app of serviceNames) {
+    const deployment = appDeployment(manifests, app);
+    const { ports } = appContainer(deployment);
+    const port = listeningPort(manifests, app);
+    const labels = podLabels(deployment);
+    const ingress = policiesFor(policies, labels, 'Ingress').flatMap((p) => p.spec?.ingress ?? []);
+    const reaches = (rule: (typeof ingress)[number]) =>
+      (rule.ports ?? []).length > 0 &&
+      (rule.ports ?? []).every((p) => portNumber(ports, p.port) === port);
+    const fromMonitoring = (rule: (typeof ingress)[number]) =>
+      peersOf(rule.from).length > 0 &&
+      peersOf(rule.from).every(
+        (peer) =>
+          peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'monitoring' &&
+          peer.ipBlock === undefined &&
+          peer.podSelector === undefined,
+      );
+    const isPublic = (rule: (typeof ingress)[number]) =>
+      app === 'gateway' && peersOf(rule.from).length === 0 && reaches(rule);
+    for (const rule of ingress.filter((r) => !isPublic(r) && !(fromMonitoring(r) && reaches(r))))
+      problems.push(`${app}: ingress beyond its public and metrics port: ${JSON.stringify(rule)}`);
+    if (!ingress.some((rule) => fromMonitoring(rule) && reaches(rule)))
+      problems.push(`${app}: Prometheus cannot scrape it`);
+    if (app === 'gateway' && !ingress.some(isPublic))
+      problems.push('gateway: its public port is not open');
+  }
+  for (const [workload, template] of podTemplates(manifests)) {
+    const labels = (template.metadata?.labels ?? {}) as Record<string, string>;
+    const egress = policiesFor(policies, labels, 'Egress').flatMap((p) => p.spec?.egress ?? []);
+    const isDispatcher = labels['app.kubernetes.io/name'] === 'webhook-dispatcher';
+    const portsOf = (rule: (typeof egress)[number]) => (rule.ports ?? []).map((p) => p.port);
+    const only = (rule: (typeof egress)[number], allowed: number[]) =>
+      portsOf(rule).length > 0 && portsOf(rule).every((p) => allowed.includes(Number(p)));
+    const isPublicHttps = (rule: (typeof egress)[number]) =>
+      only(rule, [443]) &&
+      peersOf(rule.to).length > 0 &&
+      peersOf(rule.to).every(({ ipBlock }) =>
+        ipBlock?.cidr === '0.0.0.0/0'
+          ? excludesAll(ipBlock.except, NON_PUBLIC_RANGES)
+          : ipBlock?.cidr === '::/0' && excludesAll(ipBlock.except, NON_PUBLIC_RANGES_V6),
+      );
+    const isWide = (peer: INetworkPolicyPeer) =>
+      (peer.ipBlock !== undefined && /\/0$/.test(peer.ipBlock.cidr)) ||
+      (peer.ipBlock === undefined &&
+        peer.namespaceSelector === undefined &&
+        peer.podSelector === undefined);
+    const isPlatform = (rule: (typeof egress)[number], allowed: number[]) =>
+      only(rule, allowed) && peersOf(rule.to).length > 0 && !peersOf(rule.to).some(isWide);
+    for (const rule of egress) {
+      const allowed =
+        isPlatform(rule, [DNS_PORT, ...KAFKA_PORTS, POSTGRES_PORT]) ||
+        (isDispatcher && isPublicHttps(rule));
+      if (!allowed) problems.push(`${workload}: egress beyond its needs: ${JSON.stringify(rule)}`);
+    }
+    for (const [needed, allowed] of [
+      ['DNS', [DNS_PORT]],
+      ['Kafka', KAFKA_PORTS],
+      ['Postgres', [POSTGRES_PORT]],
+    ] as const) {
+      if (!egress.some((rule) => isPlatform(rule, [...allowed])))
+        problems.push(`${workload}: cannot reach ${needed}`);
+    }
+    if (isDispatcher && !egress.some(isPublicHttps))
+      problems.push(`${workload}: cannot reach public addresses on 443`);
+  }
+  return problems;
+}
+
+/** The paths the public route sends to the gateway, as `type path`. */
+function routedPaths(manifests: Manifest[]): string[] {
+  const routes = ofKind<{ spec: IHTTPRoute['spec'] }>(manifests, 'HTTPRoute');
+  return routes
+    .flatMap((route) => route.spec.rules ?? [])
+    .filter((rule) => (rule.backendRefs ?? []).some((ref) => ref.name === 'gateway'))
+    .flatMap((rule) => rule.matches ?? [{}])
+    .map(({ path }) => (path ? `${path.type ?? 'PathPrefix'} ${path.value ?? '/'}` : 'all paths'))
+    .sort();
+}
+
+function monitoringProblems(manifests: Manifest[]): string[] {
+  const problems: string[] = [];
+  const monitors = ofKind<{ spec: IServiceMonitor['spec'] }>(manifests, 'ServiceMonitor');
+  const services = ofKind<{ spec: IService['spec'] }>(manifests, 'Service');
+  for (const app of serviceNames) {
+    const service = services.find((s) => s.metadata.name === app);
+    const scraped = monitors.some(
+      ({ spec }) =>
+        selects(spec.selector, service?.metadata.labels ?? {}) &&
+        spec.endpoints.some(
+          (endpoint) =>
+            endpoint.path === served('metrics') &&
+            service?.spec?.ports?.some((port) => port.name === endpoint.port),
+        ),
+    );
+    if (!scraped) problems.push(`${app}: no ServiceMonitor scrapes ${served('metrics')}`);
+  }
+  return problems;
+}
+
+/** The alerts, each with its expression and runbook link. */
+function alerts(manifests: Manifest[]) {
+  return ofKind<{ spec: IPrometheusRule['spec'] }>(manifests, 'PrometheusRule')
+    .flatMap((rule) => rule.spec.groups?.flatMap((group) => group.rules ?? []) ?? [])
+    .filter((rule) => rule.alert !== undefined)
+    .map((rule) => ({
+      alert: rule.alert ?? '',
+      expr: String(rule.expr),
+      runbook: rule.annotations?.runbook_url ?? '',
+    }));
+}
+
+describe('Kubernetes manifests', () => {
+  let rendered: Rendered;
+
+  beforeAll(() => {
+    rendered = { base: render('base'), dev: render('overlays/dev'), prod: render('overlays/prod') };
+  });
+
+  it.each(['base', 'dev', 'prod'] as const)('%s: every object matches its schema', (name) => {
+    expect(rendered[name].length).toBeGreaterThan(10);
+    expect(schemaProblems(rendered[name])).toEqual([]);
+  });
+
+  it('the base holds no Secret; dev has the example one, prod makes it from an ExternalSecret', () => {
+    const kinds = (name: keyof Rendered) =>
+      rendered[name].filter((m) => m.metadata.name === SECRET_NAME).map((m) => m.kind);
+    expect(ofKind(rendered.base, 'Secret')).toEqual([]);
+    expect(kinds('base')).toEqual([]);
+    expect(kinds('dev')).toEqual(['Secret']);
+    expect(ofKind(rendered.prod, 'Secret')).toEqual([]);
+    expect(kinds('prod')).toEqual(['ExternalSecret']);
+  });
+
+  it('reads which variables an app needs from its configuration', () => {
+    const required = (app: ServiceName) =>
+      [...appVariables(app).values()].filter(isRequiredInCluster).map((v) => v.name);
+    const common = ['DATABASE_URL', 'KAFKA_BROKERS', 'HOST'];
+    expect(required('gateway').sort()).toEqual(
+      [...common, 'CARD_TRANSIT_KEY', 'IDEMPOTENCY_ENCRYPTION_KEYS'].sort(),
+    );
+    expect(required('payments').sort()).toEqual(
+      [...common, 'CARD_FINGERPRINT_KEY', 'CARD_TRANSIT_KEY'].sort(),
+    );
+    expect(required('customers').sort()).toEqual([...common].sort());
+    expect(required('webhook-dispatcher').sort()).toEqual(
+      [...common, 'WEBHOOK_SECRET_KEYS'].sort(),
+    );
+  });
+
+  it.each(['dev', 'prod'] as const)(
+    '%s: every app gets each variable it needs, and every Secret key it reads exists',
+    (name) => {
+      expect(unsetVariables(rendered[name])).toEqual([]);
+      expect(missingSecretKeys(rendered[name])).toEqual([]);
+    },
+  );
+
+  it('dev accepts the example keys (development); prod refuses them (production)', () => {
+    const nodeEnv = (name: keyof Rendered) =>
+      serviceNames.map((app) =>
+        containerEnv(appContainer(appDeployment(rendered[name], app)), rendered[name]).get(
+          'NODE_ENV',
+        ),
+      );
+    expect(nodeEnv('dev')).toEqual(serviceNames.map(() => 'development'));
+    expect(nodeEnv('prod')).toEqual(serviceNames.map(() => 'production'));
+    expect(nodeEnv('base')).toEqual(serviceNames.map(() => 'production'));
+  });
+
+  it.each(['base', 'dev', 'prod'] as const)(
+    '%s: container ports, probes, Services and scrape annotations match what the apps serve',
+    (name) => {
+      expect(portProblems(rendered[name])).toEqual([]);
+    },
+  );
+
+  it('dev runs one replica of each app, its own Kafka and Postgres, and points the apps at them', () => {
+    const deployments = ofKind<Deployment>(rendered.dev, 'Deployment');
+    expect(deployments.map((d) => d.spec.replicas)).toEqual(deployments.map(() => 1));
+    const statefulSets = ofKind(rendered.dev, 'StatefulSet').map((s) => s.metadata.name);
+    expect(statefulSets.sort()).toEqual(['kafka', 'postgres']);
+    const env = containerEnv(appContainer(appDeployment(rendered.dev, 'payments')), rendered.dev);
+    expect(env.get('KAFKA_BROKERS')).toBe('kafka:9092');
+    const secret = rendered.dev.find((m) => m.kind === 'Secret');
+    expect((secret?.stringData as Record<string, string>).DATABASE_URL).toMatch(/@postgres:5432\//);
+  });
+
+  it('prod: 2 replicas or more, a disruption budget and topology spread for every Deployment', () => {
+    expect(availabilityProblems(rendered.prod)).toEqual([]);
+  });
+
+  it('prod: an autoscaler per app, capped by the partitions of the topics it consumes', () => {
+    expect(autoscalerProblems(rendered.prod)).toEqual([]);
+  });
+
+  it('prod: NetworkPolicies deny by default and allow only what each pod needs', () => {
+    expect(networkPolicyProblems(rendered.prod)).toEqual([]);
+  });
+
+  it('prod: the HTTPRoute exposes only /v2, /docs and /openapi.json of the gateway', () => {
+    expect(routedPaths(rendered.prod)).toEqual([
+      'Exact /openapi.json',
+      'PathPrefix /docs',
+      'PathPrefix /v2',
+    ]);
+    expect(ofKind(rendered.prod, 'Ingress')).toEqual([]);
+  });
+
+  it('prod: every image comes from a registry, by digest', () => {
+    const images = podTemplates(rendered.prod).flatMap(([, template]) =>
+      [...(template.spec?.containers ?? []), ...(template.spec?.initContainers ?? [])].map(
+        (container) => container.image ?? '',
+      ),
+    );
+    expect(images.length).toBeGreaterThan(4);
+    for (const image of images)
+      expect(image).toMatch(/^[\w.-]+\.[\w.-]+\/[\w./-]+@sha256:[0-9a-f]{64}$/);
+  });
+
+  it('prod: a ServiceMonitor scrapes every app, and every alert has a runbook', () => {
+    expect(monitoringProblems(rendered.prod)).toEqual([]);
+    const found = alerts(rendered.prod);
+    const exprOf = (alert: string) => found.find((a) => a.alert === alert)?.expr;
+    expect(exprOf('FinFusionRelayLag')).toMatch(/event_subscription_lag_events/);
+    expect(exprOf('FinFusionConsumerLag')).toMatch(/kafka_consumergroup_lag/);
+    expect(exprOf('FinFusionDeadLetters')).toMatch(/\.dlq/);
+    expect(exprOf('FinFusionWebhookFailures')).toMatch(/webhook_attempts_total\{result="failed"\}/);
+    expect(exprOf('FinFusionHttp5xx')).toMatch(
+      /http_request_duration_seconds_count\{status=~"5\.\."\}/,
+    );
+    const operations = fs.readFileSync(path.join(repoRoot, 'docs', 'operations.md'), 'utf8');
+    for (const { alert, runbook } of found) {
+      expect([alert, runbook]).toEqual([
+        alert,
+        expect.stringMatching(new RegExp(`/docs/operations\\.md#${alert.toLowerCase()}$`)),
+      ]);
+      expect([alert, new RegExp(`^#{2,4} ${alert}$`, 'm').test(operations)]).toEqual([alert, true]);
+    }
+  });
+});
