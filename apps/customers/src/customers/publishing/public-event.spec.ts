@@ -23,7 +23,7 @@ const stored = (overrides: Partial<StoredEvent> = {}): StoredEvent => ({
   eventId: 'evt_Kp3',
   type: created.event.type,
   schemaVersion: 1,
-  data: created.event.data as unknown as Record<string, unknown>,
+  data: created.event.data,
   metadata: {
     merchantId: 'mer_7Hd1',
     requestId: 'req_1',
