@@ -15,9 +15,6 @@ import {
 /** Public, development-only key of the kept idempotent responses; production refuses it. */
 export const DEVELOPMENT_IDEMPOTENCY_KEY = 'dev:development-only-idempotency-key-not-a-secret';
 
-/** The Postgres schema the gateway owns: merchants, API keys and idempotency records. */
-export const GATEWAY_SCHEMA = 'gateway';
-
 export class GatewayConfig extends ServiceConfig {
   @Port()
   PORT: number = 3000;

@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@finfusion/config';
 import { dataSourceOptions, exitOnBootFailure, migrate } from '@finfusion/runtime';
-import { GATEWAY_SCHEMA, GatewayConfig } from './config';
-import { gatewayDatabase } from './database';
+import { GatewayConfig } from './config';
+import { GATEWAY_SCHEMA, gatewayDatabase } from './database';
 import { MerchantDirectory, type IssuedKey } from './merchants/merchant-directory';
 
 const USAGE = `Usage: node apps/gateway/dist/merchants.cli.js <command> [--json]

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { loadConfig } from '@finfusion/config';
 import { exitOnBootFailure, runMigrationsCommand } from '@finfusion/runtime';
-import { GATEWAY_SCHEMA, GatewayConfig } from './config';
-import { gatewayDatabase } from './database';
+import { GatewayConfig } from './config';
+import { GATEWAY_SCHEMA, gatewayDatabase } from './database';
 
 // Runs the gateway migrations and exits: for deployments that migrate before starting the app.
 async function main(): Promise<void> {

@@ -3,6 +3,7 @@ import { EventTopics } from '@finfusion/contracts';
 import { Clock } from '@finfusion/runtime';
 import { DispatcherConfig } from './config';
 import { DeliveryRepository } from './deliveries/delivery.repository';
+import { DeliveryLog } from './deliveries/list-deliveries/delivery-log';
 import { ListDeliveriesHandler } from './deliveries/list-deliveries/list-deliveries.handler';
 import { ResendDeliveryHandler } from './deliveries/resend-delivery/resend-delivery.handler';
 import { CreateEndpointHandler } from './endpoints/create-endpoint/create-endpoint.handler';
@@ -67,6 +68,7 @@ export class WebhooksModule {
         EndpointRepository,
         SecretResealer,
         DeliveryRepository,
+        DeliveryLog,
         EventRecorder,
         AttemptRecorder,
         DeliveryWorker,

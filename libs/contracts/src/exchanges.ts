@@ -10,7 +10,7 @@ import type {
   LookupCustomerPayload,
   UpdateCustomerPayload,
 } from './customers';
-import type { Deleted } from './messages';
+import type { Deleted, ServiceRequest } from './messages';
 import type {
   CreatePaymentPayload,
   DailyReport,
@@ -70,3 +70,6 @@ export type RequestOf<T extends RequestTopic> = ExchangeTable[T][0];
 
 /** The body of a success reply on topic T (an error reply is an ErrorReply on every topic). */
 export type ReplyOf<T extends RequestTopic> = ExchangeTable[T][1];
+
+/** A request on topic T as its handler receives it: the payload and the request's metadata. */
+export type TopicRequest<T extends RequestTopic> = ServiceRequest<RequestOf<T>>;

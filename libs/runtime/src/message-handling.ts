@@ -22,7 +22,7 @@ import {
   unstorableTextAt,
   type ErrorReply,
   type ReplyOf,
-  type RequestOf,
+  type TopicRequest,
   type RequestTopic,
   type ServiceReply,
   type ServiceRequest,
@@ -166,7 +166,7 @@ const MessageController = (): ClassDecorator =>
  * than the topic sends.
  */
 export interface RequestHandler<T extends RequestTopic> {
-  handle: (request: ServiceRequest<RequestOf<T>>) => Promise<ServiceReply<ReplyOf<T>>>;
+  handle: (request: TopicRequest<T>) => Promise<ServiceReply<ReplyOf<T>>>;
 }
 
 /** The handler's name: the method `HandlesRequest` makes the topic's `@MessagePattern`. */

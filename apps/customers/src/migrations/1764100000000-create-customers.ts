@@ -1,12 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { createEventStoreSql, dropEventStoreSql, schemaOf } from '@finfusion/event-store';
 
-export class CreateCustomers1764100000000 implements MigrationInterface {
-  name = 'CreateCustomers1764100000000';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    const schema = schemaOf(queryRunner);
-    await queryRunner.query(`
+/** The customers read model and its list indexes. */
+const customersSql = (schema: string): string[] => [
+  `
       CREATE TABLE "${schema}".customers (
         id text PRIMARY KEY,
         merchant_id text NOT NULL,
@@ -20,18 +17,23 @@ export class CreateCustomers1764100000000 implements MigrationInterface {
         deleted_at timestamptz(3),
         -- Two creates with one key cannot both insert: the database decides, not a prior read.
         CONSTRAINT customers_merchant_idempotency_key_unique UNIQUE (merchant_id, idempotency_key)
-      )`);
-    // Lists read only live customers, newest first; deleted rows stay out of these indexes.
-    await queryRunner.query(
-      `CREATE INDEX customers_merchant_created ON "${schema}".customers
+      )`,
+  // Lists read only live customers, newest first; deleted rows stay out of these indexes.
+  `CREATE INDEX customers_merchant_created ON "${schema}".customers
          (merchant_id, created_at DESC, id DESC) WHERE deleted_at IS NULL`,
-    );
-    await queryRunner.query(
-      `CREATE INDEX customers_merchant_email ON "${schema}".customers
+  `CREATE INDEX customers_merchant_email ON "${schema}".customers
          (merchant_id, lower(email)) WHERE deleted_at IS NULL`,
-    );
+];
+
+export class CreateCustomers1764100000000 implements MigrationInterface {
+  name = 'CreateCustomers1764100000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const schema = schemaOf(queryRunner);
     // The event log is the outbox: every change appends its event in the same transaction.
-    for (const statement of createEventStoreSql(schema)) await queryRunner.query(statement);
+    for (const statement of [...customersSql(schema), ...createEventStoreSql(schema)]) {
+      await queryRunner.query(statement);
+    }
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -10,7 +10,7 @@ import {
 } from '../testing/database.fixture';
 import { provisionPaymentsTopics, TopicReader } from '../testing/kafka.fixture';
 import { createPayload, paymentsService } from '../testing/payments.fixture';
-import { PaymentEventsRelay } from './publishing/payment-events.relay';
+import { PaymentEventRecords, PaymentEventsRelay } from './publishing/payment-events.relay';
 
 // A card number or CVC is never stored, logged, published or echoed. These tests send
 // numbers nobody else uses through every path, then search everything the service wrote.
@@ -88,7 +88,12 @@ describe('card numbers and CVCs', () => {
       ['amex', 'succeeded'],
     ]);
 
-    const relay = new PaymentEventsRelay(db.dataSource, db.store, db.config);
+    const relay = new PaymentEventsRelay(
+      db.dataSource,
+      db.store,
+      db.config,
+      new PaymentEventRecords(db.store),
+    );
     await eventually(async () => {
       await relay.catchUp();
       return (await relay.lag()) === 0 ? true : undefined;

@@ -23,7 +23,7 @@ import { PaymentStore } from './payment.store';
 import { DailyReportHandler } from './projections/daily-summary/daily-report.handler';
 import { DailySummaryProjection } from './projections/daily-summary/daily-summary.projection';
 import { PaymentReadModel } from './projections/payment-read-model/payment-read-model';
-import { PaymentEventsRelay } from './publishing/payment-events.relay';
+import { PaymentEventRecords, PaymentEventsRelay } from './publishing/payment-events.relay';
 import { PendingPaymentRecovery } from './recover-pending/pending-payment.recovery';
 import { IdempotencyKeyRetention } from './create-payment/idempotency-key.retention';
 
@@ -80,6 +80,7 @@ export class PaymentsModule {
             return consumer;
           },
         },
+        PaymentEventRecords,
         PaymentEventsRelay,
         DailySummaryProjection,
         PendingPaymentRecovery,

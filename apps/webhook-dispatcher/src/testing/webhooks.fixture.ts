@@ -27,6 +27,7 @@ import {
 import { DispatcherConfig } from '../config';
 import { webhooksDatabase } from '../database';
 import { DeliveryRepository } from '../deliveries/delivery.repository';
+import { DeliveryLog } from '../deliveries/list-deliveries/delivery-log';
 import { ListDeliveriesHandler } from '../deliveries/list-deliveries/list-deliveries.handler';
 import { ResendDeliveryHandler } from '../deliveries/resend-delivery/resend-delivery.handler';
 import { CreateEndpointHandler } from '../endpoints/create-endpoint/create-endpoint.handler';
@@ -189,7 +190,7 @@ function dispatcherOf(
     update: new UpdateEndpointHandler(endpoints, deliveries, urls, clock),
     remove: new DeleteEndpointHandler(endpoints, deliveries, clock),
     rotate: new RotateSecretHandler(config, endpoints, clock),
-    listDeliveries: new ListDeliveriesHandler(endpoints, deliveries),
+    listDeliveries: new ListDeliveriesHandler(new DeliveryLog(endpoints, deliveries)),
     resend: new ResendDeliveryHandler(endpoints, deliveries, worker),
   };
 }

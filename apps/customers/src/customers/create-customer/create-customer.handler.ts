@@ -1,10 +1,4 @@
-import {
-  newId,
-  ok,
-  RequestTopics,
-  type CreateCustomerPayload,
-  type ServiceRequest,
-} from '@finfusion/contracts';
+import { newId, ok, RequestTopics, type TopicRequest } from '@finfusion/contracts';
 import { Clock, HandlesRequest } from '@finfusion/runtime';
 import { createCustomer } from '../domain/customer';
 import { CustomerRepository } from '../customer.repository';
@@ -16,7 +10,7 @@ export class CreateCustomerHandler {
     private readonly clock: Clock,
   ) {}
 
-  async handle({ meta, payload }: ServiceRequest<CreateCustomerPayload>) {
+  async handle({ meta, payload }: TopicRequest<typeof RequestTopics.customers.create>) {
     const decision = createCustomer(
       {
         id: newId('cust'),

@@ -1,10 +1,4 @@
-import {
-  notFound,
-  ok,
-  RequestTopics,
-  type GetCustomerPayload,
-  type ServiceRequest,
-} from '@finfusion/contracts';
+import { notFound, ok, RequestTopics, type TopicRequest } from '@finfusion/contracts';
 import { Clock, HandlesRequest } from '@finfusion/runtime';
 import { deleteCustomer } from '../domain/customer';
 import { CustomerRepository } from '../customer.repository';
@@ -16,7 +10,7 @@ export class DeleteCustomerHandler {
     private readonly clock: Clock,
   ) {}
 
-  async handle({ meta, payload }: ServiceRequest<GetCustomerPayload>) {
+  async handle({ meta, payload }: TopicRequest<typeof RequestTopics.customers.delete>) {
     // A soft delete: the row stays for the log's sake, but a second delete finds nothing.
     const deleted = await this.customers.changeLive(
       meta.merchantId,

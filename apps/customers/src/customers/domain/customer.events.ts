@@ -1,49 +1,26 @@
 import { isOneOf, type Customer, type CustomerEvent } from '@finfusion/contracts';
 
-// Stored events of a customer's stream. Each carries the customer as the API returns it after
-// the change, so the relay publishes it without reading anything else.
-export interface CustomerCreated {
-  type: 'CustomerCreated';
+/** Each stored type of a customer's stream, with its public name (docs/events.md). */
+const PUBLIC_TYPES = {
+  CustomerCreated: 'customer.created',
+  CustomerUpdated: 'customer.updated',
+  CustomerDeleted: 'customer.deleted',
+} as const satisfies Record<string, CustomerEvent['type']>;
+
+export type CustomerChangeType = keyof typeof PUBLIC_TYPES;
+
+/**
+ * A stored event of a customer's stream. Every kind carries the customer as the API returns it
+ * after the change, so the relay publishes it without reading anything else.
+ */
+export interface CustomerChange {
+  type: CustomerChangeType;
   data: Customer;
 }
 
-export interface CustomerUpdated {
-  type: 'CustomerUpdated';
-  data: Customer;
-}
+export const isCustomerChangeType = isOneOf(Object.keys(PUBLIC_TYPES) as CustomerChangeType[]);
 
-export interface CustomerDeleted {
-  type: 'CustomerDeleted';
-  data: Customer;
-}
-
-export type CustomerChange = CustomerCreated | CustomerUpdated | CustomerDeleted;
-
-export type CustomerChangeType = CustomerChange['type'];
-
-export const CustomerChangeTypes: readonly CustomerChangeType[] = [
-  'CustomerCreated',
-  'CustomerUpdated',
-  'CustomerDeleted',
-];
-
-export const isCustomerChangeType = isOneOf(CustomerChangeTypes);
-
-/** The public name of each stored type (the customer types of docs/events.md). */
-export function publicTypeOf(type: CustomerChangeType): CustomerEvent['type'] {
-  switch (type) {
-    case 'CustomerCreated':
-      return 'customer.created';
-    case 'CustomerUpdated':
-      return 'customer.updated';
-    case 'CustomerDeleted':
-      return 'customer.deleted';
-    default: {
-      const unhandled: never = type;
-      throw new Error(`unknown customer event type ${String(unhandled)}`);
-    }
-  }
-}
+export const publicTypeOf = (type: CustomerChangeType): CustomerEvent['type'] => PUBLIC_TYPES[type];
 
 /**
  * The customer a stored event carries, in the API's field order: the log keeps data as jsonb,

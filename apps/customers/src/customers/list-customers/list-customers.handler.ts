@@ -3,8 +3,7 @@ import {
   ListLimits,
   oneCursorRule,
   RequestTopics,
-  type ListCustomersPayload,
-  type ServiceRequest,
+  type TopicRequest,
 } from '@finfusion/contracts';
 import { HandlesRequest, paginate } from '@finfusion/runtime';
 import { toCustomer } from '../domain/customer';
@@ -20,7 +19,7 @@ const limitOf = (limit: unknown): number =>
 export class ListCustomersHandler {
   constructor(private readonly customers: CustomerRepository) {}
 
-  async handle({ meta, payload }: ServiceRequest<ListCustomersPayload>) {
+  async handle({ meta, payload }: TopicRequest<typeof RequestTopics.customers.list>) {
     const { starting_after, ending_before, email } = payload;
     const bothCursors =
       ending_before === undefined ? undefined : oneCursorRule(ending_before, { starting_after });

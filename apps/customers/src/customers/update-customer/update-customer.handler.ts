@@ -1,11 +1,4 @@
-import {
-  fail,
-  notFound,
-  ok,
-  RequestTopics,
-  type ServiceRequest,
-  type UpdateCustomerPayload,
-} from '@finfusion/contracts';
+import { fail, notFound, ok, RequestTopics, type TopicRequest } from '@finfusion/contracts';
 import { Clock, HandlesRequest } from '@finfusion/runtime';
 import { toCustomer, updateCustomer } from '../domain/customer';
 import { CustomerRepository } from '../customer.repository';
@@ -17,7 +10,7 @@ export class UpdateCustomerHandler {
     private readonly clock: Clock,
   ) {}
 
-  async handle({ meta, payload }: ServiceRequest<UpdateCustomerPayload>) {
+  async handle({ meta, payload }: TopicRequest<typeof RequestTopics.customers.update>) {
     const { id, email, name, metadata } = payload;
     // Concurrent updates apply one after another: each one merges onto the previous one's result.
     const updated = await this.customers.changeLive(

@@ -27,7 +27,11 @@ export interface RecordAuthorization {
 
 export type PaymentCommand = CreatePayment | RecordAuthorization;
 
+/** Why the history refused: creating what exists, or recording on what does not. */
 export type RejectionReason = 'payment_exists' | 'payment_not_found';
+
+/** The message a refusal carries, for logs: the reason and the payment. */
+const rejection = (reason: RejectionReason, paymentId: string) => `${reason}: ${paymentId}`;
 
 /** A command that the payment's history does not allow. */
 export class PaymentCommandRejected extends Error {
@@ -36,7 +40,7 @@ export class PaymentCommandRejected extends Error {
     readonly reason: RejectionReason,
     readonly paymentId: string,
   ) {
-    super(`${reason}: ${paymentId}`);
+    super(rejection(reason, paymentId));
   }
 }
 

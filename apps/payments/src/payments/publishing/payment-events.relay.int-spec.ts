@@ -20,7 +20,7 @@ import { decide } from '../domain/payment.decider';
 import { keptCard } from '../domain/payment.fixture';
 import { initialState } from '../domain/payment';
 import { PaymentsConfig } from '../../config';
-import { PaymentEventsRelay } from './payment-events.relay';
+import { PaymentEventRecords, PaymentEventsRelay } from './payment-events.relay';
 
 let db: TestDatabase;
 let service: ReturnType<typeof paymentsService>;
@@ -45,7 +45,12 @@ afterAll(async () => {
 });
 
 const newRelay = (config = db.config) =>
-  (relay = new PaymentEventsRelay(db.dataSource, db.store, config));
+  (relay = new PaymentEventsRelay(
+    db.dataSource,
+    db.store,
+    config,
+    new PaymentEventRecords(db.store),
+  ));
 
 /**
  * A started relay whose safety poll never comes within a test, once it has published a payment

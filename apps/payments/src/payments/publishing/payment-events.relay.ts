@@ -17,35 +17,44 @@ export const PAYMENTS_RELAY = 'payments-kafka-relay';
  */
 @Injectable()
 export class PaymentEventsRelay extends EventRelay<KeyedRecord> {
-  constructor(dataSource: DataSource, store: EventStore, config: PaymentsConfig) {
+  constructor(
+    dataSource: DataSource,
+    store: EventStore,
+    config: PaymentsConfig,
+    records: PaymentEventRecords,
+  ) {
     super({
       name: PAYMENTS_RELAY,
       topic: EventTopics.payments,
       dataSource,
       store,
-      toRecords: (events, manager) => paymentRecords(store, events, manager),
+      toRecords: (events, manager) => records.of(events, manager),
       ...kafkaRelayOptions({ service: 'payments', loggerName: PaymentEventsRelay.name }, config),
     });
   }
 }
 
-/** data.object is the payment after each event: each stream of the batch is folded from its start. */
-async function paymentRecords(
-  store: EventStore,
-  events: StoredEvent[],
-  manager: EntityManager,
-): Promise<KeyedRecord[]> {
-  const envelopes = new Map<string, ReturnType<typeof toPublicEvents>[number]>();
-  const streams = await store.readStreams(manager, [...new Set(events.map((e) => e.streamId))]);
-  for (const history of streams.values()) {
-    for (const [i, envelope] of toPublicEvents(history).entries()) {
-      const stored = history[i];
-      if (stored) envelopes.set(stored.eventId, envelope);
+/**
+ * The records of a batch of the log's payment events. data.object is the payment after each
+ * event, so each stream of the batch is folded from its start.
+ */
+@Injectable()
+export class PaymentEventRecords {
+  constructor(private readonly store: EventStore) {}
+
+  async of(events: StoredEvent[], manager: EntityManager): Promise<KeyedRecord[]> {
+    const envelopes = new Map<string, ReturnType<typeof toPublicEvents>[number]>();
+    const streamIds = [...new Set(events.map((e) => e.streamId))];
+    for (const history of (await this.store.readStreams(manager, streamIds)).values()) {
+      for (const [i, envelope] of toPublicEvents(history).entries()) {
+        const stored = history[i];
+        if (stored) envelopes.set(stored.eventId, envelope);
+      }
     }
+    return events.map((stored) => {
+      const envelope = envelopes.get(stored.eventId);
+      if (!envelope) throw new Error(`event ${stored.eventId} is missing from its stream`);
+      return eventRecord(envelope, stored);
+    });
   }
-  return events.map((stored) => {
-    const envelope = envelopes.get(stored.eventId);
-    if (!envelope) throw new Error(`event ${stored.eventId} is missing from its stream`);
-    return eventRecord(envelope, stored);
-  });
 }

@@ -1,9 +1,4 @@
-import {
-  ok,
-  RequestTopics,
-  type ResendWebhookDeliveryPayload,
-  type ServiceRequest,
-} from '@finfusion/contracts';
+import { ok, RequestTopics, type TopicRequest } from '@finfusion/contracts';
 import { HandlesRequest } from '@finfusion/runtime';
 import { DeliveryWorker } from '../../sending/delivery.worker';
 import { checkId, checkPayload } from '../../endpoints/domain/endpoint-input';
@@ -26,7 +21,7 @@ export class ResendDeliveryHandler {
     private readonly worker: DeliveryWorker,
   ) {}
 
-  async handle({ meta, payload }: ServiceRequest<ResendWebhookDeliveryPayload>) {
+  async handle({ meta, payload }: TopicRequest<typeof RequestTopics.webhooks.resend>) {
     const body = checkPayload(payload);
     if (!body.ok) return invalidRequest(body);
     const endpointId = checkId(body.value.endpoint_id, 'endpoint_id');

@@ -1,10 +1,4 @@
-import {
-  newId,
-  ok,
-  RequestTopics,
-  type CreateWebhookEndpointPayload,
-  type ServiceRequest,
-} from '@finfusion/contracts';
+import { newId, ok, RequestTopics, type TopicRequest } from '@finfusion/contracts';
 import { Clock, HandlesRequest } from '@finfusion/runtime';
 import { DispatcherConfig } from '../../config';
 import { generateSecret } from '../../sending/signer';
@@ -23,7 +17,7 @@ export class CreateEndpointHandler {
     private readonly clock: Clock,
   ) {}
 
-  async handle({ meta, payload }: ServiceRequest<CreateWebhookEndpointPayload>) {
+  async handle({ meta, payload }: TopicRequest<typeof RequestTopics.webhooks.create>) {
     const body = checkPayload(payload);
     if (!body.ok) return invalidRequest(body);
     const events = checkEvents(body.value.events);

@@ -1,9 +1,4 @@
-import {
-  ok,
-  RequestTopics,
-  type DeleteWebhookEndpointPayload,
-  type ServiceRequest,
-} from '@finfusion/contracts';
+import { ok, RequestTopics, type TopicRequest } from '@finfusion/contracts';
 import { Clock, HandlesRequest } from '@finfusion/runtime';
 import { DeliveryRepository } from '../../deliveries/delivery.repository';
 import { endpointNotFound, invalidRequest } from '../../webhooks.errors';
@@ -19,7 +14,7 @@ export class DeleteEndpointHandler {
     private readonly clock: Clock,
   ) {}
 
-  async handle({ meta, payload }: ServiceRequest<DeleteWebhookEndpointPayload>) {
+  async handle({ meta, payload }: TopicRequest<typeof RequestTopics.webhooks.delete>) {
     const body = checkPayload(payload);
     if (!body.ok) return invalidRequest(body);
     const id = checkId(body.value.id);

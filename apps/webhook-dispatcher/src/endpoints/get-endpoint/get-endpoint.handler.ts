@@ -1,9 +1,4 @@
-import {
-  ok,
-  RequestTopics,
-  type GetWebhookEndpointPayload,
-  type ServiceRequest,
-} from '@finfusion/contracts';
+import { ok, RequestTopics, type TopicRequest } from '@finfusion/contracts';
 import { HandlesRequest } from '@finfusion/runtime';
 import { endpointNotFound, invalidRequest } from '../../webhooks.errors';
 import { toWebhookEndpoint } from '../domain/endpoint';
@@ -14,7 +9,7 @@ import { EndpointRepository } from '../endpoint.repository';
 export class GetEndpointHandler {
   constructor(private readonly endpoints: EndpointRepository) {}
 
-  async handle({ meta, payload }: ServiceRequest<GetWebhookEndpointPayload>) {
+  async handle({ meta, payload }: TopicRequest<typeof RequestTopics.webhooks.get>) {
     const body = checkPayload(payload);
     if (!body.ok) return invalidRequest(body);
     const id = checkId(body.value.id);

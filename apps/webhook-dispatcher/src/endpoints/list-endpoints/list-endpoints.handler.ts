@@ -1,8 +1,4 @@
-import {
-  RequestTopics,
-  type ListWebhookEndpointsPayload,
-  type ServiceRequest,
-} from '@finfusion/contracts';
+import { RequestTopics, type TopicRequest } from '@finfusion/contracts';
 import { HandlesRequest, paginate } from '@finfusion/runtime';
 import { invalidRequest } from '../../webhooks.errors';
 import { toWebhookEndpoint } from '../domain/endpoint';
@@ -13,7 +9,7 @@ import { EndpointRepository } from '../endpoint.repository';
 export class ListEndpointsHandler {
   constructor(private readonly endpoints: EndpointRepository) {}
 
-  async handle({ meta, payload }: ServiceRequest<ListWebhookEndpointsPayload>) {
+  async handle({ meta, payload }: TopicRequest<typeof RequestTopics.webhooks.list>) {
     const body = checkPayload(payload);
     if (!body.ok) return invalidRequest(body);
     const params = checkListParams(body.value);

@@ -1,9 +1,4 @@
-import {
-  ok,
-  RequestTopics,
-  type RotateWebhookSecretPayload,
-  type ServiceRequest,
-} from '@finfusion/contracts';
+import { ok, RequestTopics, type TopicRequest } from '@finfusion/contracts';
 import { Clock, HandlesRequest } from '@finfusion/runtime';
 import { DispatcherConfig } from '../../config';
 import { generateSecret } from '../../sending/signer';
@@ -24,7 +19,7 @@ export class RotateSecretHandler {
     private readonly clock: Clock,
   ) {}
 
-  async handle({ meta, payload }: ServiceRequest<RotateWebhookSecretPayload>) {
+  async handle({ meta, payload }: TopicRequest<typeof RequestTopics.webhooks.rotateSecret>) {
     const body = checkPayload(payload);
     if (!body.ok) return invalidRequest(body);
     const id = checkId(body.value.id);

@@ -1,9 +1,4 @@
-import {
-  ok,
-  RequestTopics,
-  type ServiceRequest,
-  type UpdateWebhookEndpointPayload,
-} from '@finfusion/contracts';
+import { ok, RequestTopics, type TopicRequest } from '@finfusion/contracts';
 import { Clock, HandlesRequest } from '@finfusion/runtime';
 import { DeliveryRepository } from '../../deliveries/delivery.repository';
 import { ENDPOINT_DISABLED_ERROR } from '../../deliveries/domain/delivery';
@@ -29,7 +24,7 @@ export class UpdateEndpointHandler {
     private readonly clock: Clock,
   ) {}
 
-  async handle({ meta, payload }: ServiceRequest<UpdateWebhookEndpointPayload>) {
+  async handle({ meta, payload }: TopicRequest<typeof RequestTopics.webhooks.update>) {
     const body = checkPayload(payload);
     if (!body.ok) return invalidRequest(body);
     const id = checkId(body.value.id);
