@@ -1,11 +1,11 @@
 import 'reflect-metadata';
+import { topicsOf } from '@finfusion/contracts';
 import { serve } from '@finfusion/runtime';
 import { AppModule } from './app.module';
 import { CustomersConfig } from './config';
-import { customersTopics } from './topics';
 
 serve(CustomersConfig, (config) => ({
   module: AppModule.forRoot(config),
-  topics: customersTopics(),
+  topics: topicsOf('customers', { minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS }),
   kafkaServer: true,
 }));

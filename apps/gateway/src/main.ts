@@ -1,16 +1,15 @@
 import 'reflect-metadata';
-import { IdPrefixes, newId } from '@finfusion/contracts';
+import { IdPrefixes, newId, topicsOf } from '@finfusion/contracts';
 import { serve } from '@finfusion/runtime';
 import { AppModule } from './app.module';
 import { GatewayConfig } from './config';
 import { configureHttp } from './http/configure-http';
 import { answerClientError, answerFrameworkError, MAX_PARAM_LENGTH } from './http/framework-errors';
 import { GatewayFastifyAdapter } from './http/gateway-fastify.adapter';
-import { gatewayTopics } from './topics';
 
 serve(GatewayConfig, (config) => ({
   module: AppModule.forRoot(config),
-  topics: gatewayTopics(),
+  topics: topicsOf('gateway', { minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS }),
   kafkaServer: false,
   adapter: new GatewayFastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,

@@ -1,5 +1,6 @@
 export * from './load-config';
 export * from './numbers';
+export * from './kafka-security';
 export * from './service.config';
 export * from './relay-service.config';
 export * from './secrets';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, Partitioners, type IHeaders, type KafkaMessage } from 'kafkajs';
 import { DeadLetterHeaders, redact } from './event-consumer';
-import { kafkaClientConfig } from './kafka-options';
+import { kafkaClientConfig, type KafkaConnection } from './kafka-options';
 
 /** Written to a dead-letter topic once a parked record has been replayed: `<partition>:<offset>`. */
 export const REPLAY_MARKER_HEADER = 'dlq-replayed';
@@ -113,11 +113,11 @@ function eventFields(value: Buffer | null): { id?: string; type?: string } {
 
 /** The parked records of one dead-letter topic, oldest first, with what was replayed already. */
 export async function listParked(
-  brokers: string[],
+  connection: KafkaConnection,
   dlqTopic: string,
   filter: DeadLetterFilter = {},
 ): Promise<ParkedRecord[]> {
-  const kafka = new Kafka(kafkaClientConfig({ brokers, clientId: 'dlq-cli' }));
+  const kafka = new Kafka(kafkaClientConfig({ ...connection, clientId: 'dlq-cli' }));
   return toParked(dlqTopic, await readTopic(kafka, dlqTopic), filter);
 }
 
@@ -164,11 +164,11 @@ function toParked(dlqTopic: string, fetched: Fetched[], filter: DeadLetterFilter
  * nothing twice. Returns the records replayed now.
  */
 export async function replayParked(
-  brokers: string[],
+  connection: KafkaConnection,
   dlqTopic: string,
   filter: DeadLetterFilter = {},
 ): Promise<ParkedRecord[]> {
-  const kafka = new Kafka(kafkaClientConfig({ brokers, clientId: 'dlq-cli' }));
+  const kafka = new Kafka(kafkaClientConfig({ ...connection, clientId: 'dlq-cli' }));
   const all = await readTopic(kafka, dlqTopic);
   const due = toParked(dlqTopic, all, filter).filter(
     (record) =>

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, ServiceConfig } from '@finfusion/config';
 import { dlqTopicOf, EventTopics } from '@finfusion/contracts';
 import { listParked, replayParked, type ParkedRecord } from './dead-letters';
+import { kafkaConnection } from './kafka-options';
 
 const USAGE = `usage:
   npm run dlq -- list   [--topic T] [--group G] [--offset N,…] [--json]
@@ -52,7 +53,7 @@ async function main(): Promise<number> {
   };
   const run = command === 'list' ? listParked : replayParked;
   const records: ParkedRecord[] = [];
-  for (const topic of topics) records.push(...(await run(config.KAFKA_BROKERS, topic, filter)));
+  for (const topic of topics) records.push(...(await run(kafkaConnection(config), topic, filter)));
 
   if (values.json === true) {
     process.stdout.write(`${JSON.stringify(records, null, 2)}\n`);

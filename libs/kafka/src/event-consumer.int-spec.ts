@@ -59,7 +59,7 @@ afterAll(async () => {
 
 async function freshTopic(): Promise<string> {
   const topic = `test.consumer-${randomUUID().slice(0, 8)}.events`;
-  await provisionTopics(brokers, [
+  await provisionTopics({ brokers }, [
     { topic, numPartitions: 1 },
     { topic: dlqTopicOf(topic), numPartitions: 1 },
   ]);
@@ -149,7 +149,7 @@ describe('EventConsumer', () => {
   const topic = `test.consumer-${randomUUID().slice(0, 8)}.events`;
 
   beforeAll(async () => {
-    await provisionTopics(brokers, [
+    await provisionTopics({ brokers }, [
       { topic, numPartitions: 1 },
       { topic: dlqTopicOf(topic), numPartitions: 1 },
     ]);
@@ -351,7 +351,7 @@ describe('EventConsumer', () => {
 
   it('takes batches whole, and a batch holding a bad record one record at a time', async () => {
     const batchTopic = `test.consumer-batch-${randomUUID().slice(0, 8)}.events`;
-    await provisionTopics(brokers, [
+    await provisionTopics({ brokers }, [
       { topic: batchTopic, numPartitions: 1 },
       { topic: dlqTopicOf(batchTopic), numPartitions: 1 },
     ]);

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Partitioners, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import { MAX_REPLY_BYTES } from '@finfusion/contracts';
 import { BatchingKafkaClient } from './transport/batching-kafka.client';
@@ -18,6 +19,45 @@ export interface KafkaConnection {
 
 export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
+
+/** The connection variables of a service's configuration (ServiceConfig's KAFKA_*). */
+export interface KafkaConnectionConfig {
+  KAFKA_BROKERS: string[];
+  KAFKA_TLS: boolean;
+  KAFKA_TLS_CA_FILE: string;
+  KAFKA_TLS_CERT_FILE: string;
+  KAFKA_TLS_KEY_FILE: string;
+  KAFKA_SASL_MECHANISM: string;
+  KAFKA_SASL_USERNAME: string;
+  KAFKA_SASL_PASSWORD: string;
+}
+
+const isSaslMechanism = (value: string): value is SaslMechanism =>
+  (SASL_MECHANISMS as readonly string[]).includes(value);
+
+/** The connection a configuration describes; certificate files are read here, once. */
+export function kafkaConnection(config: KafkaConnectionConfig): KafkaConnection {
+  const pem = (file: string) => (file === '' ? undefined : fs.readFileSync(file, 'utf8'));
+  const [ca, cert, key] = [
+    config.KAFKA_TLS_CA_FILE,
+    config.KAFKA_TLS_CERT_FILE,
+    config.KAFKA_TLS_KEY_FILE,
+  ].map(pem);
+  const mechanism = config.KAFKA_SASL_MECHANISM;
+  return {
+    brokers: config.KAFKA_BROKERS,
+    ...(config.KAFKA_TLS && {
+      tls: { ...(ca !== undefined && { ca }), ...(cert !== undefined && { cert, key }) },
+    }),
+    ...(isSaslMechanism(mechanism) && {
+      sasl: {
+        mechanism,
+        username: config.KAFKA_SASL_USERNAME,
+        password: config.KAFKA_SASL_PASSWORD,
+      },
+    }),
+  };
+}
 
 export interface KafkaSettings extends KafkaConnection {
   clientId: string;

@@ -29,10 +29,10 @@ async function settingsOf(topic: string, names: string[]): Promise<Record<string
 describe('provisionTopics', () => {
   it('creates missing topics with their partition counts and grows short ones', async () => {
     const topic = `test.provision-${randomUUID().slice(0, 8)}`;
-    const first = await provisionTopics(brokers, [{ topic, numPartitions: 2 }]);
+    const first = await provisionTopics({ brokers }, [{ topic, numPartitions: 2 }]);
     expect(first.created).toEqual([topic]);
 
-    const again = await provisionTopics(brokers, [{ topic, numPartitions: 4 }]);
+    const again = await provisionTopics({ brokers }, [{ topic, numPartitions: 4 }]);
     expect(again).toEqual({ created: [], grown: [topic], aligned: [] });
 
     const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
@@ -44,7 +44,7 @@ describe('provisionTopics', () => {
 
   it('sets topic configuration at creation, aligns it later, and keeps settings it does not plan', async () => {
     const topic = `test.provision-${randomUUID().slice(0, 8)}`;
-    await provisionTopics(brokers, [
+    await provisionTopics({ brokers }, [
       { topic, numPartitions: 1, config: { 'retention.ms': '600000' } },
     ]);
     // An operator's own setting, which the plan does not name.
@@ -64,7 +64,7 @@ describe('provisionTopics', () => {
       }),
     );
 
-    const changed = await provisionTopics(brokers, [
+    const changed = await provisionTopics({ brokers }, [
       { topic, numPartitions: 1, config: { 'retention.ms': '300000' } },
     ]);
     expect(changed.aligned).toEqual([topic]);
@@ -74,7 +74,7 @@ describe('provisionTopics', () => {
     });
 
     // Nothing to change: no alter at all.
-    const unchanged = await provisionTopics(brokers, [
+    const unchanged = await provisionTopics({ brokers }, [
       { topic, numPartitions: 1, config: { 'retention.ms': '300000' } },
     ]);
     expect(unchanged.aligned).toEqual([]);
@@ -83,9 +83,9 @@ describe('provisionTopics', () => {
   it('checks, without creating anything, that the planned topics exist with their partitions', async () => {
     const present = `test.provision-${randomUUID().slice(0, 8)}`;
     const absent = `test.provision-${randomUUID().slice(0, 8)}`;
-    await provisionTopics(brokers, [{ topic: present, numPartitions: 1 }]);
+    await provisionTopics({ brokers }, [{ topic: present, numPartitions: 1 }]);
 
-    const check = await checkTopics(brokers, [
+    const check = await checkTopics({ brokers }, [
       { topic: present, numPartitions: 3 },
       { topic: absent, numPartitions: 1 },
     ]);
@@ -99,7 +99,7 @@ describe('provisionTopics', () => {
   it('is safe when several processes provision the same topic at once', async () => {
     const topic = `test.provision-${randomUUID().slice(0, 8)}`;
     const results = await Promise.allSettled(
-      [1, 2, 3].map(() => provisionTopics(brokers, [{ topic, numPartitions: 3 }])),
+      [1, 2, 3].map(() => provisionTopics({ brokers }, [{ topic, numPartitions: 3 }])),
     );
     expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
   });

@@ -1,6 +1,6 @@
 import { ConfigResourceTypes, ConfigSource, Kafka, type Admin, type ConfigEntries } from 'kafkajs';
 import type { TopicSpec } from '@finfusion/contracts';
-import { kafkaClientConfig } from './kafka-options';
+import { kafkaClientConfig, type KafkaConnection } from './kafka-options';
 
 export interface ProvisionResult {
   created: string[];
@@ -15,11 +15,11 @@ export interface ProvisionResult {
  * Safe to run from several processes at once: a topic another process created is not an error.
  */
 export async function provisionTopics(
-  brokers: string[],
+  connection: KafkaConnection,
   specs: TopicSpec[],
   replicationFactor = 1,
 ): Promise<ProvisionResult> {
-  return withAdmin(brokers, async (admin) => {
+  return withAdmin(connection, async (admin) => {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((spec) => !existing.has(spec.topic));
     if (missing.length > 0) {
@@ -53,8 +53,11 @@ export interface TopicCheck {
  * Checks, with Describe rights only, that the planned topics exist with their partitions: for
  * deployments where topics come from the platform (TOPICS_PROVISION=false).
  */
-export async function checkTopics(brokers: string[], specs: TopicSpec[]): Promise<TopicCheck> {
-  return withAdmin(brokers, async (admin) => {
+export async function checkTopics(
+  connection: KafkaConnection,
+  specs: TopicSpec[],
+): Promise<TopicCheck> {
+  return withAdmin(connection, async (admin) => {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((spec) => !existing.has(spec.topic)).map((spec) => spec.topic);
     const present = specs.filter((spec) => existing.has(spec.topic));
@@ -70,8 +73,11 @@ export async function checkTopics(brokers: string[], specs: TopicSpec[]): Promis
   });
 }
 
-async function withAdmin<T>(brokers: string[], work: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = new Kafka(kafkaClientConfig({ brokers, clientId: 'provisioner' })).admin();
+async function withAdmin<T>(
+  connection: KafkaConnection,
+  work: (admin: Admin) => Promise<T>,
+): Promise<T> {
+  const admin = new Kafka(kafkaClientConfig({ ...connection, clientId: 'provisioner' })).admin();
   await admin.connect();
   try {
     return await work(admin);

@@ -15,7 +15,7 @@ const kafka = new Kafka({ brokers, clientId: 'publisher-test', logLevel: logLeve
 /** A topic whose broker refuses record batches over `maxMessageBytes`. */
 async function smallTopic(maxMessageBytes: number): Promise<string> {
   const topic = `test.publisher-${randomUUID().slice(0, 8)}.events`;
-  await provisionTopics(brokers, [
+  await provisionTopics({ brokers }, [
     { topic, numPartitions: 2, config: { 'max.message.bytes': String(maxMessageBytes) } },
   ]);
   return topic;

@@ -7,11 +7,24 @@ import {
   ResourcePatternTypes,
   type Admin,
 } from 'kafkajs';
-import { EventTopics, RequestTopics, topicPlan, type AppName } from '@finfusion/contracts';
+import { loadConfig, ServiceConfig } from '@finfusion/config';
+import {
+  EventTopics,
+  RequestTopics,
+  topicPlan,
+  topicsOf,
+  type AppName,
+} from '@finfusion/contracts';
 import { startSecureBroker, type SecureBroker } from '@finfusion/testing';
 import { EventConsumer, type ConsumedRecord } from './event-consumer';
 import type { StructuredLogger } from './kafka-logger';
-import { kafkaClientConfig, SASL_MECHANISMS, type KafkaConnection } from './kafka-options';
+import {
+  kafkaClientConfig,
+  kafkaConnection,
+  SASL_MECHANISMS,
+  type KafkaConnection,
+} from './kafka-options';
+import { checkTopics, provisionTopics } from './provision';
 import { KeyedPublisher } from './publisher';
 import { aclsOf } from './strimzi';
 
@@ -117,9 +130,9 @@ beforeAll(async () => {
   await withAdmin(sasl('admin'), async (admin) => {
     await admin.createTopics({
       waitForLeaders: true,
-      topics: topicPlan().map(({ topic, config }) => ({
+      topics: topicPlan().map(({ topic, numPartitions, config }) => ({
         topic,
-        numPartitions: 1,
+        numPartitions,
         configEntries: Object.entries(config ?? {}).map(([name, value]) => ({ name, value })),
       })),
     });
@@ -193,6 +206,48 @@ describe('a broker that requires a login over TLS', () => {
       await consumer.stop();
     }
   }, 60_000);
+});
+
+describe("a service's configuration of a secured cluster", () => {
+  const configOf = (app: AppName, extra: Record<string, string> = {}) =>
+    loadConfig(ServiceConfig, {
+      KAFKA_BROKERS: broker.saslBrokers.join(','),
+      KAFKA_TLS: 'true',
+      KAFKA_TLS_CA_FILE: broker.caFile,
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: userOf(app),
+      KAFKA_SASL_PASSWORD: APP_USERS[app],
+      ...extra,
+    });
+
+  it('checks, with Describe rights only, that the topics it uses exist (TOPICS_PROVISION=false)', async () => {
+    const config = configOf('payments', { TOPICS_PROVISION: 'false' });
+    expect(await checkTopics(kafkaConnection(config), topicsOf('payments'))).toEqual({
+      missing: [],
+      short: [],
+    });
+    const unplanned = [{ topic: 'payments.unplanned', numPartitions: 1 }];
+    expect((await checkTopics(kafkaConnection(config), unplanned)).missing).toEqual([
+      'payments.unplanned',
+    ]);
+  });
+
+  it('provisions with an operator login and keeps an app login from doing so', async () => {
+    const admin = loadConfig(ServiceConfig, {
+      KAFKA_BROKERS: broker.saslBrokers.join(','),
+      KAFKA_TLS: 'true',
+      KAFKA_TLS_CA_FILE: broker.caFile,
+      KAFKA_SASL_MECHANISM: 'scram-sha-256',
+      KAFKA_SASL_USERNAME: 'admin',
+      KAFKA_SASL_PASSWORD: 'admin-secret',
+    });
+    const topic = { topic: 'operator.provisioned', numPartitions: 2 };
+    expect((await provisionTopics(kafkaConnection(admin), [topic])).created).toEqual([topic.topic]);
+    const refused = await provisionTopics(kafkaConnection(configOf('payments')), [
+      { topic: 'payments.self-made', numPartitions: 1 },
+    ]).catch((error: unknown) => error);
+    expect(errorTypes(refused)).toContain('TOPIC_AUTHORIZATION_FAILED');
+  });
 });
 
 describe("the apps' Kafka users (the generated KafkaUser ACLs)", () => {

@@ -7,7 +7,14 @@ import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig, type ServiceConfig } from '@finfusion/config';
 import type { TopicSpec } from '@finfusion/contracts';
-import { ConsumerReadiness, provisionTopics, serverTransport } from '@finfusion/kafka';
+import {
+  checkTopics,
+  ConsumerReadiness,
+  kafkaConnection,
+  provisionTopics,
+  serverTransport,
+  type KafkaConnection,
+} from '@finfusion/kafka';
 import { databaseAnswers, migrate } from './database';
 import { Readiness } from './health';
 import { ServiceIdentity } from './runtime.module';
@@ -51,7 +58,8 @@ export async function runService(
   config: ListeningConfig,
   definition: ServiceDefinition,
 ): Promise<INestApplication> {
-  await provisionTopics(config.KAFKA_BROKERS, definition.topics, config.KAFKA_REPLICATION_FACTOR);
+  const kafka = kafkaConnection(config);
+  await prepareTopics(config, kafka, definition.topics);
 
   const app = await NestFactory.create<NestFastifyApplication>(
     definition.module,
@@ -75,7 +83,7 @@ export async function runService(
   if (definition.kafkaServer) {
     const server = app.connectMicroservice<MicroserviceOptions>(
       serverTransport({
-        brokers: config.KAFKA_BROKERS,
+        ...kafka,
         clientId: name,
         groupId: name,
         maxInFlight: config.KAFKA_MAX_IN_FLIGHT,
@@ -98,6 +106,34 @@ export async function runService(
   await app.listen(config.PORT, config.HOST);
   logger.log({ msg: `${name} listening`, port: config.PORT, host: config.HOST });
   return app;
+}
+
+/**
+ * Creates the process's missing topics and sets their planned settings, or, where the platform
+ * owns topics (TOPICS_PROVISION=false), checks with Describe rights only that they all exist
+ * with their partitions, so a missing one stops the start with its name rather than a consumer
+ * that waits forever.
+ */
+async function prepareTopics(
+  config: ServiceConfig,
+  kafka: KafkaConnection,
+  topics: TopicSpec[],
+): Promise<void> {
+  if (config.TOPICS_PROVISION) {
+    await provisionTopics(kafka, topics, config.KAFKA_REPLICATION_FACTOR);
+    return;
+  }
+  const { missing, short } = await checkTopics(kafka, topics);
+  const problems = [
+    ...missing.map((topic) => `${topic} is missing`),
+    ...short.map((t) => `${t.topic} has ${t.partitions} partitions, the plan ${t.planned}`),
+  ];
+  if (problems.length > 0) {
+    throw new ConfigError(
+      `TOPICS_PROVISION=false, and the cluster's topics do not match the plan: ` +
+        `${problems.join('; ')}. Create them (infra/k8s/components/strimzi) or provision them.`,
+    );
+  }
 }
 
 /** Logs wait until the JSON logger is in place, so even start-up lines are structured. */

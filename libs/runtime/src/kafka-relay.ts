@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { RelayServiceConfig } from '@finfusion/config';
-import { KeyedPublisher, type StructuredLogger } from '@finfusion/kafka';
+import { kafkaConnection, KeyedPublisher, type StructuredLogger } from '@finfusion/kafka';
 import { structuredLogger } from './logging';
 
 /** The options of an event-store relay that every service's relay to Kafka sets alike. */
@@ -25,7 +25,7 @@ export function kafkaRelayOptions(
   return {
     logger,
     publisher: new KeyedPublisher(
-      { brokers: config.KAFKA_BROKERS, clientId: `${relay.service}-relay` },
+      { ...kafkaConnection(config), clientId: `${relay.service}-relay` },
       logger,
     ),
     batchSize: config.RELAY_BATCH_SIZE,

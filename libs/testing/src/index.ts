@@ -1,5 +1,13 @@
 // Helpers for integration and end-to-end tests: real Postgres, Kafka and services, no mocks.
-export { serviceNames, serviceUrl, testEnv, testLogDir, testPorts, type ServiceName } from './env';
+export {
+  repoRoot,
+  serviceNames,
+  serviceUrl,
+  testEnv,
+  testLogDir,
+  testPorts,
+  type ServiceName,
+} from './env';
 export { api, type ApiClient, type ApiResponse } from './api';
 export { collectEvents, type CollectedEvent, type EventCollector } from './events';
 export { publishRecords, type PublishedRecord } from './publish';

@@ -16,6 +16,8 @@ export interface SecureBroker {
   mtlsBrokers: string[];
   /** PEM: the CA that signed the broker's and the client's certificates. */
   ca: string;
+  /** The same CA as a file, as a service's KAFKA_TLS_CA_FILE names it. */
+  caFile: string;
   clientCert: string;
   clientKey: string;
   stop(): Promise<void>;
@@ -44,6 +46,7 @@ export async function startSecureBroker(users: Record<string, string>): Promise<
     saslBrokers: [`127.0.0.1:${port}`],
     mtlsBrokers: [`127.0.0.1:${port + 3}`],
     ca: read('ca.pem'),
+    caFile: path.join(tls, 'ca.pem'),
     clientCert: read('client.pem'),
     clientKey: read('client-key.pem'),
     stop: async () => {

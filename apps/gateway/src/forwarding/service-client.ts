@@ -9,7 +9,12 @@ import {
   type RequestTopic,
   type ServiceRequest,
 } from '@finfusion/contracts';
-import { clientTransport, ConsumerReadiness, type BatchingKafkaClient } from '@finfusion/kafka';
+import {
+  clientTransport,
+  ConsumerReadiness,
+  type BatchingKafkaClient,
+  kafkaConnection,
+} from '@finfusion/kafka';
 import { Readiness } from '@finfusion/runtime';
 import { GatewayConfig } from '../config';
 import { ApiError } from '../errors/api-error';
@@ -31,7 +36,7 @@ export class ServiceClient implements OnModuleInit, OnApplicationShutdown {
     private readonly readiness: Readiness,
   ) {
     this.client = clientTransport({
-      brokers: config.KAFKA_BROKERS,
+      ...kafkaConnection(config),
       clientId: 'gateway',
       groupId: 'gateway',
       lingerMs: config.KAFKA_LINGER_MS,

@@ -26,6 +26,7 @@ import { PaymentReadModel } from './projections/payment-read-model/payment-read-
 import { PaymentEventRecords, PaymentEventsRelay } from './publishing/payment-events.relay';
 import { PendingPaymentRecovery } from './recover-pending/pending-payment.recovery';
 import { IdempotencyKeyRetention } from './create-payment/idempotency-key.retention';
+import { kafkaConnection } from '@finfusion/kafka';
 
 /**
  * The payments feature: request handlers, the event-sourced store with its synchronous read model,
@@ -68,7 +69,7 @@ export class PaymentsModule {
           inject: [CustomerDirectory, Readiness],
           useFactory: (directory: CustomerDirectory, readiness: Readiness) => {
             const consumer = new CustomerEventsConsumer({
-              brokers: config.KAFKA_BROKERS,
+              kafka: kafkaConnection(config),
               groupId: config.CUSTOMER_EVENTS_GROUP_ID,
               directory,
               logger: structuredLogger(new Logger(CustomerEventsConsumer.name)),

@@ -1,12 +1,12 @@
+import { topicsOf } from '@finfusion/contracts';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer, type IHeaders } from 'kafkajs';
 import { kafkaClientConfig, provisionTopics } from '@finfusion/kafka';
-import { paymentsTopics } from '../topics';
 import { eventually, KAFKA_BROKERS } from './database.fixture';
 
 export const brokers = KAFKA_BROKERS.split(',');
 
-export const provisionPaymentsTopics = () => provisionTopics(brokers, paymentsTopics());
+export const provisionPaymentsTopics = () => provisionTopics({ brokers }, topicsOf('payments'));
 
 export interface ReadRecord {
   key: string;

@@ -33,7 +33,7 @@ let readiness: Readiness;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
-  await provisionTopics(testEnv.kafkaBrokers, [
+  await provisionTopics({ brokers: testEnv.kafkaBrokers }, [
     { topic, numPartitions: 3 },
     { topic: dlqTopicOf(topic), numPartitions: 1 },
   ]);

@@ -4,7 +4,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { EventConsumer, type ConsumedRecord } from '@finfusion/kafka';
+import { EventConsumer, type ConsumedRecord, kafkaConnection } from '@finfusion/kafka';
 import { Readiness } from '@finfusion/runtime';
 import { DispatcherConfig } from '../config';
 import { DeliveryWorker } from '../sending/delivery.worker';
@@ -33,7 +33,7 @@ export class EventIntakeService implements OnApplicationBootstrap, OnApplication
   ) {
     this.logger.setContext('EventIntake');
     this.consumer = new EventConsumer({
-      brokers: config.KAFKA_BROKERS,
+      ...kafkaConnection(config),
       clientId: 'webhook-dispatcher',
       groupId: source.groupId,
       topics: source.topics,

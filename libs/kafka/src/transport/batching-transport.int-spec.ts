@@ -260,7 +260,7 @@ const committedTo = (groupId: string, topic: string, offset: number) =>
   );
 
 beforeAll(async () => {
-  await provisionTopics(brokers, [
+  await provisionTopics({ brokers }, [
     { topic: topics.echo, numPartitions: 3 },
     { topic: replyTopic(topics.echo), numPartitions: 2 },
     { topic: topics.gated, numPartitions: 1 },

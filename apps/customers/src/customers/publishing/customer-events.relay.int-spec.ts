@@ -6,6 +6,7 @@ import {
   newId,
   validatePublicEvent,
   type CustomerEvent,
+  topicsOf,
 } from '@finfusion/contracts';
 import { provisionTopics } from '@finfusion/kafka';
 import {
@@ -18,7 +19,6 @@ import {
   type EventCollector,
 } from '@finfusion/testing';
 import { CustomersConfig } from '../../config';
-import { customersTopics } from '../../topics';
 import { createCustomer } from '../domain/customer';
 import { customersTestDb } from '../../testing/customers-db.fixture';
 import { CustomerEventsRelay } from './customer-events.relay';
@@ -34,7 +34,7 @@ const config = loadConfig(CustomersConfig, {
 
 beforeAll(async () => {
   Logger.overrideLogger(['error']);
-  await provisionTopics(testEnv.kafkaBrokers, customersTopics());
+  await provisionTopics({ brokers: testEnv.kafkaBrokers }, topicsOf('customers'));
   collector = await collectEvents(EventTopics.customers);
 });
 afterAll(() => collector.stop());

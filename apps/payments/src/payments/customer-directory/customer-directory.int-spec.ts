@@ -29,7 +29,7 @@ beforeAll(async () => {
   publisher = new KeyedPublisher({ brokers, clientId: 'customers-test' }, log);
   await publisher.connect();
   consumer = new CustomerEventsConsumer({
-    brokers,
+    kafka: { brokers },
     groupId: db.config.CUSTOMER_EVENTS_GROUP_ID,
     directory,
     logger: log,

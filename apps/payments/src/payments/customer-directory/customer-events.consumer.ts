@@ -1,5 +1,10 @@
 import { EventTopics } from '@finfusion/contracts';
-import { EventConsumer, type ConsumedRecord, type StructuredLogger } from '@finfusion/kafka';
+import {
+  EventConsumer,
+  type ConsumedRecord,
+  type KafkaConnection,
+  type StructuredLogger,
+} from '@finfusion/kafka';
 import type { CustomerDirectory, CustomerFact } from './customer-directory';
 
 const CUSTOMER_EVENT_TYPES = ['customer.created', 'customer.updated', 'customer.deleted'];
@@ -42,7 +47,7 @@ export function toCustomerFact(value: string | null): CustomerFact | { unreadabl
 }
 
 export interface CustomerEventsConsumerOptions {
-  brokers: string[];
+  kafka: KafkaConnection;
   groupId: string;
   directory: CustomerDirectory;
   logger: StructuredLogger;
@@ -60,7 +65,7 @@ export class CustomerEventsConsumer {
 
   constructor(private readonly options: CustomerEventsConsumerOptions) {
     this.consumer = new EventConsumer({
-      brokers: options.brokers,
+      ...options.kafka,
       clientId: 'payments-customer-directory',
       groupId: options.groupId,
       topics: [EventTopics.customers],

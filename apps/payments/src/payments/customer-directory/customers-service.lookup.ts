@@ -14,7 +14,12 @@ import {
   type ServiceReply,
   type ServiceRequest,
 } from '@finfusion/contracts';
-import { clientTransport, ConsumerReadiness, type BatchingKafkaClient } from '@finfusion/kafka';
+import {
+  clientTransport,
+  ConsumerReadiness,
+  type BatchingKafkaClient,
+  kafkaConnection,
+} from '@finfusion/kafka';
 import { Readiness } from '@finfusion/runtime';
 import { PaymentsConfig } from '../../config';
 import type { CustomerFact } from './customer-directory';
@@ -41,7 +46,7 @@ export class CustomersServiceLookup
     super();
     this.timeoutMs = config.CUSTOMER_LOOKUP_TIMEOUT_MS;
     this.client = clientTransport({
-      brokers: config.KAFKA_BROKERS,
+      ...kafkaConnection(config),
       clientId: 'payments-customer-lookups',
       groupId: config.CUSTOMER_LOOKUP_GROUP_ID,
       lingerMs: config.KAFKA_LINGER_MS,

@@ -18,7 +18,7 @@ import {
   topicPlan,
 } from '@finfusion/contracts';
 import { HealthController } from '@finfusion/runtime';
-import { repoRoot, serviceNames, type ServiceName } from './env';
+import { repoRoot, serviceNames, type ServiceName } from '@finfusion/testing';
 import {
   appVariables,
   containerEnv,

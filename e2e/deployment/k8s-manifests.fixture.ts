@@ -13,7 +13,7 @@ import * as core from 'kubernetes-models/v1';
 import type { IContainer, IContainerPort, IPodTemplateSpec } from 'kubernetes-models/v1';
 import ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
-import { repoRoot } from './env';
+import { repoRoot } from '@finfusion/testing';
 
 type LabelSelector = NonNullable<apps.IDeployment['spec']>['selector'];
 

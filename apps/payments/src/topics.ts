@@ -1,4 +1,0 @@
-import { topicsOf, type TopicSpec } from '@finfusion/contracts';
-
-/** The topics this process consumes or produces, with the plan's partition counts and settings. */
-export const paymentsTopics = (): TopicSpec[] => topicsOf('payments');
