@@ -10,3 +10,4 @@ export * from './kafka-relay';
 export * from './runtime.module';
 export * from './pagination';
 export * from './merchant-owned';
+export { requestReplyClient } from './kafka-client';

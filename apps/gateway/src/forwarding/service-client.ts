@@ -9,13 +9,8 @@ import {
   type RequestTopic,
   type ServiceRequest,
 } from '@finfusion/contracts';
-import {
-  clientTransport,
-  ConsumerReadiness,
-  type BatchingKafkaClient,
-  kafkaConnection,
-} from '@finfusion/kafka';
-import { Readiness } from '@finfusion/runtime';
+import { ConsumerReadiness, type BatchingKafkaClient } from '@finfusion/kafka';
+import { Readiness, requestReplyClient } from '@finfusion/runtime';
 import { GatewayConfig } from '../config';
 import { ApiError } from '../errors/api-error';
 import { isServiceReply } from './service-reply';
@@ -35,12 +30,9 @@ export class ServiceClient implements OnModuleInit, OnApplicationShutdown {
     private readonly config: GatewayConfig,
     private readonly readiness: Readiness,
   ) {
-    this.client = clientTransport({
-      ...kafkaConnection(config),
+    this.client = requestReplyClient(config, {
       clientId: 'gateway',
       groupId: 'gateway',
-      lingerMs: config.KAFKA_LINGER_MS,
-      commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
       replyTopic: REPLY_TOPIC,
     });
     // Subscribed before connecting: payments and webhooks routes come later, their replies now.

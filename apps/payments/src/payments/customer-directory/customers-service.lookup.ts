@@ -14,13 +14,8 @@ import {
   type ServiceReply,
   type ServiceRequest,
 } from '@finfusion/contracts';
-import {
-  clientTransport,
-  ConsumerReadiness,
-  type BatchingKafkaClient,
-  kafkaConnection,
-} from '@finfusion/kafka';
-import { Readiness } from '@finfusion/runtime';
+import { ConsumerReadiness, type BatchingKafkaClient } from '@finfusion/kafka';
+import { Readiness, requestReplyClient } from '@finfusion/runtime';
 import { PaymentsConfig } from '../../config';
 import type { CustomerFact } from './customer-directory';
 import { CustomerLookup, CustomersUnavailable } from './customer-lookup';
@@ -45,12 +40,9 @@ export class CustomersServiceLookup
   constructor(config: PaymentsConfig, readiness: Readiness) {
     super();
     this.timeoutMs = config.CUSTOMER_LOOKUP_TIMEOUT_MS;
-    this.client = clientTransport({
-      ...kafkaConnection(config),
+    this.client = requestReplyClient(config, {
       clientId: 'payments-customer-lookups',
       groupId: config.CUSTOMER_LOOKUP_GROUP_ID,
-      lingerMs: config.KAFKA_LINGER_MS,
-      commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
       replyTopic: PAYMENTS_REPLY_TOPIC,
     });
     this.client.subscribeToResponseOf(RequestTopics.customers.lookup);

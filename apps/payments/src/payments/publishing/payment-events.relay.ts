@@ -11,30 +11,6 @@ import { toPublicEvents } from './payment-event.mapper';
 export const PAYMENTS_RELAY = 'payments-kafka-relay';
 
 /**
- * Publishes the payments event log to `payments.payment.events` (see EventRelay: at least once,
- * in log order, so in stream order per payment). Lag: the
- * `event_subscription_lag_events{subscription="payments-kafka-relay"}` gauge on /metrics.
- */
-@Injectable()
-export class PaymentEventsRelay extends EventRelay<KeyedRecord> {
-  constructor(
-    dataSource: DataSource,
-    store: EventStore,
-    config: PaymentsConfig,
-    records: PaymentEventRecords,
-  ) {
-    super({
-      name: PAYMENTS_RELAY,
-      topic: EventTopics.payments,
-      dataSource,
-      store,
-      toRecords: (events, manager) => records.of(events, manager),
-      ...kafkaRelayOptions({ service: 'payments', loggerName: PaymentEventsRelay.name }, config),
-    });
-  }
-}
-
-/**
  * The records of a batch of the log's payment events. data.object is the payment after each
  * event, so each stream of the batch is folded from its start.
  */
@@ -55,6 +31,30 @@ export class PaymentEventRecords {
       const envelope = envelopes.get(stored.eventId);
       if (!envelope) throw new Error(`event ${stored.eventId} is missing from its stream`);
       return eventRecord(envelope, stored);
+    });
+  }
+}
+
+/**
+ * Publishes the payments event log to `payments.payment.events` (see EventRelay: at least once,
+ * in log order, so in stream order per payment). Lag: the
+ * `event_subscription_lag_events{subscription="payments-kafka-relay"}` gauge on /metrics.
+ */
+@Injectable()
+export class PaymentEventsRelay extends EventRelay<KeyedRecord> {
+  constructor(
+    dataSource: DataSource,
+    store: EventStore,
+    config: PaymentsConfig,
+    records: PaymentEventRecords,
+  ) {
+    super({
+      name: PAYMENTS_RELAY,
+      topic: EventTopics.payments,
+      dataSource,
+      store,
+      toRecords: (events, manager) => records.of(events, manager),
+      ...kafkaRelayOptions({ service: 'payments', loggerName: PaymentEventsRelay.name }, config),
     });
   }
 }

@@ -1,0 +1,19 @@
+import type { ServiceConfig } from '@finfusion/config';
+import { clientTransport, kafkaConnection, type BatchingKafkaClient } from '@finfusion/kafka';
+
+/**
+ * A request/reply Kafka client of a service, connected and batched as its configuration says:
+ * requests out on the services' request topics, replies in on this replica's partitions of
+ * `replyTopic`. Its consumer group is `groupId`.
+ */
+export function requestReplyClient(
+  config: ServiceConfig,
+  client: { clientId: string; groupId: string; replyTopic: string },
+): BatchingKafkaClient {
+  return clientTransport({
+    ...kafkaConnection(config),
+    ...client,
+    lingerMs: config.KAFKA_LINGER_MS,
+    commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
+  });
+}
