@@ -162,6 +162,8 @@ describe('containsCardNumber', () => {
     '42424242424242421234',
     '98764242424242424242',
     '7 4242-4242-4242-4242',
+    '550e8400-e29b-41d4-a716-446655440000 4242 4242 4242 4242',
+    '4242-4242-4242-4242-4242',
   ])('finds a card number in %p', (text) => {
     expect(containsCardNumber(text)).toBe(true);
   });
@@ -175,6 +177,9 @@ describe('containsCardNumber', () => {
     '1712345678901',
     '550e8400-e29b-41d4-a716-446655440000',
     '4242.4242',
+    // UUIDs whose digit-only groups, read together, would pass the card test.
+    'e3a1079f-4049-8721-4665-424242424242',
+    'key E3A1079F-4049-8721-4665-424242424242 retried',
   ])('finds none in %p', (text) => {
     expect(containsCardNumber(text)).toBe(false);
   });
