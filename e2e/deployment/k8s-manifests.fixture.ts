@@ -14,6 +14,7 @@ import type { IContainer, IContainerPort, IPodTemplateSpec } from 'kubernetes-mo
 import ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 import { repoRoot } from '@finfusion/testing';
+import { strimziValidators } from './strimzi-schemas';
 
 type LabelSelector = NonNullable<apps.IDeployment['spec']>['selector'];
 
@@ -64,11 +65,21 @@ const models: ReadonlyMap<string, Model> = new Map(
     .map((model) => [`${model.apiVersion} ${model.kind}`, model]),
 );
 
+let strimzi: ReturnType<typeof strimziValidators> | undefined;
+
 /** Why an object does not match its schema (or has none here), or undefined when it does. */
 export function schemaProblem(manifest: Manifest): string | undefined {
   const name = `${manifest.kind}/${manifest.metadata.name}`;
-  const model = models.get(`${manifest.apiVersion} ${manifest.kind}`);
-  if (model === undefined) return `${name}: no schema for ${manifest.apiVersion} ${manifest.kind}`;
+  const type = `${manifest.apiVersion} ${manifest.kind}`;
+  if (manifest.apiVersion.startsWith('kafka.strimzi.io/')) {
+    strimzi ??= strimziValidators();
+    const validate = strimzi.get(type);
+    if (validate === undefined) return `${name}: no schema for ${type}`;
+    if (validate(manifest)) return undefined;
+    return `${name}: ${(validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`).join('; ')}`;
+  }
+  const model = models.get(type);
+  if (model === undefined) return `${name}: no schema for ${type}`;
   try {
     new model(manifest).validate();
     return undefined;
@@ -147,10 +158,21 @@ function configMapData(manifests: Manifest[], name: string): Record<string, stri
   return (found?.data as Record<string, string> | undefined) ?? {};
 }
 
-/** The keys of a Secret: rendered, or made by an ExternalSecret that targets its name. */
+/**
+ * The keys of a Secret: rendered, made by an ExternalSecret that targets its name, or written by
+ * Strimzi: a KafkaUser's password into the Secret of its name, the cluster CA's certificate into
+ * `<cluster>-cluster-ca-cert`.
+ */
 export function secretKeys(manifests: Manifest[], name: string): string[] {
   const secret = manifests.find((m) => m.kind === 'Secret' && m.metadata.name === name);
   if (secret) return Object.keys({ ...(secret.data ?? {}), ...(secret.stringData ?? {}) });
+  const users = ofKind<{ spec: { authentication?: { type: string } } }>(manifests, 'KafkaUser');
+  const user = users.find((u) => u.metadata.name === name);
+  if (user?.spec.authentication?.type.startsWith('scram-sha-'))
+    return ['password', 'sasl.jaas.config'];
+  const clusters = users.map((u) => u.metadata.labels?.['strimzi.io/cluster']);
+  if (clusters.some((cluster) => `${cluster ?? ''}-cluster-ca-cert` === name))
+    return ['ca.crt', 'ca.p12', 'ca.password'];
   return ofKind<{ spec: externalSecrets.IExternalSecret['spec'] }>(manifests, 'ExternalSecret')
     .filter((external) => (external.spec?.target?.name ?? external.metadata.name) === name)
     .flatMap((external) => (external.spec?.data ?? []).map((item) => item.secretKey));

@@ -11,6 +11,7 @@ import type {
   IServiceMonitor,
 } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import {
+  dlqTopicOf,
   EventTopics,
   PAYMENTS_REPLY_TOPIC,
   REPLY_TOPIC,
@@ -29,6 +30,7 @@ import {
   portNumber,
   render,
   schemaProblem,
+  SECRET,
   secretKeys,
   selects,
 } from './k8s-manifests.fixture';
@@ -89,6 +91,22 @@ const podLabels = (deployment: Deployment): Record<string, string> =>
 function listeningPort(manifests: Manifest[], app: ServiceName): number {
   const port = containerEnv(appContainer(appDeployment(manifests, app)), manifests).get('PORT');
   return Number(typeof port === 'string' ? port : appVariables(app).get('PORT')?.initializer);
+}
+
+/** Whether a file path of an app's container is a key of a Secret mounted there. */
+function mountedSecretFile(manifests: Manifest[], app: ServiceName, file: string): boolean {
+  const deployment = appDeployment(manifests, app);
+  const mount = appContainer(deployment).volumeMounts?.find(
+    (m) => path.dirname(file) === m.mountPath,
+  );
+  const volume = deployment.spec.template.spec?.volumes?.find((v) => v.name === mount?.name);
+  const secret = volume?.secret;
+  if (secret === undefined) return false;
+  const key =
+    secret.items === undefined
+      ? path.basename(file)
+      : secret.items.find((item) => item.path === path.basename(file))?.key;
+  return key !== undefined && secretKeys(manifests, secret.secretName ?? '').includes(key);
 }
 
 function schemaProblems(manifests: Manifest[]): string[] {
@@ -449,6 +467,75 @@ describe('Kubernetes manifests', () => {
     expect(images.length).toBeGreaterThan(4);
     for (const image of images)
       expect(image).toMatch(/^[\w.-]+\.[\w.-]+\/[\w./-]+@sha256:[0-9a-f]{64}$/);
+  });
+
+  it('prod: each app reaches Kafka over TLS as its own Strimzi user; Strimzi owns the topics', () => {
+    const users = ofKind<{ spec: { authentication: { type: string } } }>(
+      rendered.prod,
+      'KafkaUser',
+    );
+    const topics = ofKind<{
+      spec: { topicName: string; partitions: number; config: Record<string, unknown> };
+    }>(rendered.prod, 'KafkaTopic');
+    expect(topics.map((t) => t.spec.topicName).sort()).toEqual(
+      topicPlan({ minInsyncReplicas: 2 })
+        .map((t) => t.topic)
+        .sort(),
+    );
+    const eventTopics: string[] = Object.values(EventTopics);
+    const durable = topics.filter((t) =>
+      [...eventTopics, ...eventTopics.map(dlqTopicOf)].includes(t.spec.topicName),
+    );
+    expect(durable).toHaveLength(eventTopics.length * 2);
+    for (const topic of durable)
+      expect([topic.spec.topicName, topic.spec.config['min.insync.replicas']]).toEqual([
+        topic.spec.topicName,
+        '2',
+      ]);
+    expect(podTemplates(rendered.prod).map(([workload]) => workload)).not.toContain(
+      'Job/provision-topics',
+    );
+    for (const app of serviceNames) {
+      const container = appContainer(appDeployment(rendered.prod, app));
+      const env = containerEnv(container, rendered.prod);
+      const login = container.env?.find((v) => v.name === 'KAFKA_SASL_PASSWORD')?.valueFrom;
+      const user = users.find((u) => u.metadata.name === env.get('KAFKA_SASL_USERNAME'));
+      expect([app, user?.metadata.name, user?.spec.authentication.type]).toEqual([
+        app,
+        `finfusion-${app}`,
+        'scram-sha-512',
+      ]);
+      expect([app, login?.secretKeyRef?.name, env.get('KAFKA_SASL_PASSWORD')]).toEqual([
+        app,
+        user?.metadata.name,
+        SECRET,
+      ]);
+      expect([app, env.get('KAFKA_TLS'), env.get('KAFKA_SASL_MECHANISM')]).toEqual([
+        app,
+        'true',
+        'scram-sha-512',
+      ]);
+      expect([app, env.get('TOPICS_PROVISION'), env.get('KAFKA_MIN_INSYNC_REPLICAS')]).toEqual([
+        app,
+        'false',
+        '2',
+      ]);
+      const caFile = env.get('KAFKA_TLS_CA_FILE');
+      expect([
+        app,
+        caFile !== undefined && mountedSecretFile(rendered.prod, app, String(caFile)),
+      ]).toEqual([app, true]);
+    }
+  });
+
+  it("refuses a Strimzi resource that Strimzi's schema refuses", () => {
+    const user = ofKind(rendered.prod, 'KafkaUser')[0];
+    if (user === undefined) throw new Error('prod renders no KafkaUser');
+    expect(schemaProblem(user)).toBeUndefined();
+    const misspelt = { ...user, spec: { ...(user.spec as object), authorisation: {} } };
+    expect(schemaProblem(misspelt)).toMatch(/must NOT have additional properties/);
+    const wrongType = { ...user, spec: { authentication: { type: 'scram-sha-1' } } };
+    expect(schemaProblem(wrongType)).toMatch(/must be equal to one of the allowed values/);
   });
 
   it('prod: a ServiceMonitor scrapes every app, and every alert has a runbook', () => {

@@ -35,7 +35,7 @@ export interface KafkaConnectionConfig {
 const isSaslMechanism = (value: string): value is SaslMechanism =>
   (SASL_MECHANISMS as readonly string[]).includes(value);
 
-/** The connection a configuration describes; certificate files are read here, once. */
+/** The connection a configuration describes; certificate files are read on each call (each client made). */
 export function kafkaConnection(config: KafkaConnectionConfig): KafkaConnection {
   const pem = (file: string) => (file === '' ? undefined : fs.readFileSync(file, 'utf8'));
   const [ca, cert, key] = [
