@@ -449,10 +449,11 @@ describe('Kubernetes manifests', () => {
     expect(networkPolicyProblems(rendered.prod)).toEqual([]);
   });
 
-  it('prod: the HTTPRoute exposes only /v2, /docs and /openapi.json of the gateway', () => {
+  it('prod: the HTTPRoute exposes only /v2, /docs, /openapi.json and /schemas/events of the gateway', () => {
     expect(routedPaths(rendered.prod)).toEqual([
       'Exact /openapi.json',
       'PathPrefix /docs',
+      'PathPrefix /schemas/events',
       'PathPrefix /v2',
     ]);
     expect(ofKind(rendered.prod, 'Ingress')).toEqual([]);

@@ -20,6 +20,7 @@ import { PaymentsModule } from './payments/payments.module';
 import { AuthAttemptLimiter } from './rate-limit/auth-attempt-limiter';
 import { GatewayValidationPipe } from './validation/gateway-validation.pipe';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { EventSchemasController } from './docs/event-schemas.controller';
 
 // An in_progress idempotency record older than the request timeout plus this belongs to a
 // request whose process died: a retry may take it over.
@@ -54,6 +55,7 @@ export class AppModule {
         PaymentsModule,
         WebhooksModule,
       ],
+      controllers: [EventSchemasController],
       providers: [
         { provide: GatewayConfig, useValue: config },
         {

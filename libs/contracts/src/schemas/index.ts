@@ -6,3 +6,4 @@ export * from './payment.schema';
 export * from './payment-events.schema';
 export * from './webhook.schema';
 export * from './validate';
+export * from './published';
