@@ -76,9 +76,7 @@ describe('published event schemas', () => {
     ]);
     for (const { value } of received) {
       const event = value as PublicEvent;
-      const response = await api().get(
-        pathOf(schemaIdOf(event.type, event.schema_version)),
-      );
+      const response = await api().get(pathOf(schemaIdOf(event.type, event.schema_version)));
       const ajv = new Ajv2020({ strict: true });
       addFormats(ajv, ['date-time']);
       expect([event.type, ajv.validate(response.body as object, event), ajv.errors ?? []]).toEqual([
