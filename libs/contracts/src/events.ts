@@ -61,3 +61,24 @@ export const EventHeaders = {
   correlationId: 'correlation-id',
   requestId: 'request-id',
 } as const;
+
+/**
+ * The CloudEvents attributes on every event record, in the Kafka protocol binding's binary mode
+ * (CloudEvents 1.0): the record's value stays the envelope above, which is the event's data.
+ */
+export const CloudEventHeaders = {
+  specVersion: 'ce_specversion',
+  id: 'ce_id',
+  source: 'ce_source',
+  type: 'ce_type',
+  time: 'ce_time',
+  subject: 'ce_subject',
+  dataSchema: 'ce_dataschema',
+  /** An extension attribute: the merchant whose resource changed, for routing by merchant. */
+  merchantId: 'ce_merchantid',
+  contentType: 'content-type',
+} as const;
+
+/** The CloudEvents `source` of an event type: the service whose resources it is about. */
+export const cloudEventSourceOf = (type: PublicEventType): string =>
+  type.startsWith('payment.') ? '/finfusion/payments' : '/finfusion/customers';

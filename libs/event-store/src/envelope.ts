@@ -1,6 +1,9 @@
 import {
+  CloudEventHeaders,
+  cloudEventSourceOf,
   EventHeaders,
   PublicSchemaVersions,
+  schemaIdOf,
   type PublicEvent,
   type PublicEventType,
 } from '@finfusion/contracts';
@@ -52,7 +55,9 @@ export interface EventRecord {
 
 /**
  * The record of a public event: keyed by its stream (so one resource's events stay in order on
- * one partition), with the headers consumers route on without parsing the body.
+ * one partition), with the headers consumers route on without parsing the body, and the
+ * CloudEvents attributes (binary mode: the envelope is the event's data), so CloudEvents tooling
+ * reads the same records as events with the envelope's id, type and time.
  */
 export function eventRecord(event: PublicEvent, stored: StoredEvent): EventRecord {
   const { correlationId, requestId } = stored.metadata;
@@ -65,6 +70,15 @@ export function eventRecord(event: PublicEvent, stored: StoredEvent): EventRecor
       [EventHeaders.merchantId]: event.merchant_id,
       ...(correlationId !== undefined && { [EventHeaders.correlationId]: correlationId }),
       ...(requestId !== undefined && { [EventHeaders.requestId]: requestId }),
+      [CloudEventHeaders.specVersion]: '1.0',
+      [CloudEventHeaders.id]: event.id,
+      [CloudEventHeaders.source]: cloudEventSourceOf(event.type),
+      [CloudEventHeaders.type]: event.type,
+      [CloudEventHeaders.time]: event.created_at,
+      [CloudEventHeaders.subject]: stored.streamId,
+      [CloudEventHeaders.dataSchema]: schemaIdOf(event.type, event.schema_version),
+      [CloudEventHeaders.merchantId]: event.merchant_id,
+      [CloudEventHeaders.contentType]: 'application/json',
     },
   };
 }
