@@ -10,8 +10,8 @@ const appPackages = fs
 
 export default tseslint.config(
   {
-    // infra/ scripts are linted too (their types come from infra/tsconfig.json); other plain
-    // JavaScript is configuration.
+    // infra/ scripts and the examples are linted too (their types come from their tsconfig.json
+    // with checkJs); other plain JavaScript is configuration.
     ignores: [
       '**/dist/**',
       '**/node_modules/**',
@@ -20,6 +20,7 @@ export default tseslint.config(
       '**/*.js',
       '**/*.mjs',
       '!infra/**/*.mjs',
+      '!examples/**/*.mjs',
     ],
   },
   ...tseslint.configs.strictTypeChecked,
@@ -134,10 +135,10 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
-    // infra/ is JavaScript checked by TypeScript (infra/tsconfig.json): JSDoc types where they
-    // matter, and values left untyped are `any`. The rules that only follow `any` around stay off
-    // here; every other rule holds as in TypeScript.
-    files: ['infra/**/*.mjs'],
+    // infra/ and examples/ are JavaScript checked by TypeScript (their tsconfig.json): JSDoc types
+    // where they matter, and values left untyped are `any`. The rules that only follow `any`
+    // around stay off here; every other rule holds as in TypeScript.
+    files: ['infra/**/*.mjs', 'examples/**/*.mjs'],
     rules: {
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
@@ -155,5 +156,10 @@ export default tseslint.config(
         { checksVoidReturn: { arguments: false } },
       ],
     },
+  },
+  {
+    // The examples are command-line programs for analysts: printing is what they are for.
+    files: ['examples/**/*.mjs'],
+    rules: { 'no-console': 'off' },
   },
 );

@@ -1,0 +1,147 @@
+// Loads an event topic into DuckDB and answers "payment volume per currency per day".
+//
+//   node examples/analytics/load-duckdb.mjs [--brokers 127.0.0.1:9092]
+//     [--topic payments.payment.events] [--schemas http://127.0.0.1:3000 | schemas/events]
+//     [--db payments.duckdb] [--merchant mer_…] [--json]
+//
+// Reads the topic from its beginning to its end at start (kafkajs), checks every event against
+// its published schema, and keeps one row per event id in the table `events` (delivery is at
+// least once: a redelivered event is the same row). Run it again to add what came since; with
+// --db the table lasts, for your own queries (`duckdb payments.duckdb`).
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { Kafka, logLevel } from 'kafkajs';
+import { eventValidator } from './schemas.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Every record on `topic` up to the end offsets it has now, as { key, value, headers } text.
+ * @param {string[]} brokers
+ * @param {string} topic
+ */
+export async function readTopic(brokers, topic) {
+  const kafka = new Kafka({ clientId: 'finfusion-analytics', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  /** @type {Map<number, bigint>} partition -> last offset to read */
+  const ends = new Map(
+    offsets
+      .filter(({ high, low }) => BigInt(high) > BigInt(low))
+      .map(({ partition, high }) => [partition, BigInt(high) - 1n]),
+  );
+  /** @type {{ key: string | null, value: string, headers: Record<string, string> }[]} */
+  const records = [];
+  if (ends.size === 0) return records;
+  // A group of its own each run, read from the beginning, committing nothing.
+  const consumer = kafka.consumer({ groupId: `finfusion-analytics-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await new Promise((resolve, reject) => {
+    consumer
+      .run({
+        autoCommit: false,
+        eachMessage: ({ partition, message }) => {
+          const end = ends.get(partition);
+          if (end === undefined || BigInt(message.offset) > end) return Promise.resolve();
+          records.push({
+            key: message.key?.toString() ?? null,
+            value: message.value?.toString() ?? '',
+            headers: Object.fromEntries(
+              Object.entries(message.headers ?? {}).map(([name, v]) => [name, String(v)]),
+            ),
+          });
+          if (BigInt(message.offset) === end) ends.delete(partition);
+          if (ends.size === 0) resolve(undefined);
+          return Promise.resolve();
+        },
+      })
+      .catch(reject);
+  });
+  await consumer.disconnect();
+  return records;
+}
+
+/**
+ * Loads the records into the `events` table (created if missing), one row per event id, after
+ * checking each against its schema; returns how many were new and the invalid ones' problems.
+ * @param {import('@duckdb/node-api').DuckDBConnection} db
+ * @param {{ value: string }[]} records
+ * @param {(event: any) => Promise<string[]>} validate
+ */
+export async function loadEvents(db, records, validate) {
+  await db.run(`CREATE TABLE IF NOT EXISTS events (
+    id VARCHAR PRIMARY KEY, type VARCHAR, created_at VARCHAR, day DATE, merchant_id VARCHAR,
+    object_id VARCHAR, status VARCHAR, currency VARCHAR, amount BIGINT, envelope JSON)`);
+  const before = Number((await db.runAndReadAll('SELECT count(*) FROM events')).getRows()[0][0]);
+  /** @type {string[]} */
+  const invalid = [];
+  for (const record of records) {
+    const event = JSON.parse(record.value);
+    const problems = await validate(event);
+    if (problems.length > 0) {
+      invalid.push(`${event.id ?? '?'}: ${problems.join('; ')}`);
+      continue;
+    }
+    const object = event.data.object;
+    await db.run('INSERT OR IGNORE INTO events VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', {
+      1: event.id,
+      2: event.type,
+      3: event.created_at,
+      4: event.created_at.slice(0, 10),
+      5: event.merchant_id,
+      6: object.id,
+      7: object.status ?? null,
+      8: object.amount?.currency ?? null,
+      9: object.amount?.value ?? null,
+      10: record.value,
+    });
+  }
+  const after = Number((await db.runAndReadAll('SELECT count(*) FROM events')).getRows()[0][0]);
+  return { added: after - before, invalid };
+}
+
+/** The answer, from volume-per-currency-per-day.sql, for every merchant or one. */
+export async function volumePerCurrencyPerDay(db, merchant) {
+  const sql = fs.readFileSync(path.join(here, 'volume-per-currency-per-day.sql'), 'utf8');
+  const result = await db.runAndReadAll(sql, { merchant: merchant ?? null });
+  return result.getRowObjectsJson();
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      brokers: { type: 'string', default: '127.0.0.1:9092' },
+      topic: { type: 'string', default: 'payments.payment.events' },
+      schemas: { type: 'string', default: 'http://127.0.0.1:3000' },
+      db: { type: 'string', default: ':memory:' },
+      merchant: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const instance = await DuckDBInstance.create(values.db);
+  const db = await instance.connect();
+  const records = await readTopic(values.brokers.split(','), values.topic);
+  const { added, invalid } = await loadEvents(db, records, eventValidator(values.schemas));
+  const rows = await volumePerCurrencyPerDay(db, values.merchant);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ read: records.length, added, invalid, rows })}\n`);
+  } else {
+    process.stderr.write(`${records.length} records read, ${added} new events loaded\n`);
+    for (const problem of invalid) process.stderr.write(`invalid: ${problem}\n`);
+    console.table(rows);
+  }
+  db.closeSync();
+  if (invalid.length > 0) process.exitCode = 1;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
