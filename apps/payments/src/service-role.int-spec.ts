@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EVENT_LOG_TABLE } from '@finfusion/event-store';
-import { dataSourceOptions, migrate, type ServiceRoleGrant } from '@finfusion/runtime';
+import {
+  dataSourceOptions,
+  migrate,
+  requireMigrated,
+  type ServiceRoleGrant,
+} from '@finfusion/runtime';
 import {
   connectAs,
+  connectionAs,
   ensureLoginRoles,
   openedPerFile,
   roleName,
@@ -111,14 +117,15 @@ describe('the service role of a schema', () => {
     expect(await refusal(`TRUNCATE "${db.schema}".payments`)).toBe(INSUFFICIENT_PRIVILEGE);
   });
 
-  it('creates nothing in its schema and cannot read the migrations table', async () => {
+  it('creates nothing in its schema and only reads the migrations table', async () => {
     expect(await refusal(`CREATE TABLE "${db.schema}".extra (id int)`)).toBe(
       INSUFFICIENT_PRIVILEGE,
     );
     expect(
       await refusal(`CREATE FUNCTION "${db.schema}".f() RETURNS int LANGUAGE sql AS 'SELECT 1'`),
     ).toBe(INSUFFICIENT_PRIVILEGE);
-    expect(await refusal(`SELECT * FROM "${db.schema}".migrations`)).toBe(INSUFFICIENT_PRIVILEGE);
+    expect(await refusal(`SELECT * FROM "${db.schema}".migrations`)).toBeUndefined();
+    expect(await refusal(`DELETE FROM "${db.schema}".migrations`)).toBe(INSUFFICIENT_PRIVILEGE);
     expect(await refusal(`ALTER TABLE "${db.schema}".payments ADD COLUMN x int`)).toBe(
       INSUFFICIENT_PRIVILEGE,
     );
@@ -150,6 +157,24 @@ describe('the service role of a schema', () => {
     }
     expect(await refusal(`DELETE FROM "${db.schema}".events`)).toBe(INSUFFICIENT_PRIVILEGE);
     expect(await refusal(`SELECT count(*) FROM "${db.schema}".events`)).toBeUndefined();
+  });
+
+  it('starts a service that does not migrate only on a schema with every migration', async () => {
+    const asService = async (schema: string) => {
+      const dataSource = new DataSource(
+        dataSourceOptions(paymentsDatabase(connectionAs(role, DATABASE_URL), schema, 1)),
+      );
+      await dataSource.initialize();
+      try {
+        await requireMigrated(dataSource, schema);
+      } finally {
+        await dataSource.destroy();
+      }
+    };
+    await expect(asService(db.schema)).resolves.toBeUndefined();
+    await expect(asService(`payments_unmigrated_${randomUUID().slice(0, 8)}`)).rejects.toThrow(
+      /lacks the migrations .*CreatePayments.*: run the app's migrate command/,
+    );
   });
 
   it('must exist, and must not be the role the migrations run as', async () => {

@@ -106,6 +106,20 @@ export async function migrate(
   }
 }
 
+/**
+ * Refuses to start a service (MIGRATIONS_RUN=false) on a schema that lacks some of its
+ * migrations: its code would meet tables it does not know. Reads the migrations table only.
+ */
+export async function requireMigrated(dataSource: DataSource, schema: string): Promise<void> {
+  const pending = await new MigrationExecutor(dataSource).getPendingMigrations();
+  if (pending.length > 0) {
+    throw new Error(
+      `the ${schema} schema lacks the migrations ${pending.map((m) => m.name).join(', ')}: ` +
+        "run the app's migrate command (migrate.cli.js) first, or start it with MIGRATIONS_RUN=true",
+    );
+  }
+}
+
 export async function databaseAnswers(dataSource: DataSource, timeoutMs = 2000): Promise<boolean> {
   if (!dataSource.isInitialized) return false;
   let timer: NodeJS.Timeout | undefined;

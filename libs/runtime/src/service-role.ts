@@ -7,7 +7,7 @@ export interface ServiceRoleGrant {
   appendOnlyTables?: readonly string[];
 }
 
-/** TypeORM's record of the migrations that ran: the migration owner's alone. */
+/** TypeORM's record of the migrations that ran: written by the owner, read by a starting service. */
 export const MIGRATIONS_TABLE = 'migrations';
 
 const quoted = (name: string): string => `"${name.replaceAll('"', '""')}"`;
@@ -15,8 +15,8 @@ const quoted = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 /**
  * The statements that give a service's role what the service needs in its schema, and nothing
  * more: use of the schema (no CREATE), reading and writing its tables and sequences (no TRUNCATE,
- * REFERENCES or TRIGGER), only SELECT and INSERT on its append-only tables, nothing on the
- * migrations table. Default privileges give the same rights on tables and sequences the owner
+ * REFERENCES or TRIGGER), only SELECT and INSERT on its append-only tables, only SELECT on the
+ * migrations table (a service checks at start that none is pending). Default privileges give the same rights on tables and sequences the owner
  * creates later (a read model rebuilt into a new table). Idempotent: run after every migration.
  */
 export function serviceRoleGrantsSql(schema: string, grant: ServiceRoleGrant): string[] {
@@ -31,7 +31,7 @@ export function serviceRoleGrantsSql(schema: string, grant: ServiceRoleGrant): s
     ...(grant.appendOnlyTables ?? []).map(
       (table) => `REVOKE UPDATE, DELETE ON ${s}.${quoted(table)} FROM ${r}`,
     ),
-    `REVOKE ALL ON ${s}.${quoted(MIGRATIONS_TABLE)} FROM ${r}`,
+    `REVOKE INSERT, UPDATE, DELETE ON ${s}.${quoted(MIGRATIONS_TABLE)} FROM ${r}`,
     `ALTER DEFAULT PRIVILEGES IN SCHEMA ${s} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${r}`,
     `ALTER DEFAULT PRIVILEGES IN SCHEMA ${s} GRANT USAGE ON SEQUENCES TO ${r}`,
   ];
