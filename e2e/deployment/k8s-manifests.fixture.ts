@@ -153,6 +153,9 @@ export function containerEnv(
 
 export const SECRET = Symbol('from a Secret');
 
+/** The Secret key of an app's own database login: `<APP>_DATABASE_URL`. */
+export const databaseKeyPrefix = (app: string): string => app.toUpperCase().replaceAll('-', '_');
+
 function configMapData(manifests: Manifest[], name: string): Record<string, string> {
   const found = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === name);
   return (found?.data as Record<string, string> | undefined) ?? {};

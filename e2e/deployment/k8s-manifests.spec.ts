@@ -4,7 +4,7 @@ import type { IDeployment } from 'kubernetes-models/apps/v1';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import type { INetworkPolicy, INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import type { IContainer, IService } from 'kubernetes-models/v1';
+import type { IContainer, IPodTemplateSpec, IService } from 'kubernetes-models/v1';
 import type { IHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1';
 import type {
   IPrometheusRule,
@@ -19,10 +19,11 @@ import {
   topicPlan,
 } from '@finfusion/contracts';
 import { HealthController } from '@finfusion/runtime';
-import { repoRoot, serviceNames, type ServiceName } from '@finfusion/testing';
+import { repoRoot, roleName, serviceNames, type ServiceName } from '@finfusion/testing';
 import {
   appVariables,
   containerEnv,
+  databaseKeyPrefix,
   isRequiredInCluster,
   type Manifest,
   ofKind,
@@ -434,8 +435,53 @@ describe('Kubernetes manifests', () => {
     const env = containerEnv(appContainer(appDeployment(rendered.dev, 'payments')), rendered.dev);
     expect(env.get('KAFKA_BROKERS')).toBe('kafka:9092');
     const secret = rendered.dev.find((m) => m.kind === 'Secret');
-    expect((secret?.stringData as Record<string, string>).DATABASE_URL).toMatch(/@postgres:5432\//);
+    const urls = Object.entries(secret?.stringData as Record<string, string>).filter(([key]) =>
+      key.endsWith('DATABASE_URL'),
+    );
+    expect(urls.map(([key]) => key).sort()).toEqual(
+      ['MIGRATION', ...serviceNames.map(databaseKeyPrefix)].map((p) => `${p}_DATABASE_URL`).sort(),
+    );
+    for (const [, url] of urls) expect(url).toMatch(/@postgres:5432\/finfusion$/);
   });
+
+  it.each(['dev', 'prod'] as const)(
+    '%s: each app runs as its own Postgres role without migrating; the migrate Job as the owner, granting that role',
+    (name) => {
+      const manifests = rendered[name];
+      const [job] = ofKind<{ spec: { template: IPodTemplateSpec } }>(manifests, 'Job').filter(
+        (j) => j.metadata.name === 'migrate',
+      );
+      const migrators = [
+        ...(job?.spec.template.spec?.initContainers ?? []),
+        ...(job?.spec.template.spec?.containers ?? []),
+      ];
+      for (const app of serviceNames) {
+        const container = appContainer(appDeployment(manifests, app));
+        const urlKey = container.env?.find((v) => v.name === 'DATABASE_URL')?.valueFrom
+          ?.secretKeyRef?.key;
+        expect([app, urlKey]).toEqual([app, `${databaseKeyPrefix(app)}_DATABASE_URL`]);
+        expect([app, containerEnv(container, manifests).get('MIGRATIONS_RUN')]).toEqual([
+          app,
+          'false',
+        ]);
+        const migrator = migrators.find((c) => c.name === `migrate-${app}`);
+        const env = new Map((migrator?.env ?? []).map((v) => [v.name, v]));
+        expect(env.get('DATABASE_URL')?.valueFrom?.secretKeyRef?.key).toBe(
+          'MIGRATION_DATABASE_URL',
+        );
+        expect(env.get('DATABASE_SERVICE_ROLE')?.value).toBe(roleName(`finfusion_${app}`));
+      }
+      if (name === 'dev') {
+        // The role each migrate container grants is the user its app's URL logs in as.
+        const secret = manifests.find((m) => m.kind === 'Secret');
+        const data = secret?.stringData as Record<string, string>;
+        for (const app of serviceNames) {
+          const url = new URL(data[`${databaseKeyPrefix(app)}_DATABASE_URL`] ?? '');
+          expect(url.username).toBe(roleName(`finfusion_${app}`));
+        }
+      }
+    },
+  );
 
   it('prod: 2 replicas or more, a disruption budget and topology spread for every Deployment', () => {
     expect(availabilityProblems(rendered.prod)).toEqual([]);

@@ -1,13 +1,18 @@
 import 'reflect-metadata';
-import { loadConfig } from '@finfusion/config';
+import { DatabaseConfig, loadConfig } from '@finfusion/config';
 import { exitOnBootFailure, runMigrationsCommand } from '@finfusion/runtime';
-import { CUSTOMERS_SCHEMA, CustomersConfig } from './config';
+import { CUSTOMERS_SCHEMA } from './config';
 import { customersDatabase } from './database';
 
-// Runs the customers migrations and exits: for deployments that migrate before starting the app.
+// Runs the customers migrations as the schema's owner, grants DATABASE_SERVICE_ROLE its rights in
+// the schema, and exits: for deployments that migrate before starting the app. It reads the
+// database settings only (DatabaseConfig), so a migrate Job holds none of the app's keys.
 async function main(): Promise<void> {
-  const config = loadConfig(CustomersConfig);
-  await runMigrationsCommand(customersDatabase(config.DATABASE_URL, CUSTOMERS_SCHEMA));
+  const config = loadConfig(DatabaseConfig);
+  await runMigrationsCommand(
+    customersDatabase(config.DATABASE_URL, CUSTOMERS_SCHEMA),
+    config.DATABASE_SERVICE_ROLE,
+  );
 }
 
 main().catch(exitOnBootFailure);

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, ServiceConfig } from '@finfusion/config';
+import { ConfigError, DatabaseConfig, loadConfig, ServiceConfig } from '@finfusion/config';
 import { GatewayConfig } from './config';
 import { undocumentedVariables } from '@finfusion/testing';
 
@@ -118,5 +118,9 @@ describe('GatewayConfig', () => {
 
   it('has every variable in docs/configuration.md', () => {
     expect(undocumentedVariables(new GatewayConfig(), 'gateway')).toEqual([]);
+  });
+
+  it("documents the migrate commands' variables in docs/configuration.md", () => {
+    expect(undocumentedVariables(new DatabaseConfig(), 'Migrate commands')).toEqual([]);
   });
 });

@@ -111,7 +111,8 @@ async function run(directory: MerchantDirectory, args: string[], json: boolean):
   }
 }
 
-// Manages merchants and their API keys in the gateway's schema, migrating it first.
+// Manages merchants and their API keys in the gateway's schema, migrating it first unless
+// MIGRATIONS_RUN=false (run with the gateway's environment, as its role, it only writes rows).
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const json = argv.includes('--json');
@@ -125,7 +126,7 @@ async function main(): Promise<void> {
   const dataSource = new DataSource(dataSourceOptions(database));
   await dataSource.initialize();
   try {
-    await migrate(dataSource, GATEWAY_SCHEMA);
+    if (config.MIGRATIONS_RUN) await migrate(dataSource, GATEWAY_SCHEMA);
     await run(new MerchantDirectory(dataSource), args, json);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -1,13 +1,17 @@
 import 'reflect-metadata';
-import { loadConfig } from '@finfusion/config';
+import { DatabaseConfig, loadConfig } from '@finfusion/config';
 import { exitOnBootFailure, runMigrationsCommand } from '@finfusion/runtime';
-import { GatewayConfig } from './config';
 import { GATEWAY_SCHEMA, gatewayDatabase } from './database';
 
-// Runs the gateway migrations and exits: for deployments that migrate before starting the app.
+// Runs the gateway migrations as the schema's owner, grants DATABASE_SERVICE_ROLE its rights in
+// the schema, and exits: for deployments that migrate before starting the app. It reads the
+// database settings only (DatabaseConfig), so a migrate Job holds none of the app's keys.
 async function main(): Promise<void> {
-  const config = loadConfig(GatewayConfig);
-  await runMigrationsCommand(gatewayDatabase(config.DATABASE_URL, GATEWAY_SCHEMA));
+  const config = loadConfig(DatabaseConfig);
+  await runMigrationsCommand(
+    gatewayDatabase(config.DATABASE_URL, GATEWAY_SCHEMA),
+    config.DATABASE_SERVICE_ROLE,
+  );
 }
 
 main().catch(exitOnBootFailure);

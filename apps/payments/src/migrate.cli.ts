@@ -1,13 +1,18 @@
 import 'reflect-metadata';
-import { loadConfig } from '@finfusion/config';
+import { DatabaseConfig, loadConfig } from '@finfusion/config';
 import { exitOnBootFailure, runMigrationsCommand } from '@finfusion/runtime';
-import { PAYMENTS_SCHEMA, PaymentsConfig } from './config';
+import { PAYMENTS_SCHEMA } from './config';
 import { paymentsDatabase } from './database';
 
-// Runs the payments migrations and exits: for deployments that migrate before starting the app.
+// Runs the payments migrations as the schema's owner, grants DATABASE_SERVICE_ROLE its rights in
+// the schema, and exits: for deployments that migrate before starting the app. It reads the
+// database settings only (DatabaseConfig), so a migrate Job holds none of the app's keys.
 async function main(): Promise<void> {
-  const config = loadConfig(PaymentsConfig);
-  await runMigrationsCommand(paymentsDatabase(config.DATABASE_URL, PAYMENTS_SCHEMA));
+  const config = loadConfig(DatabaseConfig);
+  await runMigrationsCommand(
+    paymentsDatabase(config.DATABASE_URL, PAYMENTS_SCHEMA),
+    config.DATABASE_SERVICE_ROLE,
+  );
 }
 
 main().catch(exitOnBootFailure);

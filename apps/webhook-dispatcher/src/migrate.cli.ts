@@ -1,12 +1,18 @@
 import 'reflect-metadata';
-import { loadConfig } from '@finfusion/config';
+import { DatabaseConfig, loadConfig } from '@finfusion/config';
 import { exitOnBootFailure, runMigrationsCommand } from '@finfusion/runtime';
-import { DispatcherConfig, WEBHOOKS_SCHEMA } from './config';
+import { WEBHOOKS_SCHEMA } from './config';
 import { webhooksDatabase } from './database';
 
+// Runs the webhooks migrations as the schema's owner, grants DATABASE_SERVICE_ROLE its rights in
+// the schema, and exits: for deployments that migrate before starting the app. It reads the
+// database settings only (DatabaseConfig), so a migrate Job holds none of the app's keys.
 async function main(): Promise<void> {
-  const config = loadConfig(DispatcherConfig);
-  await runMigrationsCommand(webhooksDatabase(config.DATABASE_URL, WEBHOOKS_SCHEMA));
+  const config = loadConfig(DatabaseConfig);
+  await runMigrationsCommand(
+    webhooksDatabase(config.DATABASE_URL, WEBHOOKS_SCHEMA),
+    config.DATABASE_SERVICE_ROLE,
+  );
 }
 
 main().catch(exitOnBootFailure);

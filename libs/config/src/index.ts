@@ -5,3 +5,4 @@ export * from './service.config';
 export * from './relay-service.config';
 export * from './secrets';
 export * from './key-ring';
+export * from './database.config';

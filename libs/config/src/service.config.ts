@@ -8,6 +8,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
+import { PostgresUrl } from './database.config';
 import { OnlyWith, ReadableFileOrUnset, SetWith } from './kafka-security';
 import { BooleanFromEnv, ListFromEnv } from './load-config';
 import { NotAbove } from './numbers';
@@ -18,7 +19,7 @@ export class ServiceConfig {
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: string = 'development';
 
-  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' })
+  @PostgresUrl()
   DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/finfusion';
 
   @ListFromEnv()

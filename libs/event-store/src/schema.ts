@@ -1,6 +1,12 @@
 import { dropNotifyOnInsertSql, notifyOnInsertSql } from './notifications';
 
 /**
+ * The event log's table in each owning schema. A service's role may only SELECT and INSERT it
+ * (the migrate command's grants); the triggers below refuse changes even to its owner.
+ */
+export const EVENT_LOG_TABLE = 'events';
+
+/**
  * DDL of the event log, one per owning schema. The log is append-only by the database's rule:
  * triggers refuse UPDATE, DELETE and TRUNCATE. `transaction_id` lets readers follow the log by
  * position without skipping a transaction that commits after a later position (see subscription.ts).

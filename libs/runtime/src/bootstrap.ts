@@ -15,7 +15,7 @@ import {
   serverTransport,
   type KafkaConnection,
 } from '@finfusion/kafka';
-import { databaseAnswers, migrate } from './database';
+import { databaseAnswers, migrate, requireMigrated } from './database';
 import { Readiness } from './health';
 import { ServiceIdentity } from './runtime.module';
 
@@ -76,6 +76,8 @@ export async function runService(
   if (config.MIGRATIONS_RUN) {
     const ran = await migrate(dataSource, schema);
     if (ran.length > 0) logger.log({ msg: 'migrations applied', migrations: ran });
+  } else {
+    await requireMigrated(dataSource, schema);
   }
   const readiness = app.get(Readiness);
   readiness.register({ name: 'database', check: () => databaseAnswers(dataSource) });

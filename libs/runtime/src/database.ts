@@ -1,3 +1,4 @@
+import { grantServiceRole, MIGRATIONS_TABLE, type ServiceRoleGrant } from './service-role';
 import {
   MigrationExecutor,
   type DataSource,
@@ -11,6 +12,8 @@ export interface DatabaseSettings {
   schema: string;
   entities: MixedList<string | (new () => unknown) | EntitySchema>;
   migrations: MixedList<string | (new () => unknown)>;
+  /** Tables of the schema a service role may only read and append to (its event log). */
+  appendOnlyTables?: readonly string[];
   poolSize?: number;
   /**
    * Postgres `statement_timeout` of every connection, in ms (0: none). A runaway statement is
@@ -33,7 +36,9 @@ export type ServiceDatabase = (url: string, schema: string, poolSize?: number) =
  * schema of their own): its entities and migrations, opened on a URL and schema.
  */
 export const serviceDatabase =
-  (definition: Pick<DatabaseSettings, 'entities' | 'migrations'>): ServiceDatabase =>
+  (
+    definition: Pick<DatabaseSettings, 'entities' | 'migrations' | 'appendOnlyTables'>,
+  ): ServiceDatabase =>
   (url, schema, poolSize) => ({
     url,
     schema,
@@ -51,7 +56,7 @@ export const dataSourceOptions = (settings: DatabaseSettings): DataSourceOptions
   schema: settings.schema,
   entities: settings.entities,
   migrations: settings.migrations,
-  migrationsTableName: 'migrations',
+  migrationsTableName: MIGRATIONS_TABLE,
   migrationsRun: false,
   synchronize: false,
   logging: false,
@@ -68,9 +73,15 @@ export const dataSourceOptions = (settings: DatabaseSettings): DataSourceOptions
 /**
  * Creates the schema and runs pending migrations. An advisory lock serialises replicas that start
  * together, so each migration runs once. Migrations (and the wait for another replica's) may take
- * longer than a request's statement timeout: their session runs without the timeouts.
+ * longer than a request's statement timeout: their session runs without the timeouts. With
+ * `grant`, the service's role is then given its rights in the schema (every run, so a new table
+ * or a changed rule reaches it).
  */
-export async function migrate(dataSource: DataSource, schema: string): Promise<string[]> {
+export async function migrate(
+  dataSource: DataSource,
+  schema: string,
+  grant?: ServiceRoleGrant,
+): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
@@ -82,6 +93,7 @@ export async function migrate(dataSource: DataSource, schema: string): Promise<s
       const executor = new MigrationExecutor(dataSource, runner);
       executor.transaction = 'each';
       const ran = await executor.executePendingMigrations();
+      if (grant !== undefined) await grantServiceRole(runner, schema, grant);
       return ran.map((migration) => migration.name);
     } finally {
       await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`migrations:${schema}`]);
@@ -91,6 +103,20 @@ export async function migrate(dataSource: DataSource, schema: string): Promise<s
     await runner.query('RESET statement_timeout').catch(() => undefined);
     await runner.query('RESET idle_in_transaction_session_timeout').catch(() => undefined);
     await runner.release();
+  }
+}
+
+/**
+ * Refuses to start a service (MIGRATIONS_RUN=false) on a schema that lacks some of its
+ * migrations: its code would meet tables it does not know. Reads the migrations table only.
+ */
+export async function requireMigrated(dataSource: DataSource, schema: string): Promise<void> {
+  const pending = await new MigrationExecutor(dataSource).getPendingMigrations();
+  if (pending.length > 0) {
+    throw new Error(
+      `the ${schema} schema lacks the migrations ${pending.map((m) => m.name).join(', ')}: ` +
+        "run the app's migrate command (migrate.cli.js) first, or start it with MIGRATIONS_RUN=true",
+    );
   }
 }
 
@@ -115,16 +141,26 @@ export async function databaseAnswers(dataSource: DataSource, timeoutMs = 2000):
   }
 }
 
-/** The body of each app's `migrate.cli.ts`: migrate the app's schema and exit. */
-export async function runMigrationsCommand(settings: DatabaseSettings): Promise<void> {
+/**
+ * The body of each app's `migrate.cli.ts`: migrate the app's schema, grant `serviceRole` (when
+ * not empty) its rights there, and exit.
+ */
+export async function runMigrationsCommand(
+  settings: DatabaseSettings,
+  serviceRole = '',
+): Promise<void> {
   const { DataSource: TypeOrmDataSource } = await import('typeorm');
   const dataSource = new TypeOrmDataSource(dataSourceOptions(settings));
   await dataSource.initialize();
   try {
-    const ran = await migrate(dataSource, settings.schema);
-    process.stdout.write(
-      `${settings.schema}: ${ran.length === 0 ? 'up to date' : `applied ${ran.join(', ')}`}\n`,
-    );
+    const grant =
+      serviceRole === ''
+        ? undefined
+        : { role: serviceRole, appendOnlyTables: settings.appendOnlyTables };
+    const ran = await migrate(dataSource, settings.schema, grant);
+    const done = ran.length === 0 ? 'up to date' : `applied ${ran.join(', ')}`;
+    const granted = grant === undefined ? '' : `; ${serviceRole} granted its rights`;
+    process.stdout.write(`${settings.schema}: ${done}${granted}\n`);
   } finally {
     await dataSource.destroy();
   }

@@ -3,6 +3,7 @@ export * from './periodic-task';
 export * from './request-context';
 export * from './logging';
 export * from './database';
+export * from './service-role';
 export * from './health';
 export * from './message-handling';
 export * from './bootstrap';

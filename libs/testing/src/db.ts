@@ -15,9 +15,13 @@ interface PgModule {
 let pg: PgModule | undefined;
 
 /** A connection of its own to the test database, for tests that hold one open; the caller ends it. */
-export async function connectToTestDatabase(): Promise<TestDatabaseClient> {
+export const connectToTestDatabase = (): Promise<TestDatabaseClient> =>
+  openClient(testEnv.databaseUrl);
+
+/** A connection of its own to a database URL; the caller ends it. */
+export async function openClient(connectionString: string): Promise<TestDatabaseClient> {
   pg ??= createRequire(__filename)('pg') as PgModule;
-  const client = new pg.Client({ connectionString: testEnv.databaseUrl });
+  const client = new pg.Client({ connectionString });
   client.on('error', () => undefined);
   await client.connect();
   return client;

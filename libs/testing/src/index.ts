@@ -15,7 +15,14 @@ export { publicEvent, publishEvents } from './public-events';
 export { createMerchant, type TestMerchant } from './merchants';
 export { bodyOf, newMerchantId, requestOf } from './requests';
 export { TEST_CARD_FAILURES, uniqueCardNumber } from './cards';
-export { connectToTestDatabase, query, type TestDatabaseClient } from './db';
+export { connectToTestDatabase, openClient, query, type TestDatabaseClient } from './db';
+export {
+  connectAs,
+  connectionAs,
+  ensureLoginRoles,
+  roleName,
+  serviceRoleOf,
+} from './roles';
 export { waitUntil } from './wait';
 export { secureBrokerPort, startSecureBroker, type SecureBroker } from './secure-broker';
 export { openedPerFile } from './per-file';

@@ -1,5 +1,8 @@
 // Jest global setup of the e2e project: starts the four built services against the test
-// database and broker, on ports 13000-13003, and waits until each one is ready.
+// database and broker, on ports 13000-13003, and waits until each one is ready. As in production,
+// each app's migrate command runs first, as the schemas' owner (the test database's user),
+// granting the app's own role its rights; then each service runs as that role, without
+// migrating, so every e2e test proves the grants are enough.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -15,6 +18,7 @@ import {
   urlVariables,
   type ServiceName,
 } from './env';
+import { connectionAs, ensureLoginRoles, serviceRoleOf } from './roles';
 import {
   removeSpec,
   spawnService,
@@ -33,7 +37,8 @@ const TEST_CARD_FINGERPRINT_KEY =
 /** What each service gets on top of the inherited environment. */
 export function stackEnv(app: ServiceName): Record<string, string> {
   const common = {
-    DATABASE_URL: testEnv.databaseUrl,
+    DATABASE_URL: connectionAs(serviceRoleOf(app)),
+    MIGRATIONS_RUN: 'false',
     KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
     HOST: '127.0.0.1',
     PORT: String(testPorts[app]),
@@ -98,6 +103,7 @@ export default async function globalSetup(): Promise<void> {
       `${redact(testEnv.databaseUrl)} (logs in ${path.relative(process.cwd(), testLogDir)}/)`,
   );
   await provisionTopics();
+  await migrateAsOwner();
   try {
     for (const app of serviceNames) {
       const spec: ServiceSpec = {
@@ -151,6 +157,37 @@ async function provisionTopics(): Promise<void> {
     fs.writeFileSync(logFile, stdout + stderr);
     throw new Error(`topic provisioning failed:\n${stdout}${stderr}`);
   }
+}
+
+/**
+ * Creates the services' roles (kept between runs: roles belong to the whole cluster) and runs
+ * each app's migrate command as the owner, granting the app's role its rights.
+ */
+async function migrateAsOwner(): Promise<void> {
+  await ensureLoginRoles(serviceNames.map((app) => serviceRoleOf(app)));
+  const logFile = path.join(testLogDir, 'migrate.log');
+  fs.writeFileSync(logFile, '');
+  await Promise.all(
+    serviceNames.map(async (app) => {
+      const cli = path.join('apps', app, 'dist', 'migrate.cli.js');
+      try {
+        const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli], {
+          cwd: repoRoot,
+          env: {
+            ...childProcessEnv(),
+            DATABASE_URL: testEnv.databaseUrl,
+            DATABASE_SERVICE_ROLE: serviceRoleOf(app),
+          },
+          timeout: 60_000,
+        });
+        fs.appendFileSync(logFile, stdout + stderr);
+      } catch (error) {
+        const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+        fs.appendFileSync(logFile, stdout + stderr);
+        throw new Error(`node ${cli} failed:\n${stdout}${stderr}`);
+      }
+    }),
+  );
 }
 
 function isPortOpen(port: number): Promise<boolean> {
