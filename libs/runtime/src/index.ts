@@ -4,6 +4,7 @@ export * from './request-context';
 export * from './logging';
 export * from './database';
 export * from './health';
+export * from './admin-server';
 export * from './message-handling';
 export * from './bootstrap';
 export * from './kafka-relay';
