@@ -97,6 +97,10 @@ async function startService(
   }
   const readiness = app.get(Readiness);
   readiness.register({ name: 'database', check: () => databaseAnswers(dataSource) });
+  // Ready implies the HTTP port takes connections: a client waiting for readiness (a rollout, a
+  // restarted test stack) must not reach the port before it listens.
+  let listening = false;
+  readiness.register({ name: 'http', check: () => listening });
   admin.serveReadiness(readiness);
 
   if (definition.kafkaServer) {
@@ -123,6 +127,7 @@ async function startService(
 
   await definition.configure?.(app);
   await app.listen(config.PORT, config.HOST);
+  listening = true;
   logger.log({
     msg: `${name} listening`,
     port: config.PORT,
