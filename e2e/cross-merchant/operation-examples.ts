@@ -13,8 +13,6 @@ export interface ExampleContext {
  * so a new route cannot go untested for another merchant's ids.
  */
 export interface OperationExample {
-  /** Serves no merchant's data (health, metrics): only checked for leaks. */
-  public?: true;
   /** Values for the query parameters the operation requires. */
   query?: (context: ExampleContext) => Record<string, string>;
   body?: (context: ExampleContext) => unknown;
@@ -23,10 +21,6 @@ export interface OperationExample {
 }
 
 export const operationExamples: Readonly<Record<string, OperationExample>> = {
-  HealthController_live: { public: true },
-  HealthController_ready: { public: true },
-  HealthController_metrics: { public: true },
-
   CustomersController_create: {
     body: () => ({ email: 'second.customer@example.com', name: 'Second Customer' }),
   },

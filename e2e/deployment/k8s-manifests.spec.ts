@@ -18,7 +18,7 @@ import {
   requestTopicsOf,
   topicPlan,
 } from '@finfusion/contracts';
-import { HealthController } from '@finfusion/runtime';
+import { adminRoutes } from '@finfusion/runtime';
 import { repoRoot, roleName, serviceNames, type ServiceName } from '@finfusion/testing';
 import {
   appVariables,
@@ -41,9 +41,8 @@ type Rendered = Record<'base' | 'dev' | 'prod', Manifest[]>;
 
 const SECRET_NAME = 'finfusion-secrets';
 
-/** The paths the apps serve health and metrics on, as their controller declares them. */
-const served = (method: keyof HealthController): string =>
-  `/${Reflect.getMetadata('path', HealthController.prototype[method]) as string}`;
+/** The paths the apps serve health and metrics on, on their admin port. */
+const served = (route: keyof typeof adminRoutes): string => adminRoutes[route];
 
 /** The topics each app consumes, by the code that subscribes them. */
 const consumedTopics: Record<ServiceName, string[]> = {
@@ -88,10 +87,14 @@ const appContainer = (deployment: Deployment): IContainer => {
 const podLabels = (deployment: Deployment): Record<string, string> =>
   deployment.spec.template.metadata?.labels ?? {};
 
-/** The port an app listens on: its PORT as the pod gets it, else its config's default. */
-function listeningPort(manifests: Manifest[], app: ServiceName): number {
-  const port = containerEnv(appContainer(appDeployment(manifests, app)), manifests).get('PORT');
-  return Number(typeof port === 'string' ? port : appVariables(app).get('PORT')?.initializer);
+/** A port an app listens on, `PORT` or `ADMIN_PORT`: as the pod gets it, else its default. */
+function listeningPort(
+  manifests: Manifest[],
+  app: ServiceName,
+  variable: 'PORT' | 'ADMIN_PORT' = 'PORT',
+): number {
+  const port = containerEnv(appContainer(appDeployment(manifests, app)), manifests).get(variable);
+  return Number(typeof port === 'string' ? port : appVariables(app).get(variable)?.initializer);
 }
 
 /** Whether a file path of an app's container is a key of a Secret mounted there. */
@@ -142,12 +145,19 @@ function portProblems(manifests: Manifest[]): string[] {
     const deployment = appDeployment(manifests, app);
     const container = appContainer(deployment);
     const port = listeningPort(manifests, app);
+    const adminPort = listeningPort(manifests, app, 'ADMIN_PORT');
     const problems: string[] = [];
     const expect = (what: string, actual: unknown, wanted: unknown) => {
       if (actual !== wanted)
         problems.push(`${app}: ${what} is ${String(actual)}, not ${String(wanted)}`);
     };
     expect('the http container port', portNumber(container.ports, 'http'), port);
+    expect(
+      'the admin container port (its ADMIN_PORT)',
+      portNumber(container.ports, 'admin'),
+      adminPort,
+    );
+    if (adminPort === port) problems.push(`${app}: ADMIN_PORT is its PORT`);
     for (const [probe, path] of [
       ['startupProbe', served('live')],
       ['livenessProbe', served('live')],
@@ -155,10 +165,14 @@ function portProblems(manifests: Manifest[]): string[] {
     ] as const) {
       const httpGet = container[probe]?.httpGet;
       expect(`${probe}'s path`, httpGet?.path, path);
-      expect(`${probe}'s port`, portNumber(container.ports, httpGet?.port), port);
+      expect(`${probe}'s port`, portNumber(container.ports, httpGet?.port), adminPort);
     }
     const annotations = deployment.spec.template.metadata?.annotations ?? {};
-    expect('the prometheus.io/port annotation', Number(annotations['prometheus.io/port']), port);
+    expect(
+      'the prometheus.io/port annotation',
+      Number(annotations['prometheus.io/port']),
+      adminPort,
+    );
     expect(
       'the prometheus.io/path annotation',
       annotations['prometheus.io/path'],
@@ -172,9 +186,12 @@ function portProblems(manifests: Manifest[]): string[] {
       selects({ matchLabels: service?.spec?.selector ?? { none: '' } }, podLabels(deployment)),
       true,
     );
-    for (const name of ['http', 'admin']) {
+    for (const [name, wanted] of [
+      ['http', port],
+      ['admin', adminPort],
+    ] as const) {
       const target = service?.spec?.ports?.find((p) => p.name === name)?.targetPort;
-      expect(`the Service's ${name} port`, portNumber(container.ports, target), port);
+      expect(`the Service's ${name} port`, portNumber(container.ports, target), wanted);
     }
     return problems;
   });
@@ -255,11 +272,12 @@ function networkPolicyProblems(manifests: Manifest[]): string[] {
     const deployment = appDeployment(manifests, app);
     const { ports } = appContainer(deployment);
     const port = listeningPort(manifests, app);
+    const adminPort = listeningPort(manifests, app, 'ADMIN_PORT');
     const labels = podLabels(deployment);
     const ingress = policiesFor(policies, labels, 'Ingress').flatMap((p) => p.spec?.ingress ?? []);
-    const reaches = (rule: (typeof ingress)[number]) =>
+    const reachesOnly = (rule: (typeof ingress)[number], wanted: number) =>
       (rule.ports ?? []).length > 0 &&
-      (rule.ports ?? []).every((p) => portNumber(ports, p.port) === port);
+      (rule.ports ?? []).every((p) => portNumber(ports, p.port) === wanted);
     const fromMonitoring = (rule: (typeof ingress)[number]) =>
       peersOf(rule.from).length > 0 &&
       peersOf(rule.from).every(
@@ -269,11 +287,12 @@ function networkPolicyProblems(manifests: Manifest[]): string[] {
           peer.podSelector === undefined,
       );
     const isPublic = (rule: (typeof ingress)[number]) =>
-      app === 'gateway' && peersOf(rule.from).length === 0 && reaches(rule);
-    for (const rule of ingress.filter((r) => !isPublic(r) && !(fromMonitoring(r) && reaches(r))))
-      problems.push(`${app}: ingress beyond its public and metrics port: ${JSON.stringify(rule)}`);
-    if (!ingress.some((rule) => fromMonitoring(rule) && reaches(rule)))
-      problems.push(`${app}: Prometheus cannot scrape it`);
+      app === 'gateway' && peersOf(rule.from).length === 0 && reachesOnly(rule, port);
+    const isScrape = (rule: (typeof ingress)[number]) =>
+      fromMonitoring(rule) && reachesOnly(rule, adminPort);
+    for (const rule of ingress.filter((r) => !isPublic(r) && !isScrape(r)))
+      problems.push(`${app}: ingress beyond its public and admin port: ${JSON.stringify(rule)}`);
+    if (!ingress.some(isScrape)) problems.push(`${app}: Prometheus cannot scrape its admin port`);
     if (app === 'gateway' && !ingress.some(isPublic))
       problems.push('gateway: its public port is not open');
   }
@@ -330,22 +349,43 @@ function routedPaths(manifests: Manifest[]): string[] {
     .sort();
 }
 
+/** The container ports the public route reaches, by name, through the Services it sends to. */
+function routedContainerPorts(manifests: Manifest[]): string[] {
+  const routes = ofKind<{ spec: IHTTPRoute['spec'] }>(manifests, 'HTTPRoute');
+  const services = ofKind<{ spec: IService['spec'] }>(manifests, 'Service');
+  return routes
+    .flatMap((route) => route.spec.rules ?? [])
+    .flatMap((rule) => rule.backendRefs ?? [])
+    .map((ref) => {
+      const target = services
+        .find((service) => service.metadata.name === ref.name)
+        ?.spec?.ports?.find((port) => port.port === ref.port)?.targetPort;
+      return `${ref.name} ${String(target)}`;
+    });
+}
+
 function monitoringProblems(manifests: Manifest[]): string[] {
   const problems: string[] = [];
   const monitors = ofKind<{ spec: IServiceMonitor['spec'] }>(manifests, 'ServiceMonitor');
   const services = ofKind<{ spec: IService['spec'] }>(manifests, 'Service');
   for (const app of serviceNames) {
     const service = services.find((s) => s.metadata.name === app);
+    const { ports } = appContainer(appDeployment(manifests, app));
+    const adminPort = listeningPort(manifests, app, 'ADMIN_PORT');
     const scraped = monitors.some(
       ({ spec }) =>
         selects(spec.selector, service?.metadata.labels ?? {}) &&
         spec.endpoints.some(
           (endpoint) =>
             endpoint.path === served('metrics') &&
-            service?.spec?.ports?.some((port) => port.name === endpoint.port),
+            service?.spec?.ports?.some(
+              (port) =>
+                port.name === endpoint.port && portNumber(ports, port.targetPort) === adminPort,
+            ),
         ),
     );
-    if (!scraped) problems.push(`${app}: no ServiceMonitor scrapes ${served('metrics')}`);
+    if (!scraped)
+      problems.push(`${app}: no ServiceMonitor scrapes ${served('metrics')} on its admin port`);
   }
   return problems;
 }
@@ -421,7 +461,7 @@ describe('Kubernetes manifests', () => {
   });
 
   it.each(['base', 'dev', 'prod'] as const)(
-    '%s: container ports, probes, Services and scrape annotations match what the apps serve',
+    '%s: container ports, probes (on the admin port), Services and scrape annotations match what the apps serve',
     (name) => {
       expect(portProblems(rendered[name])).toEqual([]);
     },
@@ -495,13 +535,14 @@ describe('Kubernetes manifests', () => {
     expect(networkPolicyProblems(rendered.prod)).toEqual([]);
   });
 
-  it('prod: the HTTPRoute exposes only /v2, /docs, /openapi.json and /schemas/events of the gateway', () => {
+  it("prod: the HTTPRoute exposes only /v2, /docs, /openapi.json and /schemas/events, on the gateway's public port", () => {
     expect(routedPaths(rendered.prod)).toEqual([
       'Exact /openapi.json',
       'PathPrefix /docs',
       'PathPrefix /schemas/events',
       'PathPrefix /v2',
     ]);
+    expect(routedContainerPorts(rendered.prod)).toEqual(['gateway http']);
     expect(ofKind(rendered.prod, 'Ingress')).toEqual([]);
   });
 
@@ -585,7 +626,7 @@ describe('Kubernetes manifests', () => {
     expect(schemaProblem(wrongType)).toMatch(/must be equal to one of the allowed values/);
   });
 
-  it('prod: a ServiceMonitor scrapes every app, and every alert has a runbook', () => {
+  it('prod: a ServiceMonitor scrapes every app on its admin port, and every alert has a runbook', () => {
     expect(monitoringProblems(rendered.prod)).toEqual([]);
     const found = alerts(rendered.prod);
     const exprOf = (alert: string) => found.find((a) => a.alert === alert)?.expr;

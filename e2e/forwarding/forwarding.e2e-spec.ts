@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  adminUrl,
   api,
   createMerchant,
   startService,
@@ -59,7 +60,7 @@ describe('a service that is down', () => {
   });
 
   it('keeps the gateway itself alive and ready', async () => {
-    expect((await api().get('/health/live')).status).toBe(200);
-    expect((await api().get('/health/ready')).status).toBe(200);
+    expect((await fetch(`${adminUrl('gateway')}/health/live`)).status).toBe(200);
+    expect((await fetch(`${adminUrl('gateway')}/health/ready`)).status).toBe(200);
   });
 });

@@ -42,7 +42,7 @@ describe('a request without a Host header', () => {
       },
     });
 
-    const http10 = await exchange('GET /health/live HTTP/1.0\r\n\r\n');
+    const http10 = await exchange('GET /openapi.json HTTP/1.0\r\n\r\n');
     expect(http10).toMatch(/^HTTP\/1\.1 200 /);
   });
 });

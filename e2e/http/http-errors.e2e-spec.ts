@@ -35,7 +35,6 @@ describe('HTTP behaviour of the gateway', () => {
         () => client.raw('POST', '/v2/customers', 'a', { 'content-type': 'text/plain' }),
       ],
       ['a bad URL', () => client.get('/v2/customers/%FF')],
-      ['a health probe', () => api().get('/health/live')],
       ['the documentation', () => api().get('/openapi.json')],
     ];
 

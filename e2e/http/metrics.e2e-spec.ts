@@ -1,7 +1,7 @@
 import {
+  adminUrl,
   api,
   createMerchant,
-  serviceUrl,
   startWebhookReceiver,
   waitUntil,
   type ServiceName,
@@ -9,10 +9,11 @@ import {
 } from '@finfusion/testing';
 import { createCustomer, registerEndpoint } from '../support/webhooks.fixture';
 
-// Prometheus metrics that platform teams scrape: every service serves GET /metrics on its port.
+// Prometheus metrics that platform teams scrape: every service serves GET /metrics on its admin
+// port.
 
 const metricsOf = async (app: ServiceName): Promise<string> =>
-  (await fetch(`${serviceUrl(app)}/metrics`)).text();
+  (await fetch(`${adminUrl(app)}/metrics`)).text();
 
 /** The value of one series (exact name and labels as Prometheus prints them), 0 when absent. */
 function valueOf(metrics: string, series: string): number {

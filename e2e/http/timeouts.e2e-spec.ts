@@ -125,6 +125,6 @@ describe('a process told to stop while it handles a request', () => {
     expect(response.status).toBe(200);
     await stopping;
     // Stopped gracefully: later requests are refused, not left hanging.
-    await expect(api().get('/health/live')).rejects.toThrow();
+    await expect(api().get('/openapi.json')).rejects.toThrow();
   });
 });

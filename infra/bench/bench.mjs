@@ -5,8 +5,9 @@
 //
 //  1. A stack of its own: a broker on 127.0.0.1:19192 (BENCH_KAFKA_PORT), the database
 //     finfusion_bench (recreated), the four built services on ports 14000–14003
-//     (BENCH_PORT_BASE), with their default settings except the rate limit (lifted: one merchant
-//     drives all the load) and loopback webhooks (the bench's receiver is on 127.0.0.1).
+//     (BENCH_PORT_BASE; their admin ports, health and metrics, on 14010–14013), with their
+//     default settings except the rate limit (lifted: one merchant drives all the load) and
+//     loopback webhooks (the bench's receiver is on 127.0.0.1).
 //  2. Baselines (baselines.mjs), before the services start:
 //       b0          a bare Fastify + pg server doing one INSERT … RETURNING per request, at the
 //                   same connection counts as the scenarios: the floor of "HTTP in, one write".
@@ -234,6 +235,7 @@ async function main() {
     log,
     logDir,
     ports: PORTS,
+    adminOffset: 10,
     kafkaPort: KAFKA_PORT,
     databaseUrl,
     logLevel: settings.log_level,

@@ -37,13 +37,14 @@ export class Stack {
   broker;
 
   /**
-   * @param {{ log: Log, logDir: string, ports: Record<string, number>, kafkaPort: number,
-   *   databaseUrl: string, logLevel: string, profileDir?: string }} options
+   * @param {{ log: Log, logDir: string, ports: Record<string, number>, adminOffset: number,
+   *   kafkaPort: number, databaseUrl: string, logLevel: string, profileDir?: string }} options
    */
-  constructor({ log, logDir, ports, kafkaPort, databaseUrl, logLevel, profileDir }) {
+  constructor({ log, logDir, ports, adminOffset, kafkaPort, databaseUrl, logLevel, profileDir }) {
     this.log = log;
     this.logDir = logDir;
     this.ports = ports;
+    this.adminOffset = adminOffset;
     this.kafkaPort = kafkaPort;
     this.databaseUrl = databaseUrl;
     this.logLevel = logLevel;
@@ -80,12 +81,23 @@ export class Stack {
       LOG_LEVEL: this.logLevel,
       RATE_LIMIT_REQUESTS: '1000000000',
     };
-    if (app) env.PORT = String(this.ports[app]);
+    if (app) {
+      env.PORT = String(this.ports[app]);
+      env.ADMIN_PORT = String(this.adminPortOf(this.ports[app]));
+    }
     if (app === 'webhook-dispatcher') {
       env.WEBHOOK_ALLOW_LOOPBACK = 'true';
       env.WEBHOOK_ALLOW_HTTP = 'true';
     }
     return env;
+  }
+
+  /**
+   * The admin port (health, metrics) of the service whose HTTP port is `port`.
+   * @param {number} port
+   */
+  adminPortOf(port) {
+    return port + this.adminOffset;
   }
 
   async provisionTopics() {
@@ -97,11 +109,13 @@ export class Stack {
 
   async startServices() {
     for (const app of APPS) {
-      if (await isPortOpen(this.ports[app])) {
-        throw new StepError(
-          `port ${this.ports[app]} (${app}) is in use: is another bench running? ` +
-            'Set BENCH_PORT_BASE to move this one.',
-        );
+      for (const port of [this.ports[app], this.adminPortOf(this.ports[app])]) {
+        if (await isPortOpen(port)) {
+          throw new StepError(
+            `port ${port} (${app}) is in use: is another bench running? ` +
+              'Set BENCH_PORT_BASE to move this one.',
+          );
+        }
       }
     }
     for (const app of APPS) {
@@ -124,7 +138,7 @@ export class Stack {
         if (service.child.exitCode !== null || service.child.signalCode !== null) {
           throw new StepError(`${app} exited:\n${tail(service.logFile, 30)}`);
         }
-        if (await isServiceReady(this.ports[app])) pending.delete(app);
+        if (await isServiceReady(this.adminPortOf(this.ports[app]))) pending.delete(app);
       }
       if (pending.size === 0) return;
       if (Date.now() > deadline) {

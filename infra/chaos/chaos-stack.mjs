@@ -52,7 +52,11 @@ export class ChaosStack extends Stack {
     if (this.services.get(name)?.running) throw new StepError(`${name} is already running`);
     const logFile = path.join(this.logDir, `${name}.log`);
     const fd = fs.openSync(logFile, 'a');
-    const env = { ...this.serviceEnv(app), PORT: String(port) };
+    const env = {
+      ...this.serviceEnv(app),
+      PORT: String(port),
+      ADMIN_PORT: String(this.adminPortOf(port)),
+    };
     const child = spawnService(app, env, fd);
     const service = { name, app, port, child, detached: true, logFile, running: true };
     service.exited = new Promise((resolve) =>
@@ -73,7 +77,7 @@ export class ChaosStack extends Stack {
   async waitReady(name) {
     const service = this.services.get(name);
     const deadline = Date.now() + READY_TIMEOUT_MS;
-    while (!(await isServiceReady(service.port))) {
+    while (!(await isServiceReady(this.adminPortOf(service.port)))) {
       if (!service.running) throw new StepError(`${name} exited:\n${tail(service.logFile, 30)}`);
       if (Date.now() > deadline) throw new StepError(`${name} not ready after 120 s`);
       await sleep(250);

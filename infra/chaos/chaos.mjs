@@ -2,8 +2,9 @@
 //
 // One stack of its own for the whole run: a broker on 127.0.0.1:19492 (CHAOS_KAFKA_PORT), the
 // database finfusion_chaos (recreated; CHAOS_DATABASE), the four built services on ports
-// 14000–14003 (CHAOS_PORT_BASE; replicas on +4 and +5), which reach Postgres through a TCP proxy
-// on +9 that the Postgres outage pauses, and two webhook receivers on +10 and +11.
+// 14000–14003 (CHAOS_PORT_BASE; replicas on +4 and +5; each one's admin port, health and metrics,
+// 20 above its HTTP port), which reach Postgres through a TCP proxy on +9 that the Postgres
+// outage pauses, and two webhook receivers on +10 and +11.
 //
 // Each scenario has a merchant of its own with both receivers subscribed to every event type,
 // runs an open-loop load of payment and customer creates (each with an Idempotency-Key, retried
@@ -75,6 +76,7 @@ const stack = new ChaosStack({
   log,
   logDir,
   ports,
+  adminOffset: 20,
   kafkaPort,
   databaseUrl,
   logLevel: 'info',

@@ -464,7 +464,7 @@ export function spawnService(app, env, fd, nodeArgs = []) {
   return child;
 }
 
-/** True when the service on `port` answers 200 on /health/ready within 2 s. */
+/** True when the service whose admin port is `port` answers 200 on /health/ready within 2 s. */
 export async function isServiceReady(port) {
   try {
     const response = await fetch(`http://127.0.0.1:${port}/health/ready`, {

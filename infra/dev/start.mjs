@@ -13,8 +13,9 @@
 // KAFKA_BROKERS (default: a local broker on 127.0.0.1:$KAFKA_PORT, 9092, started by
 // infra/kafka/kafka.sh),
 // LOG_LEVEL (info), CARD_FINGERPRINT_KEY (a fixed development key), PORT_BASE (3000: gateway,
-// then payments, customers and webhook-dispatcher on the next ports), STATE_DIR (.cache: logs/
-// and the development merchant's key).
+// then payments, customers and webhook-dispatcher on the next ports), ADMIN_PORT_BASE
+// (PORT_BASE + 100: their admin ports, health and metrics, in the same order), STATE_DIR (.cache:
+// logs/ and the development merchant's key).
 //
 // Services and the broker run in their own process groups (detached): the terminal's Ctrl-C,
 // which signals the whole foreground group, reaches only this script, which then stops them in
@@ -51,6 +52,10 @@ import {
 const PORT_BASE = Number(process.env.PORT_BASE || 3000);
 const KAFKA_PORT = Number(process.env.KAFKA_PORT || 9092);
 const PORTS = Object.fromEntries(APPS.map((app, index) => [app, PORT_BASE + index]));
+// Health and metrics: each app's admin port, from ADMIN_PORT_BASE (PORT_BASE + 100: the apps'
+// defaults beside theirs).
+const ADMIN_PORT_BASE = Number(process.env.ADMIN_PORT_BASE || PORT_BASE + 100);
+const ADMIN_PORTS = Object.fromEntries(APPS.map((app, index) => [app, ADMIN_PORT_BASE + index]));
 const GATEWAY_URL = `http://127.0.0.1:${PORTS.gateway}`;
 const READY_TIMEOUT_MS = 120_000;
 // Services force their own exit after SHUTDOWN_TIMEOUT_MS (15 s, the gateway 25 s); SIGKILL
@@ -143,10 +148,12 @@ async function main() {
   guard();
 
   for (const app of APPS) {
-    if (await isPortOpen(PORTS[app])) {
-      throw new StepError(
-        `port ${PORTS[app]} (${app}) is already in use: is another \`npm start\` running?`,
-      );
+    for (const port of [PORTS[app], ADMIN_PORTS[app]]) {
+      if (await isPortOpen(port)) {
+        throw new StepError(
+          `port ${port} (${app}) is already in use: is another \`npm start\` running?`,
+        );
+      }
     }
   }
   log.step(`starting ${APPS.join(', ')} (logs in ${relative(logDir)}/)…`);
@@ -164,7 +171,7 @@ async function main() {
 }
 
 function serviceEnv(app, env) {
-  const own = { PORT: String(PORTS[app]) };
+  const own = { PORT: String(PORTS[app]), ADMIN_PORT: String(ADMIN_PORTS[app]) };
   if (app === 'payments') {
     own.CARD_FINGERPRINT_KEY = process.env.CARD_FINGERPRINT_KEY || DEV_CARD_FINGERPRINT_KEY;
   }
@@ -237,7 +244,7 @@ function onCrash(service, reason) {
 async function announceWhenReady(service) {
   const { app, child } = service;
   while (!stopping && child.exitCode === null && child.signalCode === null) {
-    if (await isServiceReady(PORTS[app])) {
+    if (await isServiceReady(ADMIN_PORTS[app])) {
       log.ok(`${app} is back (pid ${child.pid})`);
       return;
     }
@@ -255,7 +262,7 @@ async function waitUntilReady() {
   for (;;) {
     const ready = await Promise.all(
       [...pending].map(
-        async (app) => /** @type {const} */ ([app, await isServiceReady(PORTS[app])]),
+        async (app) => /** @type {const} */ ([app, await isServiceReady(ADMIN_PORTS[app])]),
       ),
     );
     for (const [app, ok] of ready) if (ok) pending.delete(app);
@@ -352,6 +359,8 @@ ${log.paint('32', '✓ FinFusion is running')}
   API key       ${b(apiKey)}
   Logs          ${relative(logDir)}/{${APPS.join(',')}}.log
   Processes     ${APPS.map((app) => `${app} ${services.get(app).child.pid}`).join(' · ')}
+  Health        ${APPS.map((app) => `${app} http://127.0.0.1:${ADMIN_PORTS[app]}/health/ready`).join('\n                ')}
+  Metrics       http://127.0.0.1:{${APPS.map((app) => ADMIN_PORTS[app]).join(',')}}/metrics
 
   Create a customer:
 

@@ -19,6 +19,9 @@ export class GatewayConfig extends ServiceConfig {
   @Port()
   PORT: number = 3000;
 
+  /** Health and metrics (ServiceConfig): beside PORT, 100 above it. */
+  override ADMIN_PORT: number = 3100;
+
   /** How long the gateway waits for a service's reply before answering 504. */
   @IsInt()
   @Min(100)

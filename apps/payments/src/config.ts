@@ -20,6 +20,9 @@ export class PaymentsConfig extends RelayServiceConfig {
   @Port()
   PORT: number = 3001;
 
+  /** Health and metrics (ServiceConfig): beside PORT, 100 above it. */
+  override ADMIN_PORT: number = 3101;
+
   /** HMAC key of card fingerprints. Changing it changes every new fingerprint: keep it stable. */
   @IsString()
   @SecretKey()

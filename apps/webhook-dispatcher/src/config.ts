@@ -31,6 +31,9 @@ export class DispatcherConfig extends ServiceConfig {
   @Port()
   PORT: number = 3003;
 
+  /** Health and metrics (ServiceConfig): beside PORT, 100 above it. */
+  override ADMIN_PORT: number = 3103;
+
   /** Checked as ServiceConfig checks it; a larger default than the other services'. */
   override DATABASE_POOL_SIZE: number = 20;
 

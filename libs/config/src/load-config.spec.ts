@@ -55,4 +55,12 @@ describe('loadConfig', () => {
     const config = loadConfig(ExampleConfig, { UNRELATED: 'x' });
     expect(config).not.toHaveProperty('UNRELATED');
   });
+
+  it('refuses an admin port equal to the HTTP port, and takes any other', () => {
+    expect(() => loadConfig(ExampleConfig, { PORT: '8080', ADMIN_PORT: '8080' })).toThrow(
+      /ADMIN_PORT: must differ from PORT \(got "8080"\)/,
+    );
+    expect(loadConfig(ExampleConfig, { PORT: '8080', ADMIN_PORT: '9090' }).ADMIN_PORT).toBe(9090);
+    expect(loadConfig(ExampleConfig, { PORT: '8080', ADMIN_PORT: '0' }).ADMIN_PORT).toBe(0);
+  });
 });

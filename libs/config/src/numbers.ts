@@ -42,3 +42,20 @@ export function NotAbove(name: string): PropertyDecorator {
     },
   });
 }
+
+/**
+ * Not equal to the named variable of the same configuration when both are set (two listeners
+ * cannot share a port); 0, any free port, may appear in both.
+ */
+export function DiffersFrom(name: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'differsFrom',
+    validator: {
+      validate: (value, args) => {
+        const other = (args?.object as Variables)[name];
+        return other === undefined || Number(value) === 0 || Number(value) !== Number(other);
+      },
+      defaultMessage: () => `must differ from ${name}`,
+    },
+  });
+}

@@ -11,7 +11,7 @@ import {
 import { PostgresUrl } from './database.config';
 import { OnlyWith, ReadableFileOrUnset, SetWith } from './kafka-security';
 import { BooleanFromEnv, ListFromEnv } from './load-config';
-import { NotAbove } from './numbers';
+import { DiffersFrom, NotAbove, Port } from './numbers';
 
 /** What every service process needs; each app extends it with its own variables. */
 export class ServiceConfig {
@@ -95,6 +95,19 @@ export class ServiceConfig {
 
   @IsString()
   HOST: string = '127.0.0.1';
+
+  /**
+   * The admin listener: /health/live, /health/ready and /metrics, apart from the HTTP port (PORT)
+   * so that a public ingress never reaches them. Each app sets its own default beside its PORT;
+   * containers use 9090.
+   */
+  @Port()
+  @DiffersFrom('PORT')
+  ADMIN_PORT: number = 9090;
+
+  /** Bind address of the admin listener; empty: HOST. */
+  @IsString()
+  ADMIN_HOST: string = '';
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';

@@ -15,6 +15,7 @@ import {
   serverTransport,
   type KafkaConnection,
 } from '@finfusion/kafka';
+import { AdminListener, AdminServer } from './admin-server';
 import { databaseAnswers, migrate, requireMigrated } from './database';
 import { Readiness } from './health';
 import { ServiceIdentity } from './runtime.module';
@@ -51,12 +52,28 @@ export function serve<C extends ListeningConfig>(
 }
 
 /**
- * Starts one service process: topics, migrations, lifecycle hooks, Kafka consumers, then HTTP. Readiness turns
- * true only once the database answers and every consumer has joined its group.
+ * Starts one service process: the admin listener (health, metrics), then topics, migrations,
+ * lifecycle hooks, Kafka consumers, then HTTP. Readiness turns true only once the database
+ * answers and every consumer has joined its group; the admin listener closes with the app.
  */
 export async function runService(
   config: ListeningConfig,
   definition: ServiceDefinition,
+): Promise<INestApplication> {
+  // Health and metrics first, on their own port: liveness answers during the whole start-up.
+  const admin = await AdminServer.listen(config.ADMIN_PORT, adminHostOf(config));
+  try {
+    return await startService(config, definition, admin);
+  } catch (error) {
+    await admin.close();
+    throw error;
+  }
+}
+
+async function startService(
+  config: ListeningConfig,
+  definition: ServiceDefinition,
+  admin: AdminServer,
 ): Promise<INestApplication> {
   const kafka = kafkaConnection(config);
   await prepareTopics(config, kafka, definition.topics);
@@ -71,6 +88,7 @@ export async function runService(
   app.enableShutdownHooks();
   forceExitAfter(config.SHUTDOWN_TIMEOUT_MS);
   const { name, schema } = app.get(ServiceIdentity);
+  app.get(AdminListener).adopt(admin);
 
   const dataSource = app.get(DataSource);
   if (config.MIGRATIONS_RUN) {
@@ -81,6 +99,11 @@ export async function runService(
   }
   const readiness = app.get(Readiness);
   readiness.register({ name: 'database', check: () => databaseAnswers(dataSource) });
+  // Ready implies the HTTP port takes connections: a client waiting for readiness (a rollout, a
+  // restarted test stack) must not reach the port before it listens.
+  let listening = false;
+  readiness.register({ name: 'http', check: () => listening });
+  admin.serveReadiness(readiness);
 
   if (definition.kafkaServer) {
     const server = app.connectMicroservice<MicroserviceOptions>(
@@ -106,7 +129,14 @@ export async function runService(
 
   await definition.configure?.(app);
   await app.listen(config.PORT, config.HOST);
-  logger.log({ msg: `${name} listening`, port: config.PORT, host: config.HOST });
+  listening = true;
+  logger.log({
+    msg: `${name} listening`,
+    port: config.PORT,
+    host: config.HOST,
+    admin_port: admin.port,
+    admin_host: adminHostOf(config),
+  });
   return app;
 }
 
@@ -137,6 +167,9 @@ async function prepareTopics(
     );
   }
 }
+
+const adminHostOf = (config: ServiceConfig & { HOST: string }): string =>
+  config.ADMIN_HOST === '' ? config.HOST : config.ADMIN_HOST;
 
 /** Logs wait until the JSON logger is in place, so even start-up lines are structured. */
 const bufferedLogs: NestApplicationOptions = { bufferLogs: true };

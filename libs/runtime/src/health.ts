@@ -1,13 +1,14 @@
-import { Controller, Get, Header, HttpCode, Injectable, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
-import { collectDefaultMetrics, register } from 'prom-client';
+import { Injectable } from '@nestjs/common';
 
 export interface ReadinessCheck {
   name: string;
   check: () => boolean | Promise<boolean>;
 }
 
-/** Components register what must hold before the process takes traffic. */
+/**
+ * Components register what must hold before the process takes traffic; the admin listener
+ * (admin-server.ts) answers /health/ready with it.
+ */
 @Injectable()
 export class Readiness {
   private readonly checks: ReadinessCheck[] = [];
@@ -30,40 +31,5 @@ export class Readiness {
       ready: this.checks.length > 0 && results.every(([, ok]) => ok),
       checks: Object.fromEntries(results),
     };
-  }
-}
-
-let defaultMetricsCollected = false;
-
-@Controller()
-export class HealthController {
-  constructor(private readonly readiness: Readiness) {
-    if (!defaultMetricsCollected) {
-      // The event-loop delay histogram samples every 10 ms by default: a wake-up per 10 ms per
-      // process, idle or not. 100 ms still shows any stall worth seeing.
-      collectDefaultMetrics({ eventLoopMonitoringPrecision: 100 });
-      defaultMetricsCollected = true;
-    }
-  }
-
-  @Get('health/live')
-  @HttpCode(200)
-  live(): { status: 'ok' } {
-    return { status: 'ok' };
-  }
-
-  @Get('health/ready')
-  async ready(
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<{ status: string; checks: Record<string, boolean> }> {
-    const { ready, checks } = await this.readiness.evaluate();
-    void reply.status(ready ? 200 : 503);
-    return { status: ready ? 'ready' : 'not_ready', checks };
-  }
-
-  @Get('metrics')
-  @Header('Content-Type', register.contentType)
-  metrics(): Promise<string> {
-    return register.metrics();
   }
 }

@@ -5,6 +5,7 @@ export * from './logging';
 export * from './database';
 export * from './service-role';
 export * from './health';
+export * from './admin-server';
 export * from './message-handling';
 export * from './bootstrap';
 export * from './kafka-relay';

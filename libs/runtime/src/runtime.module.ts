@@ -2,7 +2,8 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { ServiceConfig } from '@finfusion/config';
 import { dataSourceOptions, type ServiceDatabase } from './database';
-import { HealthController, Readiness } from './health';
+import { AdminListener } from './admin-server';
+import { Readiness } from './health';
 import { loggerModule } from './logging';
 
 /** Which service a process runs: what `runService` reads from the module it boots. */
@@ -23,7 +24,10 @@ export interface ServiceRuntime {
   schema: string;
 }
 
-/** What every service process has: JSON logging, its database, health and metrics. */
+/**
+ * What every service process has: JSON logging, its database, and the readiness checks its
+ * admin listener (health and metrics) answers with.
+ */
 @Global()
 @Module({})
 export class RuntimeModule {
@@ -39,9 +43,9 @@ export class RuntimeModule {
           retryDelay: 1000,
         }),
       ],
-      controllers: [HealthController],
       providers: [
         Readiness,
+        AdminListener,
         { provide: ServiceIdentity, useValue: new ServiceIdentity(name, schema) },
       ],
       exports: [Readiness, ServiceIdentity],

@@ -8,6 +8,7 @@ import { waitUntil } from './wait';
 // terminal says so, and only Ctrl-C stops the stack. The stack gets its own broker, database and
 // ports: its services must not join the consumer groups of the tests' stack.
 const portBase = Number(process.env.TEST_PORT_BASE ?? 13000) + 40;
+const adminPortBase = portBase + 10;
 const kafkaPort = Number(process.env.TEST_KAFKA_PORT ?? 19092) + 7;
 const stateDir = path.join(repoRoot, '.cache', `dev-stack-test-${portBase}`);
 const databaseUrl = (() => {
@@ -34,6 +35,7 @@ describe('npm start', () => {
         KAFKA_BROKERS: '',
         KAFKA_PORT: String(kafkaPort),
         PORT_BASE: String(portBase),
+        ADMIN_PORT_BASE: String(adminPortBase),
         STATE_DIR: stateDir,
         NO_COLOR: '1',
       },
@@ -68,6 +70,7 @@ describe('npm start', () => {
     const payments = Number(/payments (\d+)/.exec(output.slice(output.indexOf('Processes')))?.[1]);
     const apiKey = /API key\s+(\S+)/.exec(output)?.[1];
     expect(payments).toBeGreaterThan(0);
+    expect(output).toContain(`payments http://127.0.0.1:${adminPortBase + 1}/health/ready`);
 
     process.kill(payments, 'SIGKILL');
     await waitUntil(() => /payments is back \(pid \d+\)/.test(output), 90_000, 500).catch(
@@ -105,7 +108,7 @@ describe('npm start', () => {
     stack.kill('SIGINT');
     expect(await exitOf(stack, 60_000)).toBe(0);
     expect(output).toMatch(/services stopped/);
-    const gatewayUp = await fetch(`http://127.0.0.1:${portBase}/health/live`).then(
+    const gatewayUp = await fetch(`http://127.0.0.1:${adminPortBase}/health/live`).then(
       () => true,
       () => false,
     );

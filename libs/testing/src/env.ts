@@ -25,6 +25,20 @@ export const testPorts: Readonly<Record<ServiceName, number>> = {
   'webhook-dispatcher': portBase + 3,
 };
 
+/**
+ * Each service's admin port (health and metrics), 10 above its HTTP port: a test run keeps to
+ * BASE..BASE+99, so checkouts whose bases are 100 apart never meet.
+ */
+export const testAdminPorts: Readonly<Record<ServiceName, number>> = {
+  gateway: portBase + 10,
+  payments: portBase + 11,
+  customers: portBase + 12,
+  'webhook-dispatcher': portBase + 13,
+};
+
+/** Where a service of the e2e stack serves /health/live, /health/ready and /metrics. */
+export const adminUrl = (app: ServiceName): string => `http://127.0.0.1:${testAdminPorts[app]}`;
+
 /** The variable the global setup publishes each service's base URL in, for the test workers. */
 export const urlVariables: Readonly<Record<ServiceName, string>> = {
   gateway: 'GATEWAY_URL',

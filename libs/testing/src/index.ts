@@ -1,10 +1,12 @@
 // Helpers for integration and end-to-end tests: real Postgres, Kafka and services, no mocks.
 export {
+  adminUrl,
   repoRoot,
   serviceNames,
   serviceUrl,
   testEnv,
   testLogDir,
+  testAdminPorts,
   testPorts,
   type ServiceName,
 } from './env';

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { childProcessEnv, repoRoot, serviceUrl, testLogDir, type ServiceName } from './env';
+import { adminUrl, childProcessEnv, repoRoot, testLogDir, type ServiceName } from './env';
 
 export interface ServiceSpec {
   app: ServiceName;
@@ -114,7 +114,7 @@ export function spawnService(
 
 export async function isReady(app: ServiceName): Promise<boolean> {
   try {
-    const response = await fetch(`${serviceUrl(app)}/health/ready`, {
+    const response = await fetch(`${adminUrl(app)}/health/ready`, {
       signal: AbortSignal.timeout(2000),
     });
     await response.arrayBuffer();
@@ -124,7 +124,7 @@ export async function isReady(app: ServiceName): Promise<boolean> {
   }
 }
 
-/** Waits for /health/ready of each app; fails fast, with its log, if one of them exits. */
+/** Waits for /health/ready (on its admin port) of each app; fails fast, with its log, if one of them exits. */
 export async function waitForReady(
   apps: readonly ServiceName[],
   timeoutMs: number,

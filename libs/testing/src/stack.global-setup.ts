@@ -1,8 +1,8 @@
 // Jest global setup of the e2e project: starts the four built services against the test
-// database and broker, on ports 13000-13003, and waits until each one is ready. As in production,
-// each app's migrate command runs first, as the schemas' owner (the test database's user),
-// granting the app's own role its rights; then each service runs as that role, without
-// migrating, so every e2e test proves the grants are enough.
+// database and broker, on ports 13000-13003 (admin ports, health and metrics, 13010-13013), and
+// waits until each one is ready. As in production, each app's migrate command runs first, as the
+// schemas' owner (the test database's user), granting the app's own role its rights; then each
+// service runs as that role, without migrating, so every e2e test proves the grants are enough.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -13,6 +13,7 @@ import {
   repoRoot,
   serviceNames,
   testEnv,
+  testAdminPorts,
   testLogDir,
   testPorts,
   urlVariables,
@@ -42,6 +43,7 @@ export function stackEnv(app: ServiceName): Record<string, string> {
     KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
     HOST: '127.0.0.1',
     PORT: String(testPorts[app]),
+    ADMIN_PORT: String(testAdminPorts[app]),
     LOG_LEVEL: 'debug',
   };
   switch (app) {
@@ -91,10 +93,10 @@ export default async function globalSetup(): Promise<void> {
         `${path.relative(repoRoot, main)} is missing: build first (\`npx turbo run build\`; npm test does)`,
       );
     }
-    if (await isPortOpen(testPorts[app])) {
-      throw new Error(
-        `port ${testPorts[app]} (${app}) is already in use: is another e2e run going on?`,
-      );
+    for (const port of [testPorts[app], testAdminPorts[app]]) {
+      if (await isPortOpen(port)) {
+        throw new Error(`port ${port} (${app}) is already in use: is another e2e run going on?`);
+      }
     }
   }
 

@@ -63,7 +63,6 @@ export function installHttpHooks(fastify: FastifyInstance, routes: RouteTable): 
       reply.elapsedTime / 1000,
     );
     if (reply.statusCode >= 500) logger.error(line);
-    else if (route?.startsWith('/health/')) logger.debug(line);
     else logger.log(line);
     done();
   });
