@@ -4,6 +4,7 @@ import type { ServiceConfig } from '@finfusion/config';
 import { dataSourceOptions, type ServiceDatabase } from './database';
 import { HealthController, Readiness } from './health';
 import { loggerModule } from './logging';
+import { ServiceTracing } from './tracing';
 
 /** Which service a process runs: what `runService` reads from the module it boots. */
 export class ServiceIdentity {
@@ -43,6 +44,8 @@ export class RuntimeModule {
       providers: [
         Readiness,
         { provide: ServiceIdentity, useValue: new ServiceIdentity(name, schema) },
+        // Created with the application, so tracing is on before anything that makes spans starts.
+        { provide: ServiceTracing, useFactory: () => ServiceTracing.start(config, name) },
       ],
       exports: [Readiness, ServiceIdentity],
     };

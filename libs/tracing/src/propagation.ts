@@ -2,6 +2,7 @@ import {
   context,
   propagation,
   ROOT_CONTEXT,
+  trace,
   type Context,
   type TextMapGetter,
   type TextMapSetter,
@@ -66,4 +67,10 @@ export function contextOf(stored: Partial<TraceContext> | undefined): Context {
     keys: (carrier) => Object.keys(carrier),
     get: (carrier, key) => carrier[key as keyof TraceContext],
   });
+}
+
+/** The active trace's id, for log lines; undefined with tracing off or outside any span. */
+export function activeTraceId(): string | undefined {
+  if (!tracingOn()) return undefined;
+  return trace.getSpanContext(context.active())?.traceId;
 }

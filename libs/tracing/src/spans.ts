@@ -9,7 +9,13 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
-import { extractTraceHeaders, injectTraceHeaders, type HeadersIn } from './propagation';
+import {
+  currentTraceContext,
+  extractTraceHeaders,
+  injectTraceHeaders,
+  type HeadersIn,
+  type TraceContext,
+} from './propagation';
 import { tracingOn } from './tracing';
 
 export { SpanKind };
@@ -151,4 +157,16 @@ export function startKafkaProcess(
       ...attributes,
     },
   });
+}
+
+/** The span's trace context, to store with what it wrote and continue later (`contextOf`). */
+export const spanTraceContext = (span: Span): TraceContext | undefined =>
+  currentTraceContext(trace.setSpan(ROOT_CONTEXT, span));
+
+/** Ends the span as failed, with `error.type` set to this kind (a status code, `timeout`…). */
+export function endSpanFailed(span: Span | undefined, errorKind: string): void {
+  if (span === undefined) return;
+  span.setStatus({ code: SpanStatusCode.ERROR });
+  span.setAttribute(ATTR_ERROR_TYPE, errorKind);
+  span.end();
 }
