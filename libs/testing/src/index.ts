@@ -36,3 +36,9 @@ export {
   type WebhookReceiver,
   type WebhookResponder,
 } from './webhook-receiver';
+export {
+  receivedSpans,
+  startOtlpReceiver,
+  type OtlpReceiver,
+  type ReceivedSpan,
+} from './otlp-receiver';
