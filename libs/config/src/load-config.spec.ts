@@ -27,6 +27,22 @@ describe('loadConfig', () => {
     expect(config.KAFKA_BROKERS).toEqual(['a:9092', 'b:9093']);
   });
 
+  it('takes OTLP endpoints by name inside a cluster, and refuses other URLs or gRPC', () => {
+    const config = loadConfig(ExampleConfig, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    });
+    expect(config.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector:4318');
+    expect(loadConfig(ExampleConfig, {}).OTEL_EXPORTER_OTLP_ENDPOINT).toBe('');
+    const attempt = () =>
+      loadConfig(ExampleConfig, {
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'otel-collector:4318',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      });
+    expect(attempt).toThrow(/OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: must be an http/);
+    expect(attempt).toThrow(/OTEL_EXPORTER_OTLP_PROTOCOL/);
+  });
+
   it('names every bad variable in one error', () => {
     const attempt = () =>
       loadConfig(ExampleConfig, {

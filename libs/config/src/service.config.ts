@@ -4,14 +4,22 @@ import {
   IsIn,
   IsInt,
   IsString,
+  IsUrl,
   Matches,
   Max,
   Min,
+  ValidateIf,
 } from 'class-validator';
 import { PostgresUrl } from './database.config';
 import { OnlyWith, ReadableFileOrUnset, SetWith } from './kafka-security';
 import { BooleanFromEnv, ListFromEnv } from './load-config';
 import { DiffersFrom, NotAbove, Port } from './numbers';
+
+/** Collectors are reached by name inside clusters (`otel-collector:4318`): no TLD needed. */
+const OTLP_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
+
+/** The OTLP encodings the tracing exporter offers (libs/tracing); gRPC is not one of them. */
+const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'];
 
 /** What every service process needs; each app extends it with its own variables. */
 export class ServiceConfig {
@@ -142,4 +150,24 @@ export class ServiceConfig {
   @IsInt()
   @Min(1000)
   SHUTDOWN_TIMEOUT_MS: number = 15_000;
+
+  /**
+   * The OpenTelemetry collector's OTLP/HTTP base URL (spans go to `<url>/v1/traces`). Empty, with
+   * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT empty too: no tracing at all.
+   */
+  @ValidateIf((config: ServiceConfig) => config.OTEL_EXPORTER_OTLP_ENDPOINT !== '')
+  @IsUrl(OTLP_URL, { message: 'must be an http:// or https:// URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT: string = '';
+
+  /** The full URL spans are posted to; wins over OTEL_EXPORTER_OTLP_ENDPOINT. */
+  @ValidateIf((config: ServiceConfig) => config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== '')
+  @IsUrl(OTLP_URL, { message: 'must be an http:// or https:// URL' })
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: string = '';
+
+  @IsIn(OTLP_PROTOCOLS)
+  OTEL_EXPORTER_OTLP_PROTOCOL: string = 'http/protobuf';
+
+  /** The `service.name` of the process's spans; empty: the app's name. */
+  @IsString()
+  OTEL_SERVICE_NAME: string = '';
 }

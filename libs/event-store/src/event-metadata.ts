@@ -1,13 +1,18 @@
 import { newId, type RequestMeta } from '@finfusion/contracts';
+import { currentTraceContext } from '@finfusion/tracing';
 import type { EventMetadata, NewEvent } from './event-store';
 
-/** What every event of a request records of it: who asked, and which request and chain it was. */
+/**
+ * What every event of a request records of it: who asked, which request and chain it was, and
+ * (tracing on) the trace context of the span handling it.
+ */
 export const eventMetadata = (meta: RequestMeta, occurredAt?: Date): EventMetadata => ({
   merchantId: meta.merchantId,
   requestId: meta.requestId,
   correlationId: meta.correlationId,
   ...(meta.idempotencyKey !== undefined && { idempotencyKey: meta.idempotencyKey }),
   ...(occurredAt !== undefined && { occurredAt: occurredAt.toISOString() }),
+  ...currentTraceContext(),
 });
 
 /** An event as a domain emits it: its type and its data, nothing of the log. */

@@ -11,6 +11,12 @@ export interface EventMetadata {
    * data does not carry it; `recordedAt` is only when the row was written.
    */
   occurredAt?: string;
+  /**
+   * The W3C trace context of the span that appended the event, when tracing was on: the relay
+   * continues that trace when it publishes the event.
+   */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 export interface NewEvent {

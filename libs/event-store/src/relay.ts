@@ -1,5 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import { Gauge } from 'prom-client';
+import {
+  contextOf,
+  MessagingAttributes,
+  startKafkaSend,
+  tracingOn,
+  type KafkaSend,
+} from '@finfusion/tracing';
 import type { StoredEvent } from './event-store';
 import { LogSubscription, PartialBatchError, type SubscriptionOptions } from './subscription';
 
@@ -97,11 +104,14 @@ export class EventRelay<R> {
 
   private async publish(events: StoredEvent[], manager: EntityManager): Promise<void> {
     const records = await this.relay.toRecords(events, manager);
+    const sends = tracingOn() ? this.traceSends(events, records) : undefined;
     try {
       await this.relay.publisher.publish(this.relay.topic, records);
     } catch (error) {
+      for (const send of sends ?? []) send.end(error);
       throw this.failed(error, events, records.length);
     }
+    for (const send of sends ?? []) send.end();
     stuckGauge.set({ relay: this.relay.name }, 0);
     this.relay.logger.debug(
       {
@@ -111,6 +121,28 @@ export class EventRelay<R> {
       },
       'events published',
     );
+  }
+
+  /**
+   * A producer span per event appended under a trace, child of the span that appended it, whose
+   * context goes into the event record's headers for its consumers to continue.
+   */
+  private traceSends(events: StoredEvent[], records: R[]): KafkaSend[] {
+    if (records.length !== events.length) return [];
+    const sends: KafkaSend[] = [];
+    events.forEach((event, i) => {
+      const headers = (records[i] as { headers?: unknown } | undefined)?.headers;
+      if (event.metadata.traceparent === undefined || typeof headers !== 'object' || !headers) {
+        return;
+      }
+      const send = startKafkaSend(this.relay.topic, {
+        parent: contextOf(event.metadata),
+        attributes: { [MessagingAttributes.messageId]: event.eventId },
+      });
+      send?.inject(headers as Record<string, unknown>);
+      if (send) sends.push(send);
+    });
+    return sends;
   }
 
   /** What the subscription should see of a failed publish. */

@@ -5,6 +5,7 @@ import { dataSourceOptions, type ServiceDatabase } from './database';
 import { AdminListener } from './admin-server';
 import { Readiness } from './health';
 import { loggerModule } from './logging';
+import { ServiceTracing } from './tracing';
 
 /** Which service a process runs: what `runService` reads from the module it boots. */
 export class ServiceIdentity {
@@ -47,6 +48,8 @@ export class RuntimeModule {
         Readiness,
         AdminListener,
         { provide: ServiceIdentity, useValue: new ServiceIdentity(name, schema) },
+        // Created with the application, so tracing is on before anything that makes spans starts.
+        { provide: ServiceTracing, useFactory: () => ServiceTracing.start(config, name) },
       ],
       exports: [Readiness, ServiceIdentity],
     };

@@ -18,13 +18,7 @@ export { createMerchant, type TestMerchant } from './merchants';
 export { bodyOf, newMerchantId, requestOf } from './requests';
 export { TEST_CARD_FAILURES, uniqueCardNumber } from './cards';
 export { connectToTestDatabase, openClient, query, type TestDatabaseClient } from './db';
-export {
-  connectAs,
-  connectionAs,
-  ensureLoginRoles,
-  roleName,
-  serviceRoleOf,
-} from './roles';
+export { connectAs, connectionAs, ensureLoginRoles, roleName, serviceRoleOf } from './roles';
 export { waitUntil } from './wait';
 export { secureBrokerPort, startSecureBroker, type SecureBroker } from './secure-broker';
 export { openedPerFile } from './per-file';
@@ -45,3 +39,9 @@ export {
   type WebhookReceiver,
   type WebhookResponder,
 } from './webhook-receiver';
+export {
+  receivedSpans,
+  startOtlpReceiver,
+  type OtlpReceiver,
+  type ReceivedSpan,
+} from './otlp-receiver';

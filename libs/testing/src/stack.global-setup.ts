@@ -20,6 +20,7 @@ import {
   type ServiceName,
 } from './env';
 import { connectionAs, ensureLoginRoles, serviceRoleOf } from './roles';
+import { OTLP_RECEIVER_URL_VARIABLE, startOtlpReceiver, type OtlpReceiver } from './otlp-receiver';
 import {
   removeSpec,
   spawnService,
@@ -35,8 +36,14 @@ const READY_TIMEOUT_MS = 120_000;
 const TEST_CARD_FINGERPRINT_KEY =
   '746573742d6f6e6c792d636172642d66696e6765727072696e742d6b65793031';
 
-/** What each service gets on top of the inherited environment. */
-export function stackEnv(app: ServiceName): Record<string, string> {
+/** The run's OTLP receiver, for the global teardown to close. */
+export const otlpReceiverGlobal = Symbol.for('finfusion.e2e.otlpReceiver');
+
+/**
+ * What each service gets on top of the inherited environment. With `otlpUrl` the services export
+ * their spans there (JSON, in batches every 200 ms), so e2e tests can follow traces.
+ */
+export function stackEnv(app: ServiceName, otlpUrl?: string): Record<string, string> {
   const common = {
     DATABASE_URL: connectionAs(serviceRoleOf(app)),
     MIGRATIONS_RUN: 'false',
@@ -45,6 +52,11 @@ export function stackEnv(app: ServiceName): Record<string, string> {
     PORT: String(testPorts[app]),
     ADMIN_PORT: String(testAdminPorts[app]),
     LOG_LEVEL: 'debug',
+    ...(otlpUrl !== undefined && {
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+    }),
   };
   switch (app) {
     case 'gateway':
@@ -106,13 +118,15 @@ export default async function globalSetup(): Promise<void> {
   );
   await provisionTopics();
   await migrateAsOwner();
+  const otlp = await startOtlpReceiver();
+  (globalThis as Record<symbol, OtlpReceiver | undefined>)[otlpReceiverGlobal] = otlp;
   try {
     for (const app of serviceNames) {
       const spec: ServiceSpec = {
         app,
         command: process.execPath,
         args: [path.join('apps', app, 'dist', 'main.js')],
-        env: stackEnv(app),
+        env: stackEnv(app, otlp.url),
       };
       writeSpec(spec);
       spawnService(spec, { truncateLog: true });
@@ -127,6 +141,7 @@ export default async function globalSetup(): Promise<void> {
         removeSpec(app);
       }),
     );
+    await otlp.close();
     throw error;
   }
 
@@ -134,6 +149,7 @@ export default async function globalSetup(): Promise<void> {
   for (const app of serviceNames) {
     process.env[urlVariables[app]] = `http://127.0.0.1:${testPorts[app]}`;
   }
+  process.env[OTLP_RECEIVER_URL_VARIABLE] = otlp.url;
   process.env.DATABASE_URL = testEnv.databaseUrl;
   process.env.KAFKA_BROKERS = testEnv.kafkaBrokers.join(',');
   console.log(`e2e stack: ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);

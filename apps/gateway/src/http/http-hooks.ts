@@ -6,6 +6,7 @@ import { containsCardNumber } from '@finfusion/contracts';
 import { ApiError, errorEnvelope } from '../errors/api-error';
 import { cardNumberInText } from '../validation/gateway-validation.pipe';
 import { requestStateOf, startRequestState } from './request-state';
+import { endRequestSpan, startRequestSpan } from './request-span';
 import type { RouteTable } from './route-table';
 
 export const REQUEST_ID_HEADER = 'Request-Id';
@@ -30,6 +31,7 @@ export function installHttpHooks(fastify: FastifyInstance, routes: RouteTable): 
 
   fastify.addHook('onRequest', (request, reply, done) => {
     startRequestState(request);
+    startRequestSpan(request);
     void reply.header(REQUEST_ID_HEADER, request.id);
     const refusal = missingHost(request.raw) ?? cardNumberInHeaders(request.headers);
     if (refusal === undefined) {
@@ -64,6 +66,7 @@ export function installHttpHooks(fastify: FastifyInstance, routes: RouteTable): 
     );
     if (reply.statusCode >= 500) logger.error(line);
     else logger.log(line);
+    endRequestSpan(request, reply);
     done();
   });
 }

@@ -30,6 +30,9 @@ export interface DeliveryJob {
   endpoint_status: WebhookEndpointStatus;
   endpoint_deleted: boolean;
   body: string;
+  /** The trace context the event was taken in under (tracing on). */
+  traceparent: string | null;
+  tracestate: string | null;
   /** Every secret that signs now, newest first, as stored (sealed). */
   secrets: StoredSecret[];
 }
@@ -121,7 +124,7 @@ export class DeliveryRepository {
       this.manager,
       `SELECT d.id, d.merchant_id, d.endpoint_id, d.event_id, d.event_type, d.attempts,
               d.max_attempts, d.lease_token, e.url, e.status AS endpoint_status,
-              e.deleted_at IS NOT NULL AS endpoint_deleted, r.body,
+              e.deleted_at IS NOT NULL AS endpoint_deleted, r.body, r.traceparent, r.tracestate,
               ARRAY(SELECT json_build_object('endpointId', s.endpoint_id, 'keyId', s.key_id,
                                              'secret', s.secret)
                     FROM ${tableOf(this.manager, EndpointSecretEntity)} s

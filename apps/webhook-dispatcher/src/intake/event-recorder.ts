@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { newId, PublicEventTypes, type PublicEvent } from '@finfusion/contracts';
 import type { ConsumedRecord } from '@finfusion/kafka';
+import type { TraceContext } from '@finfusion/tracing';
 import { DispatcherConfig } from '../config';
 import { queryRows, tableOf } from '../database';
 import { DeliveryEntity } from '../deliveries/delivery.entity';
@@ -23,18 +24,25 @@ export class EventRecorder {
   ) {}
 
   /** Returns the event and the number of deliveries created (0 for a redelivered event). */
-  async record(record: ConsumedRecord): Promise<{ event: PublicEvent; deliveries: number }> {
+  async record(
+    record: ConsumedRecord,
+    trace?: TraceContext,
+  ): Promise<{ event: PublicEvent; deliveries: number }> {
     const event = parseEnvelope(record.value);
-    const deliveries = await this.planDeliveries(event, record);
+    const deliveries = await this.planDeliveries(event, record, trace);
     return { event, deliveries };
   }
 
   /**
    * Takes in a fetched batch in one transaction: the events not yet recorded, and their
    * deliveries. Returns how many deliveries were created. Throws (and records nothing) when any
-   * record is not an event envelope; the caller then takes the records one by one.
+   * record is not an event envelope; the caller then takes the records one by one. `traces`:
+   * each record's intake span, kept with its event (tracing on).
    */
-  async recordBatch(records: ConsumedRecord[]): Promise<number> {
+  async recordBatch(
+    records: ConsumedRecord[],
+    traces?: ReadonlyMap<ConsumedRecord, TraceContext>,
+  ): Promise<number> {
     const received = new Map<string, { event: PublicEvent; record: ConsumedRecord }>();
     for (const record of records) {
       const event = parseEnvelope(record.value);
@@ -45,10 +53,12 @@ export class EventRecorder {
       const inserted = await queryRows<{ event_id: string }>(
         manager,
         `INSERT INTO ${tableOf(manager, ReceivedEventEntity)}
-           (event_id, topic, event_type, merchant_id, envelope, body)
-         SELECT event_id, topic, event_type, merchant_id, body::jsonb, body
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-             AS r (event_id, topic, event_type, merchant_id, body)
+           (event_id, topic, event_type, merchant_id, envelope, body, traceparent, tracestate)
+         SELECT event_id, topic, event_type, merchant_id, body::jsonb, body, traceparent,
+                tracestate
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                       $7::text[])
+             AS r (event_id, topic, event_type, merchant_id, body, traceparent, tracestate)
          ON CONFLICT (event_id) DO NOTHING
          RETURNING event_id`,
         [
@@ -57,6 +67,8 @@ export class EventRecorder {
           batch.map(({ event }) => event.type),
           batch.map(({ event }) => event.merchant_id),
           batch.map(({ record }) => record.value ?? ''),
+          batch.map(({ record }) => traces?.get(record)?.traceparent ?? null),
+          batch.map(({ record }) => traces?.get(record)?.tracestate ?? null),
         ],
       );
       if (inserted.length === 0) return 0;
@@ -107,17 +119,30 @@ export class EventRecorder {
     });
   }
 
-  private planDeliveries(event: PublicEvent, record: ConsumedRecord): Promise<number> {
+  private planDeliveries(
+    event: PublicEvent,
+    record: ConsumedRecord,
+    trace: TraceContext | undefined,
+  ): Promise<number> {
     const body = record.value ?? '';
     return this.dataSource.transaction(async (manager) => {
       const inserted = await queryRows(
         manager,
         `INSERT INTO ${tableOf(manager, ReceivedEventEntity)}
-           (event_id, topic, event_type, merchant_id, envelope, body)
-         VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+           (event_id, topic, event_type, merchant_id, envelope, body, traceparent, tracestate)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)
          ON CONFLICT (event_id) DO NOTHING
          RETURNING event_id`,
-        [event.id, record.topic, event.type, event.merchant_id, body, body],
+        [
+          event.id,
+          record.topic,
+          event.type,
+          event.merchant_id,
+          body,
+          body,
+          trace?.traceparent ?? null,
+          trace?.tracestate ?? null,
+        ],
       );
       if (inserted.length === 0) return 0;
 

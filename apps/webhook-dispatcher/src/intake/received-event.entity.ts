@@ -22,6 +22,13 @@ export class ReceivedEventEntity {
   @Column({ type: 'text' })
   body!: string;
 
+  /** The W3C trace context of its intake, when tracing was on; its delivery attempts continue it. */
+  @Column({ type: 'text', nullable: true })
+  traceparent!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  tracestate!: string | null;
+
   @Column({ name: 'received_at', type: 'timestamptz', precision: 3, default: () => 'now()' })
   receivedAt!: Date;
 }

@@ -3,6 +3,7 @@ import { WebhookDelivery1764200000000 } from './1764200000000-webhook-delivery';
 import { NotifyNewDeliveries1764700000000 } from './1764700000000-notify-new-deliveries';
 import { SealedEndpointSecrets1764900000001 } from './1764900000001-sealed-endpoint-secrets';
 import { RetentionIndexes1764900000002 } from './1764900000002-retention-indexes';
+import { ReceivedEventTraceContext1765200000000 } from './1765200000000-received-event-trace-context';
 
 /** In order; never edit one that has shipped, add the next. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   NotifyNewDeliveries1764700000000,
   SealedEndpointSecrets1764900000001,
   RetentionIndexes1764900000002,
+  ReceivedEventTraceContext1765200000000,
 ];

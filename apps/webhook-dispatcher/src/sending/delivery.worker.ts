@@ -8,6 +8,22 @@ import { setMaxListeners } from 'node:events';
 import { Counter, Histogram } from 'prom-client';
 import type { ListenerLogger } from '@finfusion/event-store';
 import { Clock } from '@finfusion/runtime';
+import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_RESEND_COUNT,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+} from '@opentelemetry/semantic-conventions';
+import {
+  contextOf,
+  endSpan,
+  endSpanFailed,
+  SpanKind,
+  startSpan,
+  tracingOn,
+  type Span,
+} from '@finfusion/tracing';
 import { DispatcherConfig } from '../config';
 import { DeliveryRepository, type DeliveryJob } from '../deliveries/delivery.repository';
 import { ENDPOINT_DISABLED_ERROR } from '../deliveries/domain/delivery';
@@ -16,6 +32,7 @@ import {
   DUE_RECHECK_MS,
   judgeAttempt,
   pauseBeforeClaim,
+  type SendResult,
 } from '../deliveries/domain/retry-policy';
 import { SecretBox } from '../endpoints/secret-box';
 import { AttemptRecorder } from './attempt-recorder';
@@ -211,10 +228,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       const secrets = job.secrets.map((stored) => this.secrets.open(stored));
       const attemptedAt = this.clock.now();
       const headers = signatureHeaders(job.event_id, attemptedAt, job.body, secrets);
+      const span = tracingOn() ? attemptSpan(job) : undefined;
       const result = await this.sender.send(
         { url: job.url, body: job.body, headers: { ...headers } },
         this.aborter.signal,
       );
+      endAttemptSpan(span, result);
       if (result.kind === 'aborted') {
         this.logger.warn(
           fields,
@@ -271,3 +290,45 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
 const describe = (error: unknown): { message: string } =>
   error instanceof Error ? { message: error.message } : { message: String(error) };
+
+/**
+ * The attempt as an HTTP client span, in the trace of the event's intake (a new trace for an
+ * event taken in untraced). Its attributes name the endpoint's host and the delivery, never the
+ * URL's path or query (a merchant may put a token there), the body or the signature.
+ */
+function attemptSpan(job: DeliveryJob): Span | undefined {
+  let url: URL;
+  try {
+    url = new URL(job.url);
+  } catch {
+    url = new URL('http://invalid');
+  }
+  return startSpan('POST', {
+    kind: SpanKind.CLIENT,
+    parent: contextOf({
+      traceparent: job.traceparent ?? undefined,
+      tracestate: job.tracestate ?? undefined,
+    }),
+    attributes: {
+      [ATTR_HTTP_REQUEST_METHOD]: 'POST',
+      [ATTR_SERVER_ADDRESS]: url.hostname,
+      [ATTR_SERVER_PORT]: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+      ...(job.attempts > 0 && { [ATTR_HTTP_REQUEST_RESEND_COUNT]: job.attempts }),
+      'webhook.delivery.id': job.id,
+      'webhook.event.id': job.event_id,
+      'webhook.event.type': job.event_type,
+      'webhook.endpoint.id': job.endpoint_id,
+    },
+  });
+}
+
+function endAttemptSpan(span: Span | undefined, result: SendResult): void {
+  if (span === undefined) return;
+  if (result.kind === 'response') {
+    span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, result.status);
+    if (result.status >= 400) endSpanFailed(span, String(result.status));
+    else endSpan(span);
+  } else {
+    endSpanFailed(span, result.kind);
+  }
+}

@@ -5,6 +5,7 @@ import {
   type WritePacket,
 } from '@nestjs/microservices';
 import type { EachBatchPayload } from 'kafkajs';
+import { startKafkaSend } from '@finfusion/tracing';
 import { serializeValue } from './serialize-value';
 import { MicroBatchProducer, type MicroBatchOptions } from './micro-batch-producer';
 import { OffsetCommitter } from './offset-committer';
@@ -107,14 +108,23 @@ export class BatchingKafkaClient extends ClientKafka {
       const replyPartition = this.getReplyTopicPartition(replyTopic);
       this.requests ??= new MicroBatchProducer(this.producer, this.settings.requests);
       const requests = this.requests;
+      // Started here, in the caller's context (the gateway's request span); undefined untraced.
+      const sending = startKafkaSend(topic);
       serializeValue(this.serializer, packet.data, { pattern: topic })
         .then((serialized) => {
           serialized.headers[KafkaHeaders.CORRELATION_ID] = packet.id;
           serialized.headers[KafkaHeaders.REPLY_TOPIC] = replyTopic;
           serialized.headers[KafkaHeaders.REPLY_PARTITION] = replyPartition;
+          sending?.inject(serialized.headers);
           return requests.send(topic, serialized);
         })
-        .catch(failed);
+        .then(
+          () => sending?.end(),
+          (error: unknown) => {
+            sending?.end(error);
+            failed(error);
+          },
+        );
       return cleanup;
     } catch (error) {
       failed(error);

@@ -1,6 +1,7 @@
 import { KafkaHeaders, ServerKafka, type KafkaContext } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, KafkaMessage, Message, RecordMetadata } from 'kafkajs';
 import { fail } from '@finfusion/contracts';
+import { endSpanWhen, MessagingAttributes, runInSpan, startKafkaProcess } from '@finfusion/tracing';
 import { InFlightLimit } from './in-flight-limit';
 import { MicroBatchProducer, type MicroBatchOptions } from './micro-batch-producer';
 import { serializeValue } from './serialize-value';
@@ -38,6 +39,9 @@ export class BatchingKafkaServer extends ServerKafka {
    */
   private readonly awaitingReply = new Map<string, (() => void)[]>();
   private closing = false;
+  private readonly spanAttributes = {
+    [MessagingAttributes.consumerGroup]: this.groupId,
+  };
 
   constructor(
     options: KafkaTransportOptions,
@@ -121,13 +125,20 @@ export class BatchingKafkaServer extends ServerKafka {
       }, this.settings.abandonAfterMs);
     });
     try {
-      const handled = this.handleMessage({
-        topic,
-        partition,
-        message,
-        heartbeat: () => Promise.resolve(),
-        pause: () => () => undefined,
-      }).then(() => replied);
+      // The handler runs in the request's consumer span (none when tracing is off).
+      const span = startKafkaProcess({ topic, partition, ...message }, this.spanAttributes);
+      const handled = endSpanWhen(
+        span,
+        runInSpan(span, () =>
+          this.handleMessage({
+            topic,
+            partition,
+            message,
+            heartbeat: () => Promise.resolve(),
+            pause: () => () => undefined,
+          }),
+        ),
+      ).then(() => replied);
       if ((await Promise.race([handled, abandoned])) === 'abandoned') {
         this.forget(key, awaiting);
         this.logger.error(
