@@ -17,6 +17,7 @@ import {
 } from '@finfusion/kafka';
 import { databaseAnswers, migrate } from './database';
 import { Readiness } from './health';
+import { requestVerification } from './request-signing';
 import { ServiceIdentity } from './runtime.module';
 
 /** How a service is served; its name and schema come from `RuntimeModule.forService`. */
@@ -89,6 +90,7 @@ export async function runService(
         maxInFlight: config.KAFKA_MAX_IN_FLIGHT,
         lingerMs: config.KAFKA_LINGER_MS,
         commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
+        ...requestVerification(config),
       }),
       { inheritAppConfig: true },
     );

@@ -8,11 +8,14 @@ import type { EachBatchPayload } from 'kafkajs';
 import { serializeValue } from './serialize-value';
 import { MicroBatchProducer, type MicroBatchOptions } from './micro-batch-producer';
 import { OffsetCommitter } from './offset-committer';
+import { valueBytes, type RequestSigner } from './request-signature';
 import type { KafkaTransportOptions } from './transport-options';
 
 export interface BatchingClientSettings {
   requests: MicroBatchOptions;
   commitIntervalMs: number;
+  /** Signs every request, so the services know it comes from a holder of the shared key. */
+  signer: RequestSigner;
   /** One topic for every reply (and so one small fetch); Nest's default is one per pattern. */
   replyTopic?: string;
 }
@@ -107,12 +110,17 @@ export class BatchingKafkaClient extends ClientKafka {
       const replyPartition = this.getReplyTopicPartition(replyTopic);
       this.requests ??= new MicroBatchProducer(this.producer, this.settings.requests);
       const requests = this.requests;
+      const { signer } = this.settings;
       serializeValue(this.serializer, packet.data, { pattern: topic })
         .then((serialized) => {
-          serialized.headers[KafkaHeaders.CORRELATION_ID] = packet.id;
-          serialized.headers[KafkaHeaders.REPLY_TOPIC] = replyTopic;
-          serialized.headers[KafkaHeaders.REPLY_PARTITION] = replyPartition;
-          return requests.send(topic, serialized);
+          const { headers } = serialized;
+          headers[KafkaHeaders.CORRELATION_ID] = packet.id;
+          headers[KafkaHeaders.REPLY_TOPIC] = replyTopic;
+          headers[KafkaHeaders.REPLY_PARTITION] = replyPartition;
+          // Signed over the bytes that go out, so the service checks them without serializing.
+          const value = valueBytes(serialized.value);
+          Object.assign(headers, signer.sign(topic, headers, value));
+          return requests.send(topic, { ...serialized, value });
         })
         .catch(failed);
       return cleanup;
