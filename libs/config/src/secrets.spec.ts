@@ -93,7 +93,6 @@ describe('SecretKey', () => {
       NODE_ENV: 'production',
       SIGNING_KEY: strongBase64(),
       OLD_SIGNING_KEYS: `${strongHex()}, ${strongBase64()}`,
-      REQUEST_SIGNING_KEYS: `b:${strongBase64()},a:${strongHex()}`,
     });
     expect(config.OLD_SIGNING_KEYS).toHaveLength(2);
   });

@@ -8,14 +8,9 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { KeyRing } from './key-ring';
 import { OnlyWith, ReadableFileOrUnset, SetWith } from './kafka-security';
 import { BooleanFromEnv, ListFromEnv } from './load-config';
 import { NotAbove } from './numbers';
-
-/** Public, development-only key signing requests between the apps: production refuses it. */
-export const DEVELOPMENT_REQUEST_SIGNING_KEY =
-  'development:development-only-request-signing-key-not-a-secret';
 
 /** What every service process needs; each app extends it with its own variables. */
 export class ServiceConfig {
@@ -124,25 +119,6 @@ export class ServiceConfig {
   @Min(100)
   @Max(60_000)
   KAFKA_COMMIT_INTERVAL_MS: number = 1000;
-
-  /**
-   * Keys shared by the gateway and the services, `id:key,…`: the first signs every request this
-   * process sends, every one verifies the requests it handles (a request without a valid
-   * signature never reaches a handler). Rotated by listing a new key last everywhere, then first.
-   */
-  @ListFromEnv()
-  @ArrayNotEmpty()
-  @KeyRing()
-  REQUEST_SIGNING_KEYS: string[] = [DEVELOPMENT_REQUEST_SIGNING_KEY];
-
-  /**
-   * A request signed longer ago than this (or this far in the future: clock skew) is refused, so
-   * a captured request cannot be replayed later.
-   */
-  @IsInt()
-  @Min(1000)
-  @Max(3_600_000)
-  REQUEST_SIGNATURE_MAX_AGE_MS: number = 300_000;
 
   /**
    * How long a stopping process may drain before it exits anyway. A service's drain window is

@@ -5,7 +5,12 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { Consumer } from 'kafkajs';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { ConfigError, loadConfig, type ServiceConfig } from '@finfusion/config';
+import {
+  ConfigError,
+  loadConfig,
+  type RequestReplyConfig,
+  type ServiceConfig,
+} from '@finfusion/config';
 import type { TopicSpec } from '@finfusion/contracts';
 import {
   checkTopics,
@@ -34,7 +39,7 @@ export interface ServiceDefinition {
 }
 
 /** What every service reads, and the port it listens on. */
-export type ListeningConfig = ServiceConfig & { PORT: number };
+export type ListeningConfig = RequestReplyConfig & { PORT: number };
 
 /**
  * The whole of a service's entry point: loads and validates its configuration, then runs the

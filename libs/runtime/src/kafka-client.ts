@@ -1,4 +1,4 @@
-import type { ServiceConfig } from '@finfusion/config';
+import type { RequestReplyConfig } from '@finfusion/config';
 import { clientTransport, kafkaConnection, type BatchingKafkaClient } from '@finfusion/kafka';
 import { signingKeysOf } from './request-signing';
 
@@ -9,7 +9,7 @@ import { signingKeysOf } from './request-signing';
  * REQUEST_SIGNING_KEYS.
  */
 export function requestReplyClient(
-  config: ServiceConfig,
+  config: RequestReplyConfig,
   client: { clientId: string; groupId: string; replyTopic: string },
 ): BatchingKafkaClient {
   return clientTransport({

@@ -1,5 +1,5 @@
 import { Counter } from 'prom-client';
-import { parseKeyRing, type ServiceConfig } from '@finfusion/config';
+import { parseKeyRing, type RequestReplyConfig } from '@finfusion/config';
 import { type RefusalReason, type RequestSigningSettings, type SigningKey } from '@finfusion/kafka';
 
 const refusedRequests = new Counter({
@@ -9,15 +9,15 @@ const refusedRequests = new Counter({
 });
 
 /** The ring of REQUEST_SIGNING_KEYS (already validated by the configuration). */
-export const signingKeysOf = (config: ServiceConfig): SigningKey[] =>
+export const signingKeysOf = (config: RequestReplyConfig): SigningKey[] =>
   parseKeyRing(config.REQUEST_SIGNING_KEYS.join(','));
 
 /** How a service's request server checks signatures, and counts what it refuses. */
 export const requestVerification = (
-  config: ServiceConfig,
+  config: RequestReplyConfig,
 ): RequestSigningSettings & { onRefused: (topic: string, reason: RefusalReason) => void } => ({
   signingKeys: signingKeysOf(config),
-  signatureMaxAgeMs: config.REQUEST_SIGNATURE_MAX_AGE_MS,
+  signatureMaxAgeMs: config.SIGNED_REQUEST_MAX_AGE_MS,
   onRefused: (topic, reason) => {
     refusedRequests.inc({ topic, reason });
   },
