@@ -6,6 +6,7 @@ export {
   testEnv,
   testLogDir,
   testPorts,
+  TEST_REQUEST_SIGNING_KEYS,
   type ServiceName,
 } from './env';
 export { api, type ApiClient, type ApiResponse } from './api';

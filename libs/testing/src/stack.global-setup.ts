@@ -12,6 +12,7 @@ import {
   testEnv,
   testLogDir,
   testPorts,
+  TEST_REQUEST_SIGNING_KEYS,
   urlVariables,
   type ServiceName,
 } from './env';
@@ -38,6 +39,7 @@ export function stackEnv(app: ServiceName): Record<string, string> {
     HOST: '127.0.0.1',
     PORT: String(testPorts[app]),
     LOG_LEVEL: 'debug',
+    REQUEST_SIGNING_KEYS: TEST_REQUEST_SIGNING_KEYS,
   };
   switch (app) {
     case 'gateway':

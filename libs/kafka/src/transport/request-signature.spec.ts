@@ -120,7 +120,9 @@ describe('request signatures', () => {
   it('refuses an unsigned request, and one with part of a signature or a line break in a header', () => {
     const value = body('mer_a');
     const headers = signed(value);
-    const { [SignatureHeaders.signature]: _signature, ...withoutSignature } = headers;
+    const withoutSignature = Object.fromEntries(
+      Object.entries(headers).filter(([name]) => name !== SignatureHeaders.signature),
+    );
 
     expect(verifier().verify('payments.get', route, value)).toEqual({
       accepted: false,
