@@ -427,7 +427,7 @@ describe('Kubernetes manifests', () => {
   it('reads which variables an app needs from its configuration', () => {
     const required = (app: ServiceName) =>
       [...appVariables(app).values()].filter(isRequiredInCluster).map((v) => v.name);
-    const common = ['DATABASE_URL', 'KAFKA_BROKERS', 'HOST'];
+    const common = ['DATABASE_URL', 'KAFKA_BROKERS', 'HOST', 'REQUEST_SIGNING_KEYS'];
     expect(required('gateway').sort()).toEqual(
       [...common, 'CARD_TRANSIT_KEY', 'IDEMPOTENCY_ENCRYPTION_KEYS'].sort(),
     );

@@ -101,6 +101,7 @@ describe('GatewayConfig', () => {
     const production = {
       NODE_ENV: 'production',
       CARD_TRANSIT_KEY: '9f1c2e7a4b6d8f0a1c3e5b7d9f2a4c6e8b0d2f4a6c8e1b3d5f7a9c2e4b6d8f0a',
+      REQUEST_SIGNING_KEYS: 'r1:3c8e1b5d7f9a2c4e6b8d0f1a3c5e7b9d2f4a6c8e0b1d3f5a7c9e2b4d6f8a0c1e',
     };
     expect(() => loadConfig(GatewayConfig, production)).toThrow(/IDEMPOTENCY_ENCRYPTION_KEYS/);
     expect(() =>

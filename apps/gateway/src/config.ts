@@ -9,13 +9,13 @@ import {
   NotAbove,
   Port,
   SecretKey,
-  ServiceConfig,
+  RequestReplyConfig,
 } from '@finfusion/config';
 
 /** Public, development-only key of the kept idempotent responses; production refuses it. */
 export const DEVELOPMENT_IDEMPOTENCY_KEY = 'dev:development-only-idempotency-key-not-a-secret';
 
-export class GatewayConfig extends ServiceConfig {
+export class GatewayConfig extends RequestReplyConfig {
   @Port()
   PORT: number = 3000;
 

@@ -16,6 +16,7 @@ describe('PaymentsConfig', () => {
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/CARD_FINGERPRINT_KEY: is a placeholder or example value/);
     expect(attempt).toThrow(/CARD_TRANSIT_KEY: is a placeholder or example value/);
+    expect(attempt).toThrow(/REQUEST_SIGNING_KEYS: key 'development' is a placeholder/);
   });
 
   it('takes 32 random bytes per key in production, and previous transit keys for a rotation', () => {
@@ -27,6 +28,7 @@ describe('PaymentsConfig', () => {
       CARD_FINGERPRINT_KEY: fingerprint,
       CARD_TRANSIT_KEY: transit,
       CARD_TRANSIT_PREVIOUS_KEYS: previous,
+      REQUEST_SIGNING_KEYS: `r1:${randomBytes(32).toString('hex')}`,
     });
     expect(config.CARD_FINGERPRINT_KEY).toBe(fingerprint);
     expect(config.CARD_TRANSIT_PREVIOUS_KEYS).toEqual([previous]);

@@ -14,7 +14,7 @@ import {
   IntListFromEnv,
   KeyRing,
   Port,
-  ServiceConfig,
+  RequestReplyConfig,
 } from '@finfusion/config';
 import { WebhookLimits } from '@finfusion/contracts';
 
@@ -27,7 +27,7 @@ const DAY_MS = 24 * 3600 * 1000;
 export const DEVELOPMENT_WEBHOOK_SECRET_KEYS =
   'development:ZGV2ZWxvcG1lbnQtb25seS13ZWJob29rLXNlY3JldHM=';
 
-export class DispatcherConfig extends ServiceConfig {
+export class DispatcherConfig extends RequestReplyConfig {
   @Port()
   PORT: number = 3003;
 

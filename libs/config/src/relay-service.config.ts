@@ -1,11 +1,11 @@
 import { IsInt, Max, Min } from 'class-validator';
-import { ServiceConfig } from './service.config';
+import { RequestReplyConfig } from './request-reply.config';
 
 /**
  * What a service that publishes its event log through the relay needs (libs/runtime's
  * `kafkaRelayOptions` reads these); payments and customers extend it.
  */
-export class RelayServiceConfig extends ServiceConfig {
+export class RelayServiceConfig extends RequestReplyConfig {
   /**
    * The relay's safety poll: each commit wakes it at once (Postgres LISTEN/NOTIFY), so this only
    * bounds how long a lost wake-up can delay an event.

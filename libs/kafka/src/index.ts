@@ -11,3 +11,4 @@ export * from './transport/batching-kafka.server';
 export * from './transport/batching-kafka.client';
 export * from './transport/micro-batch-producer';
 export * from './transport/transport-options';
+export * from './transport/request-signature';

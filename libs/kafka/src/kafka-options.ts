@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import { Partitioners, type KafkaConfig, type SASLOptions } from 'kafkajs';
-import { MAX_REPLY_BYTES } from '@finfusion/contracts';
+import { MAX_REPLY_BYTES, PAYMENTS_REPLY_TOPIC, REPLY_TOPIC } from '@finfusion/contracts';
 import { BatchingKafkaClient } from './transport/batching-kafka.client';
 import { BatchingKafkaServer } from './transport/batching-kafka.server';
 import type { MicroBatchOptions } from './transport/micro-batch-producer';
+import { RequestSigner, type RefusalReason, type SigningKey } from './transport/request-signature';
 
 /** How a process reaches the brokers: addresses, and TLS and a login where the cluster wants them. */
 export interface KafkaConnection {
@@ -72,6 +73,14 @@ export interface RequestReplySettings {
   commitIntervalMs: number;
 }
 
+/** The key ring requests are signed and verified with (REQUEST_SIGNING_KEYS). */
+export interface RequestSigningSettings {
+  /** The first signs; every one verifies. */
+  signingKeys: readonly SigningKey[];
+  /** How far a request's time of signing may be from the verifier's clock. */
+  signatureMaxAgeMs: number;
+}
+
 export const kafkaClientConfig = ({
   brokers,
   clientId,
@@ -136,10 +145,14 @@ const producerBase = {
  */
 export const serverTransport = (
   settings: KafkaSettings &
-    RequestReplySettings & {
+    RequestReplySettings &
+    RequestSigningSettings & {
       groupId: string;
       /** Far past any caller's deadline by default (the gateway waits 10 s). */
       abandonAfterMs?: number;
+      /** Where a refused request may be answered: the reply topics of the plan by default. */
+      refusalReplyTopics?: readonly string[];
+      onRefused?: (topic: string, reason: RefusalReason) => void;
     },
 ): { strategy: BatchingKafkaServer } => ({
   strategy: new BatchingKafkaServer(
@@ -158,6 +171,9 @@ export const serverTransport = (
       commitEveryMessages: 1_000,
       abandonAfterMs: settings.abandonAfterMs ?? 60_000,
       replies: requestReplyBatch(settings.lingerMs),
+      signer: new RequestSigner(settings.signingKeys, settings.signatureMaxAgeMs),
+      refusalReplyTopics: settings.refusalReplyTopics ?? [REPLY_TOPIC, PAYMENTS_REPLY_TOPIC],
+      ...(settings.onRefused !== undefined && { onRefused: settings.onRefused }),
     },
   ),
 });
@@ -165,7 +181,8 @@ export const serverTransport = (
 /** The gateway's side: requests out, replies in on this replica's own reply partitions. */
 export const clientTransport = (
   settings: KafkaSettings &
-    Omit<RequestReplySettings, 'maxInFlight'> & {
+    Omit<RequestReplySettings, 'maxInFlight'> &
+    Pick<RequestSigningSettings, 'signingKeys'> & {
       groupId: string;
       /** Where every reply goes; without it, Nest's `<request topic>.reply` topics. */
       replyTopic?: string;
@@ -187,6 +204,8 @@ export const clientTransport = (
     {
       requests: requestReplyBatch(settings.lingerMs),
       commitIntervalMs: settings.commitIntervalMs,
+      // The age limit is the verifier's; a signer only stamps the time.
+      signer: new RequestSigner(settings.signingKeys, Number.POSITIVE_INFINITY),
       ...(settings.replyTopic !== undefined && { replyTopic: settings.replyTopic }),
     },
   );

@@ -5,7 +5,12 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { Consumer } from 'kafkajs';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { ConfigError, loadConfig, type ServiceConfig } from '@finfusion/config';
+import {
+  ConfigError,
+  loadConfig,
+  type RequestReplyConfig,
+  type ServiceConfig,
+} from '@finfusion/config';
 import type { TopicSpec } from '@finfusion/contracts';
 import {
   checkTopics,
@@ -18,6 +23,7 @@ import {
 import { AdminListener, AdminServer } from './admin-server';
 import { databaseAnswers, migrate, requireMigrated } from './database';
 import { Readiness } from './health';
+import { requestVerification } from './request-signing';
 import { ServiceIdentity } from './runtime.module';
 
 /** How a service is served; its name and schema come from `RuntimeModule.forService`. */
@@ -34,7 +40,7 @@ export interface ServiceDefinition {
 }
 
 /** What every service reads, and the port it listens on. */
-export type ListeningConfig = ServiceConfig & { PORT: number };
+export type ListeningConfig = RequestReplyConfig & { PORT: number };
 
 /**
  * The whole of a service's entry point: loads and validates its configuration, then runs the
@@ -114,6 +120,7 @@ async function startService(
         maxInFlight: config.KAFKA_MAX_IN_FLIGHT,
         lingerMs: config.KAFKA_LINGER_MS,
         commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
+        ...requestVerification(config),
       }),
       { inheritAppConfig: true },
     );

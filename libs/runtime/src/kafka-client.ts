@@ -1,13 +1,15 @@
-import type { ServiceConfig } from '@finfusion/config';
+import type { RequestReplyConfig } from '@finfusion/config';
 import { clientTransport, kafkaConnection, type BatchingKafkaClient } from '@finfusion/kafka';
+import { signingKeysOf } from './request-signing';
 
 /**
  * A request/reply Kafka client of a service, connected and batched as its configuration says:
  * requests out on the services' request topics, replies in on this replica's partitions of
- * `replyTopic`. Its consumer group is `groupId`.
+ * `replyTopic`. Its consumer group is `groupId`. Every request is signed with the first key of
+ * REQUEST_SIGNING_KEYS.
  */
 export function requestReplyClient(
-  config: ServiceConfig,
+  config: RequestReplyConfig,
   client: { clientId: string; groupId: string; replyTopic: string },
 ): BatchingKafkaClient {
   return clientTransport({
@@ -15,5 +17,6 @@ export function requestReplyClient(
     ...client,
     lingerMs: config.KAFKA_LINGER_MS,
     commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
+    signingKeys: signingKeysOf(config),
   });
 }

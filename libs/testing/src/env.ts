@@ -50,6 +50,13 @@ export const urlVariables: Readonly<Record<ServiceName, string>> = {
 export const serviceUrl = (app: ServiceName): string =>
   process.env[urlVariables[app]] ?? `http://127.0.0.1:${testPorts[app]}`;
 
+/**
+ * The e2e stack's request signing ring: `test-2` signs, `test-1` stands for a key a rotation
+ * put second, which still verifies. Fixed, so tests can sign raw requests as the gateway does.
+ */
+export const TEST_REQUEST_SIGNING_KEYS =
+  'test-2:test-only-request-signing-key-0000000002,test-1:test-only-request-signing-key-0000000001';
+
 /** Where the tests' Postgres, Kafka and gateway are; read when used, so a setup can change them. */
 export const testEnv = {
   get databaseUrl(): string {

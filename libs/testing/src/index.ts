@@ -8,6 +8,7 @@ export {
   testLogDir,
   testAdminPorts,
   testPorts,
+  TEST_REQUEST_SIGNING_KEYS,
   type ServiceName,
 } from './env';
 export { api, type ApiClient, type ApiResponse } from './api';

@@ -16,6 +16,7 @@ import {
   testAdminPorts,
   testLogDir,
   testPorts,
+  TEST_REQUEST_SIGNING_KEYS,
   urlVariables,
   type ServiceName,
 } from './env';
@@ -52,6 +53,7 @@ export function stackEnv(app: ServiceName, otlpUrl?: string): Record<string, str
     PORT: String(testPorts[app]),
     ADMIN_PORT: String(testAdminPorts[app]),
     LOG_LEVEL: 'debug',
+    REQUEST_SIGNING_KEYS: TEST_REQUEST_SIGNING_KEYS,
     ...(otlpUrl !== undefined && {
       OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',

@@ -141,7 +141,11 @@ describe('WEBHOOK_SECRET_KEYS', () => {
       /WEBHOOK_SECRET_KEYS/,
     );
     expect(() =>
-      loadConfig(DispatcherConfig, { NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: NEW }),
+      loadConfig(DispatcherConfig, {
+        NODE_ENV: 'production',
+        WEBHOOK_SECRET_KEYS: NEW,
+        REQUEST_SIGNING_KEYS: `r1:${randomBytes(32).toString('base64')}`,
+      }),
     ).not.toThrow();
   });
 

@@ -9,11 +9,14 @@ import { startKafkaSend } from '@finfusion/tracing';
 import { serializeValue } from './serialize-value';
 import { MicroBatchProducer, type MicroBatchOptions } from './micro-batch-producer';
 import { OffsetCommitter } from './offset-committer';
+import { valueBytes, type RequestSigner } from './request-signature';
 import type { KafkaTransportOptions } from './transport-options';
 
 export interface BatchingClientSettings {
   requests: MicroBatchOptions;
   commitIntervalMs: number;
+  /** Signs every request, so the services know it comes from a holder of the shared key. */
+  signer: RequestSigner;
   /** One topic for every reply (and so one small fetch); Nest's default is one per pattern. */
   replyTopic?: string;
 }
@@ -108,15 +111,20 @@ export class BatchingKafkaClient extends ClientKafka {
       const replyPartition = this.getReplyTopicPartition(replyTopic);
       this.requests ??= new MicroBatchProducer(this.producer, this.settings.requests);
       const requests = this.requests;
+      const { signer } = this.settings;
       // Started here, in the caller's context (the gateway's request span); undefined untraced.
       const sending = startKafkaSend(topic);
       serializeValue(this.serializer, packet.data, { pattern: topic })
         .then((serialized) => {
-          serialized.headers[KafkaHeaders.CORRELATION_ID] = packet.id;
-          serialized.headers[KafkaHeaders.REPLY_TOPIC] = replyTopic;
-          serialized.headers[KafkaHeaders.REPLY_PARTITION] = replyPartition;
-          sending?.inject(serialized.headers);
-          return requests.send(topic, serialized);
+          const { headers } = serialized;
+          headers[KafkaHeaders.CORRELATION_ID] = packet.id;
+          headers[KafkaHeaders.REPLY_TOPIC] = replyTopic;
+          headers[KafkaHeaders.REPLY_PARTITION] = replyPartition;
+          sending?.inject(headers);
+          // Signed over the bytes that go out, so the service checks them without serializing.
+          const value = valueBytes(serialized.value);
+          Object.assign(headers, signer.sign(topic, headers, value));
+          return requests.send(topic, { ...serialized, value });
         })
         .then(
           () => sending?.end(),

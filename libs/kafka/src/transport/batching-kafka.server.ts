@@ -6,6 +6,12 @@ import { InFlightLimit } from './in-flight-limit';
 import { MicroBatchProducer, type MicroBatchOptions } from './micro-batch-producer';
 import { serializeValue } from './serialize-value';
 import { OffsetCommitter } from './offset-committer';
+import {
+  valueBytes,
+  type RefusalReason,
+  type RequestSigner,
+  type Verdict,
+} from './request-signature';
 import type { KafkaTransportOptions } from './transport-options';
 
 export interface BatchingServerSettings {
@@ -20,6 +26,16 @@ export interface BatchingServerSettings {
    */
   abandonAfterMs: number;
   replies: MicroBatchOptions;
+  /** Every request must be signed with a key of this signer's ring; others reach no handler. */
+  signer: RequestSigner;
+  /**
+   * The reply topics a refused request is answered on (its sender's own, as the plan names
+   * them), so a caller of ours with a wrong key fails at once; a refused request that names
+   * another topic gets no answer: its headers are the unknown sender's word.
+   */
+  refusalReplyTopics: readonly string[];
+  /** Told of every refused request (the refusals metric). */
+  onRefused?: (topic: string, reason: RefusalReason) => void;
 }
 
 /**
@@ -111,6 +127,11 @@ export class BatchingKafkaServer extends ServerKafka {
   /** Resolves once the request's reply was produced (or it needed none). */
   private async handle(topic: string, partition: number, message: KafkaMessage): Promise<void> {
     const key = replyKey(topic, partition, message.offset);
+    const verdict = this.settings.signer.verify(topic, message.headers, valueBytes(message.value));
+    if (!verdict.accepted) {
+      await this.refuse(topic, partition, message, verdict);
+      return;
+    }
     let awaiting: (() => void) | undefined;
     const replied = hasReplyHeaders(message)
       ? new Promise<void>((resolve) => {
@@ -150,6 +171,50 @@ export class BatchingKafkaServer extends ServerKafka {
       this.logger.error(`request at ${key} could not be handled: ${describe(error)}`);
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Logs and counts a request whose signature does not hold (never its value, headers or
+   * signature), and answers it with an error when it names one of our reply topics.
+   */
+  private async refuse(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    verdict: Verdict & { accepted: false },
+  ): Promise<void> {
+    this.logger.warn({
+      msg: 'request refused: its signature does not hold',
+      topic,
+      partition,
+      offset: message.offset,
+      reason: verdict.reason,
+      ...(verdict.keyId !== undefined && { key_id: verdict.keyId }),
+    });
+    this.settings.onRefused?.(topic, verdict.reason);
+    const correlationId = headerText(message, KafkaHeaders.CORRELATION_ID);
+    const replyTopic = headerText(message, KafkaHeaders.REPLY_TOPIC);
+    const replyPartition = headerText(message, KafkaHeaders.REPLY_PARTITION);
+    if (
+      correlationId === undefined ||
+      replyTopic === undefined ||
+      !this.settings.refusalReplyTopics.includes(replyTopic) ||
+      (replyPartition !== undefined && !/^\d{1,5}$/.test(replyPartition))
+    ) {
+      return;
+    }
+    try {
+      const outgoing = await this.outgoing(
+        { id: correlationId, response: requestRefused(), isDisposed: true },
+        replyPartition,
+        correlationId,
+      );
+      await this.replies?.send(replyTopic, outgoing);
+    } catch (error) {
+      this.logger.error(
+        `refusal of the request at ${topic}/${partition}/${message.offset} could not be sent: ${describe(error)}`,
+      );
     }
   }
 
@@ -223,6 +288,19 @@ const replyKey = (topic: string, partition: number, offset: string): string =>
 const hasReplyHeaders = (message: KafkaMessage): boolean =>
   message.headers?.[KafkaHeaders.CORRELATION_ID] !== undefined &&
   message.headers[KafkaHeaders.REPLY_TOPIC] !== undefined;
+
+const headerText = (message: KafkaMessage, name: string): string | undefined => {
+  const value = message.headers?.[name];
+  return value === undefined || Array.isArray(value) ? undefined : value.toString();
+};
+
+/** The same answer whatever the reason: the sender learns nothing of the service's keys. */
+const requestRefused = () =>
+  fail(500, {
+    type: 'api_error',
+    code: 'internal_error',
+    message: 'An internal error occurred. Retry with the same Idempotency-Key.',
+  });
 
 const replyNotSent = () =>
   fail(500, {

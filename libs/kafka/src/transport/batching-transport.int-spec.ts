@@ -2,11 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Controller, Module, type INestMicroservice, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { KafkaHeaders } from '@nestjs/microservices';
+import { Kafka, logLevel, type Consumer, type IHeaders, type Producer } from 'kafkajs';
 import { catchError, firstValueFrom, of, throwError, timeout, TimeoutError } from 'rxjs';
 import { clientTransport, serverTransport } from '../kafka-options';
 import { provisionTopics } from '../provision';
 import type { BatchingKafkaClient } from './batching-kafka.client';
+import { RequestSigner, type RefusalReason, type SigningKey } from './request-signature';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
 const suffix = randomUUID().slice(0, 8);
@@ -18,6 +20,7 @@ const topics = {
   closing: `test.transport-${suffix}.closing`,
   rebalance: `test.transport-${suffix}.rebalance`,
   abandoning: `test.transport-${suffix}.abandoning`,
+  signed: `test.transport-${suffix}.signed`,
 };
 const replyTopic = (topic: string) => `${topic}.reply`;
 const groups = {
@@ -29,6 +32,15 @@ const groups = {
 const commitIntervalMs = 100;
 /** The `abandoning` server gives up on a request without a reply after this long. */
 const abandonAfterMs = 300;
+/** The servers' ring: the client signs with the first key; the second is a rotated-out one. */
+const ring: SigningKey[] = [
+  { id: 'current', key: randomBytes(32) },
+  { id: 'previous', key: randomBytes(32) },
+];
+/** Requests the `signed` handler was given, by id. */
+const signedDeliveries = new Set<string>();
+/** Every refusal a server reported, in order. */
+const refusals: { topic: string; reason: RefusalReason }[] = [];
 /** The reply topic of `large` takes records of at most this many bytes. */
 const largeReplyLimit = 200_000;
 
@@ -97,6 +109,12 @@ class TransportTestController {
     if (request.large === true) return randomBytes(750_000).toString('base64');
     // JSON has no BigInt: the reply cannot be serialized.
     if (request.unserializable === true) return { amount: 10n };
+    return echo(request);
+  }
+
+  @MessagePattern(topics.signed)
+  signed(@Payload() request: TestRequest) {
+    signedDeliveries.add(request.id);
     return echo(request);
   }
 
@@ -178,6 +196,10 @@ async function startServer(
       maxInFlight: 32,
       lingerMs: 0,
       commitIntervalMs,
+      signingKeys: ring,
+      signatureMaxAgeMs: 60_000,
+      refusalReplyTopics: [replyTopic(topics.signed)],
+      onRefused: (topic, reason) => refusals.push({ topic, reason }),
       ...settings,
     }),
     logger: false,
@@ -279,6 +301,8 @@ beforeAll(async () => {
     { topic: replyTopic(topics.rebalance), numPartitions: 1 },
     { topic: topics.abandoning, numPartitions: 1 },
     { topic: replyTopic(topics.abandoning), numPartitions: 1 },
+    { topic: topics.signed, numPartitions: 1 },
+    { topic: replyTopic(topics.signed), numPartitions: 1 },
   ]);
   await admin.connect();
 
@@ -298,6 +322,7 @@ beforeAll(async () => {
     groupId: `transport-test-client-${suffix}`,
     lingerMs: 0,
     commitIntervalMs,
+    signingKeys: ring,
   });
   for (const topic of Object.values(topics)) client.subscribeToResponseOf(topic);
   await Promise.all([connectClient(), ...started.map((app) => aFetchOf(serverConsumer(app)))]);
@@ -497,5 +522,115 @@ describe('the batching Kafka transport', () => {
     await expect(call(topics.echo, 'again', { id: 'after-reconnect' })).resolves.toEqual(
       echo({ id: 'after-reconnect' }),
     );
+  });
+});
+
+describe('request signatures', () => {
+  let producer: Producer;
+  let replyReader: Consumer;
+  /** Replies on the `signed` topic's reply topic, by correlation id, as JSON. */
+  const replies = new Map<string, unknown>();
+
+  beforeAll(async () => {
+    producer = kafka.producer();
+    replyReader = kafka.consumer({
+      groupId: `transport-test-replies-${suffix}`,
+      maxWaitTimeInMs: 100,
+    });
+    await Promise.all([producer.connect(), replyReader.connect()]);
+    await replyReader.subscribe({ topic: replyTopic(topics.signed) });
+    await replyReader.run({
+      eachMessage: ({ message }) => {
+        const id = message.headers?.[KafkaHeaders.CORRELATION_ID]?.toString();
+        if (id !== undefined) replies.set(id, JSON.parse(message.value?.toString() ?? 'null'));
+        return Promise.resolve();
+      },
+    });
+    await aFetchOf(replyReader);
+  });
+
+  afterAll(async () => {
+    await Promise.all([producer.disconnect(), replyReader.disconnect()]);
+  });
+
+  const routeOf = (correlationId: string): Record<string, string> => ({
+    [KafkaHeaders.CORRELATION_ID]: correlationId,
+    [KafkaHeaders.REPLY_TOPIC]: replyTopic(topics.signed),
+    [KafkaHeaders.REPLY_PARTITION]: '0',
+  });
+
+  /** Puts a request on the `signed` topic as any client of the brokers could. */
+  const sendRaw = async (value: TestRequest, headers: IHeaders) => {
+    await producer.send({
+      topic: topics.signed,
+      messages: [{ key: 'raw', value: JSON.stringify(value), headers }],
+    });
+  };
+
+  const signedHeaders = (signer: RequestSigner, correlationId: string, value: TestRequest) => {
+    const route = routeOf(correlationId);
+    return { ...route, ...signer.sign(topics.signed, route, Buffer.from(JSON.stringify(value))) };
+  };
+
+  const replyTo = (correlationId: string) =>
+    eventually(`the reply to ${correlationId}`, () => replies.get(correlationId));
+
+  const refusal = {
+    ok: false,
+    status: 500,
+    error: expect.objectContaining({ type: 'api_error', code: 'internal_error' }) as unknown,
+  };
+
+  it('hands requests signed with the current or a rotated-out key of the ring to their handler', async () => {
+    const previous = new RequestSigner([ring[1] as SigningKey], 60_000);
+
+    const current = await call(topics.signed, 'k', { id: 'signed-current' });
+    await sendRaw(
+      { id: 'signed-previous' },
+      signedHeaders(previous, 'c-previous', { id: 'signed-previous' }),
+    );
+
+    expect(current).toEqual(echo({ id: 'signed-current' }));
+    await expect(replyTo('c-previous')).resolves.toEqual(echo({ id: 'signed-previous' }));
+  });
+
+  it('refuses an unsigned request before its handler and answers it with an error', async () => {
+    await sendRaw({ id: 'unsigned' }, routeOf('c-unsigned'));
+
+    await expect(replyTo('c-unsigned')).resolves.toEqual(refusal);
+    expect(signedDeliveries.has('unsigned')).toBe(false);
+    expect(refusals).toContainEqual({ topic: topics.signed, reason: 'unsigned' });
+  });
+
+  it('refuses a forged signature, an unknown key and a value changed after signing', async () => {
+    const forger = new RequestSigner([{ id: 'current', key: randomBytes(32) }], 60_000);
+    const stranger = new RequestSigner([{ id: 'other', key: randomBytes(32) }], 60_000);
+    const genuine = new RequestSigner(ring, 60_000);
+
+    await sendRaw({ id: 'forged' }, signedHeaders(forger, 'c-forged', { id: 'forged' }));
+    await sendRaw({ id: 'stranger' }, signedHeaders(stranger, 'c-stranger', { id: 'stranger' }));
+    await sendRaw({ id: 'altered' }, signedHeaders(genuine, 'c-altered', { id: 'original' }));
+
+    for (const id of ['c-forged', 'c-stranger', 'c-altered']) {
+      await expect(replyTo(id)).resolves.toEqual(refusal);
+    }
+    expect(['forged', 'stranger', 'altered'].filter((id) => signedDeliveries.has(id))).toEqual([]);
+    expect(refusals).toEqual(
+      expect.arrayContaining([
+        { topic: topics.signed, reason: 'bad_signature' },
+        { topic: topics.signed, reason: 'unknown_key' },
+      ]),
+    );
+  });
+
+  it('refuses an unsigned request without reply headers, which Nest would run as an event', async () => {
+    const before = refusals.length;
+
+    await sendRaw({ id: 'unsigned-event' }, {});
+    // Handled in order on the one partition: once the next request is answered, the first was seen.
+    await call(topics.signed, 'raw', { id: 'after-event' });
+
+    expect(signedDeliveries.has('unsigned-event')).toBe(false);
+    expect(refusals.slice(before)).toEqual([{ topic: topics.signed, reason: 'unsigned' }]);
   });
 });
