@@ -7,6 +7,7 @@ import {
   api,
   collectEvents,
   createMerchant,
+  publishRecords,
   repoRoot,
   testEnv,
   type ApiClient,
@@ -74,8 +75,8 @@ describe('analytics examples', () => {
     await Promise.all(
       created.map((payment) =>
         events.waitFor(({ value }) => {
-          const event = value as PublicEvent<{ id: string }>;
-          return event.data.object.id === payment.id && event.type !== 'payment.created';
+          const event = (value ?? {}) as Partial<PublicEvent<{ id: string }>>; // other tests put non-events here too
+          return event.data?.object.id === payment.id && event.type !== 'payment.created';
         }),
       ),
     );
@@ -102,8 +103,18 @@ describe('analytics examples', () => {
       ]);
       return JSON.parse(stdout) as Loaded;
     };
+    // A record that is not an event: left out and reported, the rest still loaded.
+    await publishRecords(EventTopics.payments, [{ key: merchantId, value: 'not an event' }]);
     const first = await load();
-    expect(first.invalid).toEqual([]);
+    expect(first.invalid).toContainEqual(expect.stringMatching(/offset \d+: not JSON$/));
+    // Other tests put records of their own on the topic; none of this merchant's is left out.
+    const ours = events.events
+      .map(({ value }) => (value ?? {}) as Partial<PublicEvent>)
+      .filter((event) => event.merchant_id === merchantId)
+      .map((event) => event.id ?? '');
+    expect(ours).toHaveLength(8);
+    for (const id of ours)
+      expect(first.invalid.filter((problem) => problem.includes(id))).toEqual([]);
     expect(first.added).toBeGreaterThanOrEqual(8);
     expect(first.rows).toEqual([
       { day: today, currency: 'EUR', payments: '1', volume: '700' },

@@ -11,11 +11,11 @@ import {
 } from '@finfusion/contracts';
 import { RequestSigner, type SigningKey } from '@finfusion/kafka';
 import {
+  adminUrl,
   api,
   createMerchant,
   requestOf,
   serviceLogs,
-  serviceUrl,
   testEnv,
   TEST_REQUEST_SIGNING_KEYS,
   waitUntil,
@@ -130,7 +130,7 @@ const refused = {
 };
 
 const refusals = async (topic: string, reason: string): Promise<number> => {
-  const metrics = await (await fetch(`${serviceUrl('webhook-dispatcher')}/metrics`)).text();
+  const metrics = await (await fetch(`${adminUrl('webhook-dispatcher')}/metrics`)).text();
   const series = `kafka_requests_refused_total{topic="${topic}",reason="${reason}"} `;
   const line = metrics.split('\n').find((candidate) => candidate.startsWith(series));
   return line === undefined ? 0 : Number(line.slice(series.length));
