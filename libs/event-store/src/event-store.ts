@@ -198,6 +198,40 @@ export class EventStore {
   }
 
   /**
+   * Committed events of a range of the log, in log order (global position), after `afterPosition`:
+   * what a republish reads, page by page. Bounds are inclusive; a time bound is compared with
+   * when each event was written.
+   */
+  async readRange(
+    manager: EntityManager,
+    range: LogRange,
+    afterPosition: string,
+    limit: number,
+  ): Promise<StoredEvent[]> {
+    const position = (bound: LogBound | undefined, op: '>=' | '<=', param: string) =>
+      bound === undefined
+        ? 'TRUE'
+        : typeof bound === 'bigint'
+          ? `global_position ${op} ${param}::bigint`
+          : `recorded_at ${op} ${param}::timestamptz`;
+    const value = (bound: LogBound | undefined) =>
+      bound === undefined
+        ? null
+        : typeof bound === 'bigint'
+          ? bound.toString()
+          : bound.toISOString();
+    const rows = await manager.query<EventRow[]>(
+      `SELECT ${COLUMNS} FROM ${this.table}
+        WHERE global_position > $1::bigint AND ${position(range.from, '>=', '$2')}
+          AND ${position(range.to, '<=', '$3')}
+        ORDER BY global_position
+        LIMIT $4`,
+      [afterPosition, value(range.from), value(range.to), limit],
+    );
+    return rows.map(toStored);
+  }
+
+  /**
    * Events after a checkpoint in commit-safe order. Positions are assigned before commit, so a
    * transaction can commit after a later position is visible; reading only below the oldest
    * running transaction (pg_snapshot_xmin) means such a late event is never jumped over.
@@ -241,6 +275,14 @@ export class EventStore {
     );
     return row?.n ?? 0;
   }
+}
+
+/** A bound of a range of the log: a global position, or a time (when events were written). */
+export type LogBound = bigint | Date;
+
+export interface LogRange {
+  from?: LogBound;
+  to?: LogBound;
 }
 
 export interface Checkpoint {

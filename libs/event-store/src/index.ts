@@ -8,3 +8,4 @@ export * from './relay';
 export * from './schema';
 export * from './subscription';
 export * from './tables';
+export * from './republish';

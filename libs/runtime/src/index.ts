@@ -13,3 +13,4 @@ export * from './runtime.module';
 export * from './pagination';
 export * from './merchant-owned';
 export { requestReplyClient } from './kafka-client';
+export * from './republish-command';

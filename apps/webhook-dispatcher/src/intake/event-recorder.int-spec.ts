@@ -77,6 +77,28 @@ describe('EventRecorder', () => {
     expect(await deliveriesOf(event.id)).toHaveLength(0);
   });
 
+  it('records but does not deliver an event older than it remembers events, one by one or in a batch', async () => {
+    const merchantId = newMerchantId();
+    await endpointOf(merchantId, ['*']);
+    const daysAgo = (days: number) =>
+      new Date(Date.now() - days * 24 * 60 * 60 * 1000).toISOString();
+    const retention = made.config.WEBHOOK_RECEIVED_EVENTS_RETENTION_DAYS;
+    const old = { ...eventOf(merchantId), created_at: daysAgo(retention + 1) };
+    const recent = { ...eventOf(merchantId), created_at: daysAgo(retention - 1) };
+    const oldInBatch = { ...eventOf(merchantId), created_at: daysAgo(retention + 1) };
+
+    expect(await made.recorder.record(recordOf(old))).toEqual({ event: old, deliveries: 0 });
+    expect(await made.recorder.recordBatch([recordOf(oldInBatch), recordOf(recent, '1')])).toBe(1);
+    expect(await deliveriesOf(old.id)).toEqual([]);
+    expect(await deliveriesOf(oldInBatch.id)).toEqual([]);
+    expect(await deliveriesOf(recent.id)).toHaveLength(1);
+    const received = await bed.db.query(
+      'SELECT event_id FROM $schema.received_events WHERE event_id = ANY($1::text[])',
+      [[old.id, oldInBatch.id]],
+    );
+    expect(received).toHaveLength(2);
+  });
+
   it('refuses a record that is not a public event envelope', async () => {
     await expect(
       made.recorder.record({ ...recordOf(eventOf(newMerchantId())), value: '{"hello":1}' }),

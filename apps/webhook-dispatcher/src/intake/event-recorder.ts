@@ -6,6 +6,7 @@ import type { TraceContext } from '@finfusion/tracing';
 import { DispatcherConfig } from '../config';
 import { queryRows, tableOf } from '../database';
 import { DeliveryEntity } from '../deliveries/delivery.entity';
+import { tooOldToDeliver } from '../deliveries/domain/event-age';
 import { firstAttempt } from '../deliveries/domain/retry-policy';
 import { subscribesTo, type EndpointState } from '../endpoints/domain/endpoint';
 import { EndpointEntity } from '../endpoints/endpoint.entity';
@@ -72,7 +73,10 @@ export class EventRecorder {
         ],
       );
       if (inserted.length === 0) return 0;
-      const fresh = inserted.flatMap(({ event_id }) => received.get(event_id)?.event ?? []);
+      const fresh = inserted
+        .flatMap(({ event_id }) => received.get(event_id)?.event ?? [])
+        .filter((event) => this.deliverable(event));
+      if (fresh.length === 0) return 0;
 
       const endpoints = await queryRows<Pick<EndpointState, 'id' | 'events'> & MerchantOwned>(
         manager,
@@ -119,6 +123,15 @@ export class EventRecorder {
     });
   }
 
+  /** Recorded, but not delivered, when too old to know whether it was (tooOldToDeliver). */
+  private deliverable(event: PublicEvent): boolean {
+    return !tooOldToDeliver(
+      event.created_at,
+      new Date(),
+      this.config.WEBHOOK_RECEIVED_EVENTS_RETENTION_DAYS,
+    );
+  }
+
   private planDeliveries(
     event: PublicEvent,
     record: ConsumedRecord,
@@ -144,7 +157,7 @@ export class EventRecorder {
           trace?.tracestate ?? null,
         ],
       );
-      if (inserted.length === 0) return 0;
+      if (inserted.length === 0 || !this.deliverable(event)) return 0;
 
       const endpoints = await queryRows<Pick<EndpointState, 'id' | 'events'>>(
         manager,
