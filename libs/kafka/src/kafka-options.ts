@@ -161,7 +161,10 @@ export const serverTransport = (
       consumer: consumerBase(settings.groupId),
       // Batches of every partition are taken at once; the in-flight limit bounds the work.
       run: { partitionsConsumedConcurrently: 16 },
-      subscribe: { fromBeginning: false },
+      // A partition the group has no offset for yet starts at its earliest request, not its
+      // latest: a request sent while the group (re)joins is served, not skipped. Requests older
+      // than the signature window are refused as expired, and their callers have given up.
+      subscribe: { fromBeginning: true },
       producer: producerBase,
       postfixId: '',
     },
