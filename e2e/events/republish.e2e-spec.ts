@@ -74,7 +74,7 @@ describe('republish', () => {
       '--to',
       String(range?.last),
     ]);
-    expect(stdout).toMatch(/^payments\.payment\.events: \d+ events sent again/);
+    expect(stdout).toMatch(/^payments\.payment\.events: \d+ events sent again/m);
     await payments.waitFor(
       (event) => mine(event) && payments.events.filter(mine).length >= 12,
       30_000,
@@ -85,7 +85,7 @@ describe('republish', () => {
     const shape = (event: CollectedEvent) => ({
       key: event.key,
       value: event.value,
-      headers: event.headers,
+      headers: withoutTrace(event.headers),
     });
     expect(again.map(shape).sort(byId)).toEqual(published.map(shape).sort(byId));
     for (const id of streams) {
@@ -109,7 +109,7 @@ describe('republish', () => {
         '--from',
         since,
       ]);
-      expect(stdout).toMatch(/^customers\.customer\.events: \d+ events sent again/);
+      expect(stdout).toMatch(/^customers\.customer\.events: \d+ events sent again/m);
       await customers.waitFor(
         (event) =>
           event.key === customer.id &&
@@ -118,7 +118,7 @@ describe('republish', () => {
       );
       const copies = customers.events.filter((event) => event.key === customer.id);
       expect(copies[1]?.value).toEqual(original.value);
-      expect(copies[1]?.headers).toEqual(original.headers);
+      expect(withoutTrace(copies[1]?.headers ?? {})).toEqual(withoutTrace(original.headers));
 
       const refused = await failure(
         republish('customers', ['--topic', EventTopics.customers, '--from', 'yesterday']),
@@ -138,6 +138,12 @@ describe('republish', () => {
     }
   });
 });
+
+/** The headers but the trace context, which belongs to the relay's send, not to the event. */
+const withoutTrace = (headers: Record<string, string>) =>
+  Object.fromEntries(
+    Object.entries(headers).filter(([name]) => name !== 'traceparent' && name !== 'tracestate'),
+  );
 
 const byId = (a: { value: unknown }, b: { value: unknown }) =>
   (a.value as PublicEvent).id.localeCompare((b.value as PublicEvent).id);

@@ -208,9 +208,10 @@ export class EventStore {
     afterPosition: string,
     limit: number,
   ): Promise<StoredEvent[]> {
+    // Every parameter is used with a type, also when its bound is absent (NULL).
     const position = (bound: LogBound | undefined, op: '>=' | '<=', param: string) =>
       bound === undefined
-        ? 'TRUE'
+        ? `${param}::text IS NULL`
         : typeof bound === 'bigint'
           ? `global_position ${op} ${param}::bigint`
           : `recorded_at ${op} ${param}::timestamptz`;
