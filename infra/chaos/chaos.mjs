@@ -24,6 +24,7 @@
 //   node infra/chaos/chaos.mjs --short         one of each kind (about 5 minutes)
 //   node infra/chaos/chaos.mjs --only kill-payments,postgres-outage
 // Options: --no-build (use the built services as they are), --rate <req/s> (5), --keep-logs.
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -178,17 +179,38 @@ const SCENARIOS = [
  * @param {object} body
  * @returns {Promise<Record<string, any>>}
  */
+/**
+ * A scenario's set-up call, made as the API asks clients to: with an Idempotency-Key, retried with
+ * the same key after a 5xx or a lost connection. A service still reconnecting after the previous
+ * scenario's fault (kafkajs restarts a crashed consumer with a growing backoff) then delays the
+ * set-up instead of failing it; the scenario's own load is what the audit judges.
+ */
 async function apiPost(apiKey, pathname, body) {
-  const response = await fetch(`${gatewayUrl(base)}${pathname}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const json = /** @type {Record<string, any>} */ (await response.json());
-  if (!response.ok)
-    throw new StepError(`POST ${pathname}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
+  const key = randomUUID();
+  for (let attempt = 1; ; attempt += 1) {
+    let response;
+    try {
+      response = await fetch(`${gatewayUrl(base)}${pathname}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          'content-type': 'application/json',
+          'idempotency-key': key,
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(15_000),
+      });
+    } catch (error) {
+      if (attempt >= 6) throw error;
+      await sleep(2_000);
+      continue;
+    }
+    const json = /** @type {Record<string, any>} */ (await response.json());
+    if (response.ok) return json;
+    if (response.status < 500 || attempt >= 6)
+      throw new StepError(`POST ${pathname}: ${response.status} ${JSON.stringify(json)}`);
+    await sleep(2_000);
+  }
 }
 
 async function runScenario(scenario, db) {
