@@ -40,12 +40,14 @@ describe('tracing', () => {
           span.kind === Kind.server && span.attributes['finfusion.request_id'] === requestId,
       ),
     )) as ReceivedSpan;
-    // Spans arrive in batches, each service's on its own schedule: wait for the attempt's.
+    // Spans arrive in batches, each service's on its own schedule: wait for the attempt's, and
+    // for all six of the path (a busy service's batch can come after the dispatcher's).
     const trace = (await waitUntil(async () => {
       const spans = await receivedSpans(request.traceId);
-      return spans.some(
-        (span) => span.kind === Kind.client && span.attributes['webhook.event.id'] === event.id,
-      )
+      return spans.length >= 6 &&
+        spans.some(
+          (span) => span.kind === Kind.client && span.attributes['webhook.event.id'] === event.id,
+        )
         ? spans
         : undefined;
     }, 20_000)) as ReceivedSpan[];
