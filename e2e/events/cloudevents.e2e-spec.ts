@@ -1,13 +1,7 @@
 import { type CloudEvent, Kafka } from 'cloudevents';
-import {
-  api,
-  collectEvents,
-  createMerchant,
-  type ApiClient,
-  type CollectedEvent,
-  type EventCollector,
-} from '@finfusion/testing';
+import { api, createMerchant, type ApiClient } from '@finfusion/testing';
 import { EventTopics, type Customer, type PublicEvent } from '@finfusion/contracts';
+import { eventAbout as about, watchEventTopics } from '../support/event-topics.fixture';
 import { readTopics } from '../support/kafka-topics.fixture';
 import { paymentBody, paymentOf } from '../support/payments.fixture';
 
@@ -15,27 +9,12 @@ import { paymentBody, paymentOf } from '../support/payments.fixture';
 // Dapr or any CloudEvents consumer would read them.
 
 describe('event records as CloudEvents', () => {
+  const topics = watchEventTopics();
   let client: ApiClient;
-  let payments: EventCollector;
-  let customers: EventCollector;
 
   beforeAll(async () => {
     client = api((await createMerchant()).apiKey);
-    payments = await collectEvents(EventTopics.payments);
-    customers = await collectEvents(EventTopics.customers);
   });
-
-  afterAll(async () => {
-    await payments.stop();
-    await customers.stop();
-  });
-
-  const about =
-    (id: string, type: string) =>
-    ({ value }: CollectedEvent): boolean => {
-      const event = (value ?? {}) as Partial<PublicEvent<{ id: string }>>; // other tests put non-events here too
-      return event.data?.object.id === id && event.type === type;
-    };
 
   it('are valid CloudEvents with the envelope as data, its id, type and time', async () => {
     const payment = paymentOf(await client.post('/v2/payments', paymentBody()));
@@ -43,8 +22,8 @@ describe('event records as CloudEvents', () => {
       .body as Customer;
     await client.delete(`/v2/customers/${customer.id}`);
     await Promise.all([
-      payments.waitFor(about(payment.id, `payment.${payment.status}`)),
-      customers.waitFor(about(customer.id, 'customer.deleted')),
+      topics.payments.waitFor(about(payment.id, `payment.${payment.status}`)),
+      topics.customers.waitFor(about(customer.id, 'customer.deleted')),
     ]);
 
     const records = (

@@ -2,21 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import {
-  api,
-  collectEvents,
-  createMerchant,
-  repoRoot,
-  type ApiClient,
-  type CollectedEvent,
-  type EventCollector,
-} from '@finfusion/testing';
-import {
-  EventTopics,
-  PUBLISHED_SCHEMA_DIR,
-  schemaIdOf,
-  type PublicEvent,
-} from '@finfusion/contracts';
+import { api, createMerchant, repoRoot, type ApiClient } from '@finfusion/testing';
+import { PUBLISHED_SCHEMA_DIR, schemaIdOf, type PublicEvent } from '@finfusion/contracts';
+import { eventAbout as about, watchEventTopics } from '../support/event-topics.fixture';
 import { paymentBody, paymentOf } from '../support/payments.fixture';
 
 // The published event schemas, as a consumer meets them: at the URL path of their $id on the
@@ -29,19 +17,11 @@ const files = fs
 const pathOf = (url: string) => new URL(url).pathname;
 
 describe('published event schemas', () => {
+  const topics = watchEventTopics();
   let client: ApiClient;
-  let payments: EventCollector;
-  let customers: EventCollector;
 
   beforeAll(async () => {
     client = api((await createMerchant()).apiKey);
-    payments = await collectEvents(EventTopics.payments);
-    customers = await collectEvents(EventTopics.customers);
-  });
-
-  afterAll(async () => {
-    await payments.stop();
-    await customers.stop();
   });
 
   it.each(files)('serves %s at the path of its $id, without an API key', async (file) => {
@@ -63,19 +43,10 @@ describe('published event schemas', () => {
     const created = paymentOf(await client.post('/v2/payments', paymentBody()));
     const customer = (await client.post('/v2/customers', { email: 'schemas@example.com' }))
       .body as { id: string };
-    const about =
-      (id: string, type?: (t: string) => boolean) =>
-      ({ value }: CollectedEvent): boolean => {
-        const event = (value ?? {}) as Partial<PublicEvent<{ id: string }>>; // other tests put non-events here too
-        return (
-          event.data?.object.id === id &&
-          (type === undefined || (event.type !== undefined && type(event.type)))
-        );
-      };
     const received = await Promise.all([
-      payments.waitFor(about(created.id, (type) => type === 'payment.created')),
-      payments.waitFor(about(created.id, (type) => type !== 'payment.created')),
-      customers.waitFor(about(customer.id)),
+      topics.payments.waitFor(about(created.id, (type) => type === 'payment.created')),
+      topics.payments.waitFor(about(created.id, (type) => type !== 'payment.created')),
+      topics.customers.waitFor(about(customer.id)),
     ]);
     for (const { value } of received) {
       const event = value as PublicEvent;

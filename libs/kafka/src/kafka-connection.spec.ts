@@ -29,6 +29,11 @@ describe('kafkaConnection', () => {
     expect(client.sasl).toBeUndefined();
   });
 
+  it('caps the retry backoff, which is also how long kafkajs waits to restart a crashed consumer', () => {
+    const client = kafkaClientConfig({ ...kafkaConnection(plain), clientId: 'x' });
+    expect(client.retry).toMatchObject({ initialRetryTime: 200, maxRetryTime: 5_000 });
+  });
+
   it('reads the CA and the client certificate, and passes the login to kafkajs', () => {
     const connection = kafkaConnection({
       ...plain,

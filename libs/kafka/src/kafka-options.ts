@@ -81,6 +81,13 @@ export interface RequestSigningSettings {
   signatureMaxAgeMs: number;
 }
 
+/**
+ * Retries back off from 200 ms, doubling, but never wait more than 5 s. kafkajs restarts a
+ * crashed consumer after the last backoff of the retries that gave up (its `retryTime`), 30 s
+ * by its default cap: with this one a request server is back within seconds of its broker.
+ */
+export const KAFKA_RETRY = { initialRetryTime: 200, maxRetryTime: 5_000, retries: 8 } as const;
+
 export const kafkaClientConfig = ({
   brokers,
   clientId,
@@ -90,7 +97,7 @@ export const kafkaClientConfig = ({
   clientId,
   brokers,
   connectionTimeout: 3000,
-  retry: { initialRetryTime: 200, retries: 8 },
+  retry: { ...KAFKA_RETRY },
   ...(tls !== undefined && { ssl: { ...tls } }),
   ...(sasl !== undefined && { sasl: saslOptions(sasl) }),
 });
