@@ -71,6 +71,8 @@ const NON_PUBLIC_RANGES_V6 = ['::1/128', 'fc00::/7', 'fe80::/10'];
 const DNS_PORT = 53;
 const KAFKA_PORTS = [9092, 9093];
 const POSTGRES_PORT = 5432;
+/** OTLP/HTTP, where the apps send traces when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+const OTLP_PORT = 4318;
 
 const appDeployment = (manifests: Manifest[], app: string): Deployment => {
   const found = ofKind<Deployment>(manifests, 'Deployment').find((d) => d.metadata.name === app);
@@ -300,6 +302,9 @@ function networkPolicyProblems(manifests: Manifest[]): string[] {
     const labels = (template.metadata?.labels ?? {}) as Record<string, string>;
     const egress = policiesFor(policies, labels, 'Egress').flatMap((p) => p.spec?.egress ?? []);
     const isDispatcher = labels['app.kubernetes.io/name'] === 'webhook-dispatcher';
+    const isApp = (serviceNames as readonly string[]).includes(
+      labels['app.kubernetes.io/name'] ?? '',
+    );
     const portsOf = (rule: (typeof egress)[number]) => (rule.ports ?? []).map((p) => p.port);
     const only = (rule: (typeof egress)[number], allowed: number[]) =>
       portsOf(rule).length > 0 && portsOf(rule).every((p) => allowed.includes(Number(p)));
@@ -321,6 +326,7 @@ function networkPolicyProblems(manifests: Manifest[]): string[] {
     for (const rule of egress) {
       const allowed =
         isPlatform(rule, [DNS_PORT, ...KAFKA_PORTS, POSTGRES_PORT]) ||
+        (isApp && isPlatform(rule, [OTLP_PORT])) ||
         (isDispatcher && isPublicHttps(rule));
       if (!allowed) problems.push(`${workload}: egress beyond its needs: ${JSON.stringify(rule)}`);
     }
@@ -332,6 +338,8 @@ function networkPolicyProblems(manifests: Manifest[]): string[] {
       if (!egress.some((rule) => isPlatform(rule, [...allowed])))
         problems.push(`${workload}: cannot reach ${needed}`);
     }
+    if (isApp && !egress.some((rule) => isPlatform(rule, [OTLP_PORT])))
+      problems.push(`${workload}: cannot reach a trace collector on ${OTLP_PORT}`);
     if (isDispatcher && !egress.some(isPublicHttps))
       problems.push(`${workload}: cannot reach public addresses on 443`);
   }
