@@ -295,6 +295,44 @@ export async function withAdminClient(databaseUrl, fn) {
   }
 }
 
+/** `<database>_<app>` made a Postgres role name: lower case, a-z 0-9 _, at most 63 characters. */
+export const serviceRoleName = (databaseUrl, app) =>
+  `${databaseName(databaseUrl)}_${app}`
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .replace(/^(?=[0-9])/, '_')
+    .slice(0, 63);
+
+/** The same server, database and password, logged in as `role`. */
+export function connectionAs(databaseUrl, role) {
+  const url = new URL(databaseUrl);
+  url.username = role;
+  return url.toString();
+}
+
+/**
+ * Creates each login role (with the URL's password, if it has one) unless it exists. Returns
+ * false, creating nothing, when the URL's user may not create roles.
+ */
+export function ensureLoginRoles(databaseUrl, roles) {
+  const password = decodeURIComponent(new URL(databaseUrl).password);
+  const login = password === '' ? 'LOGIN' : `LOGIN PASSWORD '${password.replaceAll("'", "''")}'`;
+  return withAdminClient(databaseUrl, async (client) => {
+    try {
+      for (const role of roles) {
+        await client.query(
+          `DO $$ BEGIN CREATE ROLE ${quoteIdent(role)} ${login};
+           EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`,
+        );
+      }
+      return true;
+    } catch (error) {
+      if (errorCode(error) === '42501') return false; // insufficient_privilege
+      throw error;
+    }
+  });
+}
+
 /** Creates the URL's database unless it exists; returns true when it was created. */
 export function ensureDatabase(databaseUrl) {
   const name = databaseName(databaseUrl);

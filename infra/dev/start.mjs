@@ -1,8 +1,9 @@
 // `npm start`: the whole platform on this machine, from a fresh clone.
 //
 // Installs dependencies if needed, creates the database, starts (or reuses) a local Kafka broker,
-// builds, provisions topics, starts the four services with logs in .cache/logs/, waits until they
-// are ready, makes sure a development merchant exists and prints how to call the API.
+// builds, provisions topics, migrates each app's schema as the database's owner and starts the
+// four services as their own least-privilege roles (as Kubernetes runs them), with logs in
+// .cache/logs/, waits until they are ready, makes sure a development merchant exists and prints how to call the API.
 // Then it supervises them: a service that exits is started again after a growing pause (1 s,
 // 2 s, 4 s … 30 s; back to 1 s once it has run for a minute), as Kubernetes would, and the
 // terminal says so. Only Ctrl-C stops everything: the services, then the broker if this run
@@ -29,10 +30,12 @@ import {
   StepError,
   activeChildren,
   brokerHandle,
+  connectionAs,
   createLog,
   databaseName,
   ensureDatabase,
   ensureDependencies,
+  ensureLoginRoles,
   isBrokerReachable,
   isPortOpen,
   isServiceReady,
@@ -42,6 +45,7 @@ import {
   run,
   signalChild,
   sleep,
+  serviceRoleName,
   spawnService,
   startLocalBroker,
   stopLocalBroker,
@@ -147,6 +151,9 @@ async function main() {
   log.ok('topics are in place');
   guard();
 
+  const roles = await migrateAsOwner(env);
+  guard();
+
   for (const app of APPS) {
     for (const port of [PORTS[app], ADMIN_PORTS[app]]) {
       if (await isPortOpen(port)) {
@@ -157,7 +164,7 @@ async function main() {
     }
   }
   log.step(`starting ${APPS.join(', ')} (logs in ${relative(logDir)}/)…`);
-  for (const app of APPS) startService(app, serviceEnv(app, env));
+  for (const app of APPS) startService(app, serviceEnv(app, env, roles));
 
   await waitUntilReady();
   guard();
@@ -170,8 +177,39 @@ async function main() {
   printSummary(merchant);
 }
 
-function serviceEnv(app, env) {
+/**
+ * Creates each app's role (`<database>_<app>`) and runs the app's migrate command as the URL's
+ * user, which grants the role its rights (docs/operations.md, Postgres roles). Returns the roles,
+ * or undefined when that user may not create roles: the services then run as that user and
+ * migrate at start-up, as before.
+ */
+async function migrateAsOwner(env) {
+  const roles = Object.fromEntries(APPS.map((app) => [app, serviceRoleName(databaseUrl, app)]));
+  if (!(await ensureLoginRoles(databaseUrl, Object.values(roles)))) {
+    log.warn(
+      `${redactUrl(databaseUrl)} may not create roles: the services run as its user and migrate at start-up`,
+    );
+    return undefined;
+  }
+  log.step('migrating (as the owner; the services run as their roles)…');
+  await Promise.all(
+    APPS.map((app) =>
+      runLogged(`${app} migrations`, `migrate-${app}`, [`apps/${app}/dist/migrate.cli.js`], {
+        ...env,
+        DATABASE_SERVICE_ROLE: roles[app],
+      }),
+    ),
+  );
+  log.ok(`schemas are migrated; roles ${Object.values(roles).join(', ')}`);
+  return roles;
+}
+
+function serviceEnv(app, env, roles) {
   const own = { PORT: String(PORTS[app]), ADMIN_PORT: String(ADMIN_PORTS[app]) };
+  if (roles !== undefined) {
+    own.DATABASE_URL = connectionAs(databaseUrl, roles[app]);
+    own.MIGRATIONS_RUN = 'false';
+  }
   if (app === 'payments') {
     own.CARD_FINGERPRINT_KEY = process.env.CARD_FINGERPRINT_KEY || DEV_CARD_FINGERPRINT_KEY;
   }

@@ -1,7 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { childProcessEnv, repoRoot, testEnv } from './env';
+import { childProcessEnv, repoRoot, serviceNames, testEnv } from './env';
+import { roleName } from './roles';
 import { waitUntil } from './wait';
 
 // `npm start` supervises the services it starts: a killed service is started again, the
@@ -71,6 +72,25 @@ describe('npm start', () => {
     const apiKey = /API key\s+(\S+)/.exec(output)?.[1];
     expect(payments).toBeGreaterThan(0);
     expect(output).toContain(`payments http://127.0.0.1:${adminPortBase + 1}/health/ready`);
+
+    // Each service is connected as its own role, as in Kubernetes, not as the database's owner
+    // (its readiness asks Postgres, so each has a session just after).
+    await Promise.all(
+      serviceNames.map((_, index) =>
+        fetch(`http://127.0.0.1:${adminPortBase + index}/health/ready`),
+      ),
+    );
+    const sessions = spawnSync(
+      'psql',
+      [
+        testEnv.databaseUrl,
+        '-At',
+        '-c',
+        `SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = '${dbName()}' ORDER BY 1`,
+      ],
+      { encoding: 'utf8' },
+    ).stdout.split('\n');
+    for (const app of serviceNames) expect(sessions).toContain(roleName(`${dbName()}_${app}`));
 
     process.kill(payments, 'SIGKILL');
     await waitUntil(() => /payments is back \(pid \d+\)/.test(output), 90_000, 500).catch(
