@@ -47,7 +47,7 @@ interface World {
   receiver: WebhookReceiver;
   /** The signing secret of its endpoint (`whk`). */
   secret: string;
-  /** id prefix (`cust`, `pay`, `whk`, `whd`) -> an id of that kind. */
+  /** id prefix (`cust`, `pay`, `whk`, `whd`, `evt`) -> an id of that kind. */
   ids: Map<string, string>;
 }
 
@@ -261,6 +261,7 @@ async function newWorld(
       ['pay', payment.id],
       ['whk', endpoint.id],
       ['whd', delivery.id],
+      ['evt', eventIdOf(request!)],
     ]),
   };
 }

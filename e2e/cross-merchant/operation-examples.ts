@@ -50,4 +50,7 @@ export const operationExamples: Readonly<Record<string, OperationExample>> = {
   WebhooksController_rotateSecret: { body: () => ({ overlap_seconds: 0 }) },
   WebhooksController_deliveries: {},
   WebhooksController_resend: {},
+
+  EventsController_list: {},
+  EventsController_get: {},
 };

@@ -49,7 +49,11 @@ const consumedTopics: Record<ServiceName, string[]> = {
   gateway: [REPLY_TOPIC],
   payments: [...requestTopicsOf('payments'), PAYMENTS_REPLY_TOPIC, EventTopics.customers],
   customers: requestTopicsOf('customers'),
-  'webhook-dispatcher': [...requestTopicsOf('webhooks'), ...Object.values(EventTopics)],
+  'webhook-dispatcher': [
+    ...requestTopicsOf('webhooks'),
+    ...requestTopicsOf('events'),
+    ...Object.values(EventTopics),
+  ],
 };
 
 const partitionsOf = (topic: string): number => {

@@ -111,6 +111,44 @@ describe('API documentation', () => {
       ]),
     );
     expect(names('/v2/reports/daily')).toEqual(expect.arrayContaining(['from', 'to', 'currency']));
+    expect(names('/v2/events')).toEqual(
+      expect.arrayContaining([
+        'limit',
+        'starting_after',
+        'ending_before',
+        'type',
+        'created[gte]',
+        'created[lte]',
+      ]),
+    );
+  });
+
+  it('documents the events routes, their envelope and their errors', () => {
+    const list = operation('/v2/events', 'get');
+    const get = operation('/v2/events/{id}', 'get');
+    expect(list.tags).toEqual(['Events']);
+    expect(list.responses['400']).toBeDefined();
+    expect(get.responses['404']).toBeDefined();
+    const schemaOf = (op: OperationObject) =>
+      ((op.responses['200'] as ResponseObject).content?.['application/json']?.schema ?? {}) as {
+        $ref?: string;
+      };
+    expect(schemaOf(list).$ref).toBe('#/components/schemas/EventListResponse');
+    expect(schemaOf(get).$ref).toBe('#/components/schemas/EventResponse');
+    const envelope = document.components?.schemas?.EventResponse as {
+      required?: string[];
+      properties?: Record<string, { enum?: unknown[] }>;
+    };
+    expect(envelope.required).toEqual([
+      'id',
+      'type',
+      'schema_version',
+      'created_at',
+      'merchant_id',
+      'data',
+      'sequence',
+    ]);
+    expect(envelope.properties?.type?.enum).toContain('customer.deleted');
   });
 
   it('declares the bearer scheme and requires it on every API route', () => {

@@ -1,5 +1,5 @@
-import { api, createMerchant, type ApiClient } from '@finfusion/testing';
-import type { CustomerList, PaymentList } from '@finfusion/contracts';
+import { api, createMerchant, waitUntil, type ApiClient } from '@finfusion/testing';
+import type { CustomerList, EventList, PaymentList } from '@finfusion/contracts';
 import { paced } from '../support/paced-client.fixture';
 import { paymentBody } from '../support/payments.fixture';
 
@@ -53,6 +53,19 @@ describe('the largest list pages', () => {
     const page = await client.get('/v2/payments?limit=100');
     expect(page.status).toBe(200);
     expect((page.body as PaymentList).data).toHaveLength(100);
+  });
+
+  it('lists 100 of their events, each carrying its payment, in one page', async () => {
+    const page = await waitUntil(
+      async () => {
+        const response = await client.get('/v2/events?limit=100&type=payment.succeeded');
+        expect(response.status).toBe(200);
+        return (response.body as EventList).data.length === 100 ? response : undefined;
+      },
+      60_000,
+      500,
+    );
+    expect(Buffer.byteLength(page?.text ?? '')).toBeGreaterThan(4_000_000);
   });
 
   it('still answers the service’s other requests after such a page', async () => {

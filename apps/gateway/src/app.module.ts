@@ -8,6 +8,7 @@ import { GatewayConfig } from './config';
 import { CustomersModule } from './customers/customers.module';
 import { GATEWAY_SCHEMA, gatewayDatabase } from './database';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
+import { EventsModule } from './events/events.module';
 import { ServiceClient } from './forwarding/service-client';
 import { RequestContextInterceptor } from './http/request-context.interceptor';
 import { RouteTable } from './http/route-table';
@@ -54,6 +55,7 @@ export class AppModule {
         CustomersModule,
         PaymentsModule,
         WebhooksModule,
+        EventsModule,
       ],
       controllers: [EventSchemasController],
       providers: [

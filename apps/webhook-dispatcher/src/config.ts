@@ -155,9 +155,10 @@ export class DispatcherConfig extends RequestReplyConfig {
   WEBHOOK_DELIVERY_RETENTION_DAYS: number = 30;
 
   /**
-   * Taken-in events are kept this many days (and while a delivery refers to them) to recognise
-   * a Kafka record that comes again. Keep it longer than the event topics' retention (7 days by
-   * default) and than a parked record may wait on its .dlq topic before a replay.
+   * Taken-in events are kept this many days (and while a delivery refers to them): to recognise
+   * a Kafka record that comes again, and for merchants to list (GET /v2/events), which promises
+   * the default, 30 days. Keep it at least as long as the event topics' retention (30 days) and
+   * than a parked record may wait on its .dlq topic before a replay.
    */
   @IsInt()
   @Min(1)

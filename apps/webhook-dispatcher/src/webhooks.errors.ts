@@ -29,6 +29,8 @@ export const endpointNotFound = (param = 'id'): ErrorReply =>
 export const deliveryNotFound = (): ErrorReply =>
   notFound('webhook delivery', { param: 'delivery_id' });
 
+export const eventNotFound = (): ErrorReply => notFound('event');
+
 export const endpointDisabled = (id: string): ErrorReply =>
   fail(400, {
     type: 'invalid_request_error',

@@ -16,6 +16,9 @@ import { RotateSecretHandler } from './endpoints/rotate-secret/rotate-secret.han
 import { SecretBox } from './endpoints/secret-box';
 import { SecretResealer } from './endpoints/secret-resealer';
 import { UpdateEndpointHandler } from './endpoints/update-endpoint/update-endpoint.handler';
+import { EventRepository } from './events/event.repository';
+import { GetEventHandler } from './events/get-event/get-event.handler';
+import { ListEventsHandler } from './events/list-events/list-events.handler';
 import { EventIntakeService, IntakeSource } from './intake/event-intake.service';
 import { EventRecorder } from './intake/event-recorder';
 import { RetentionRepository } from './retention/retention.repository';
@@ -25,7 +28,10 @@ import { DeliveryWorker } from './sending/delivery.worker';
 import { HttpSender } from './sending/http-sender';
 import { dnsResolver } from './sending/dns-resolver';
 
-/** Endpoints and their request handlers, event intake, the delivery worker, and the sweep. */
+/**
+ * Endpoints and their request handlers, event intake, the events API, the delivery worker, and
+ * the sweep.
+ */
 @Module({})
 export class WebhooksModule {
   static register(config: DispatcherConfig): DynamicModule {
@@ -41,6 +47,8 @@ export class WebhooksModule {
         RotateSecretHandler,
         ListDeliveriesHandler,
         ResendDeliveryHandler,
+        ListEventsHandler,
+        GetEventHandler,
       ],
       providers: [
         { provide: DispatcherConfig, useValue: config },
@@ -70,6 +78,7 @@ export class WebhooksModule {
         DeliveryRepository,
         DeliveryLog,
         EventRecorder,
+        EventRepository,
         AttemptRecorder,
         DeliveryWorker,
         {

@@ -1,4 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import type { ListPage, ListParams } from './messages';
+import type { CreatedRange } from './payments';
 import type { customerEventSchema } from './schemas/customer-events.schema';
 import type { publicEventSchema } from './schemas/envelope.schema';
 
@@ -82,3 +84,21 @@ export const CloudEventHeaders = {
 /** The CloudEvents `source` of an event type: the service whose resources it is about. */
 export const cloudEventSourceOf = (type: PublicEventType): string =>
   type.startsWith('payment.') ? '/finfusion/payments' : '/finfusion/customers';
+
+// ---------------------------------------------------------------------------------------------
+// events.list, events.get: the merchant's events as the webhook dispatcher took them in
+
+/** events.list: newest first by the envelope's `created_at`; `limit` 1–100. */
+export interface ListEventsPayload extends ListParams {
+  type?: PublicEventType;
+  /** Inclusive bounds on the envelope's `created_at`; HTTP `created[gte]`, `created[lte]`. */
+  created?: CreatedRange;
+}
+
+/** events.get */
+export interface GetEventPayload {
+  id: string;
+}
+
+/** A page of events (`eventListSchema`): each the envelope the webhooks and topics carried. */
+export type EventList = ListPage<PublicEvent>;

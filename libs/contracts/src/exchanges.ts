@@ -10,6 +10,7 @@ import type {
   LookupCustomerPayload,
   UpdateCustomerPayload,
 } from './customers';
+import type { EventList, GetEventPayload, ListEventsPayload, PublicEvent } from './events';
 import type { Deleted, ServiceRequest } from './messages';
 import type {
   CreatePaymentPayload,
@@ -61,6 +62,8 @@ interface ExchangeTable {
   'webhooks.rotate-secret': [RotateWebhookSecretPayload, WebhookEndpointWithSecret];
   'webhooks.deliveries': [ListWebhookDeliveriesPayload, WebhookDeliveryList];
   'webhooks.resend': [ResendWebhookDeliveryPayload, WebhookDelivery];
+  'events.list': [ListEventsPayload, EventList];
+  'events.get': [GetEventPayload, PublicEvent];
 }
 
 // Indexed by every RequestTopic: a topic added there without an entry here does not compile.

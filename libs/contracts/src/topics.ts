@@ -27,6 +27,11 @@ export const RequestTopics = {
     deliveries: 'webhooks.deliveries',
     resend: 'webhooks.resend',
   },
+  /** The merchant's public events, as the webhook dispatcher took them in (GET /v2/events). */
+  events: {
+    list: 'events.list',
+    get: 'events.get',
+  },
 } as const;
 
 export type ServiceName = keyof typeof RequestTopics;
@@ -201,7 +206,11 @@ export const topicAccess = (app: AppName): TopicAccess => {
       };
     case 'webhook-dispatcher':
       return {
-        consumes: [...requestTopicsOf('webhooks'), ...Object.values(EventTopics)],
+        consumes: [
+          ...requestTopicsOf('webhooks'),
+          ...requestTopicsOf('events'),
+          ...Object.values(EventTopics),
+        ],
         produces: [REPLY_TOPIC, ...Object.values(EventTopics).map(dlqTopicOf)],
       };
   }

@@ -1,24 +1,34 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { fail, ok, type ListPage, type ListParams, type ServiceReply } from '@finfusion/contracts';
 
+/** The columns a list is ordered by: a timestamp, and the id that breaks its ties. */
+export interface PageKeys {
+  createdAt: string;
+  id: string;
+}
+
+const DEFAULT_KEYS: PageKeys = { createdAt: 'created_at', id: 'id' };
+
 /**
- * Cursor pagination, newest first, over rows with `created_at` and `id` columns. The cursor row
- * is read inside the query, so the comparison keeps the database's full timestamp precision.
- * `query` must already be scoped to the merchant; a cursor outside that scope is a 400. Answers
- * with the reply of a list request: the page, or that 400.
+ * Cursor pagination, newest first, over rows with `created_at` and `id` columns (or the columns
+ * `keys` names). The cursor row is read inside the query, so the comparison keeps the database's
+ * full timestamp precision. `query` must already be scoped to the merchant; a cursor outside that
+ * scope is a 400. Answers with the reply of a list request: the page, or that 400.
  */
 export async function paginate<E extends ObjectLiteral, T>(
   query: SelectQueryBuilder<E>,
   params: ListParams,
   toResource: (row: E) => T,
+  keys: PageKeys = DEFAULT_KEYS,
 ): Promise<ServiceReply<ListPage<T>>> {
   const alias = query.alias;
+  const [createdAt, id] = [`${alias}.${keys.createdAt}`, `${alias}.${keys.id}`];
   const cursorParam = params.starting_after !== undefined ? 'starting_after' : 'ending_before';
   const cursor = params.starting_after ?? params.ending_before;
   const forward = params.ending_before === undefined;
 
   if (cursor !== undefined) {
-    const exists = await query.clone().andWhere(`${alias}.id = :cursor`, { cursor }).getExists();
+    const exists = await query.clone().andWhere(`${id} = :cursor`, { cursor }).getExists();
     if (!exists) {
       return fail(400, {
         type: 'invalid_request_error',
@@ -29,16 +39,16 @@ export async function paginate<E extends ObjectLiteral, T>(
     }
     const table = query.expressionMap.mainAlias?.metadata.tablePath ?? '';
     query.andWhere(
-      `(${alias}.created_at, ${alias}.id) ${forward ? '<' : '>'} ` +
-        `(SELECT c.created_at, c.id FROM ${table} c WHERE c.id = :cursor)`,
+      `(${createdAt}, ${id}) ${forward ? '<' : '>'} ` +
+        `(SELECT c.${keys.createdAt}, c.${keys.id} FROM ${table} c WHERE c.${keys.id} = :cursor)`,
       { cursor },
     );
   }
 
   const order = forward ? 'DESC' : 'ASC';
   const rows = await query
-    .orderBy(`${alias}.created_at`, order)
-    .addOrderBy(`${alias}.id`, order)
+    .orderBy(createdAt, order)
+    .addOrderBy(id, order)
     .take(params.limit + 1)
     .getMany();
   const hasMore = rows.length > params.limit;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { newId, PublicEventTypes, type PublicEvent } from '@finfusion/contracts';
+import { instantOf, newId, PublicEventTypes, type PublicEvent } from '@finfusion/contracts';
 import type { ConsumedRecord } from '@finfusion/kafka';
 import type { TraceContext } from '@finfusion/tracing';
 import { DispatcherConfig } from '../config';
@@ -54,12 +54,14 @@ export class EventRecorder {
       const inserted = await queryRows<{ event_id: string }>(
         manager,
         `INSERT INTO ${tableOf(manager, ReceivedEventEntity)}
-           (event_id, topic, event_type, merchant_id, envelope, body, traceparent, tracestate)
+           (event_id, topic, event_type, merchant_id, envelope, body, traceparent, tracestate,
+            created_at)
          SELECT event_id, topic, event_type, merchant_id, body::jsonb, body, traceparent,
-                tracestate
+                tracestate, coalesce(created_at, now())
            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                       $7::text[])
-             AS r (event_id, topic, event_type, merchant_id, body, traceparent, tracestate)
+                       $7::text[], $8::timestamptz[])
+             AS r (event_id, topic, event_type, merchant_id, body, traceparent, tracestate,
+                   created_at)
          ON CONFLICT (event_id) DO NOTHING
          RETURNING event_id`,
         [
@@ -70,6 +72,7 @@ export class EventRecorder {
           batch.map(({ record }) => record.value ?? ''),
           batch.map(({ record }) => traces?.get(record)?.traceparent ?? null),
           batch.map(({ record }) => traces?.get(record)?.tracestate ?? null),
+          batch.map(({ event }) => createdAtOf(event)),
         ],
       );
       if (inserted.length === 0) return 0;
@@ -142,8 +145,9 @@ export class EventRecorder {
       const inserted = await queryRows(
         manager,
         `INSERT INTO ${tableOf(manager, ReceivedEventEntity)}
-           (event_id, topic, event_type, merchant_id, envelope, body, traceparent, tracestate)
-         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)
+           (event_id, topic, event_type, merchant_id, envelope, body, traceparent, tracestate,
+            created_at)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, coalesce($9::timestamptz, now()))
          ON CONFLICT (event_id) DO NOTHING
          RETURNING event_id`,
         [
@@ -155,6 +159,7 @@ export class EventRecorder {
           body,
           trace?.traceparent ?? null,
           trace?.tracestate ?? null,
+          createdAtOf(event),
         ],
       );
       if (inserted.length === 0 || !this.deliverable(event)) return 0;
@@ -197,6 +202,12 @@ export class EventRecorder {
 interface MerchantOwned {
   merchant_id: string;
 }
+
+/**
+ * When the event happened, as its envelope says: the time the events list orders and filters by.
+ * An envelope without a readable one is listed by its intake time (null: the insert's now()).
+ */
+const createdAtOf = (event: PublicEvent): Date | null => instantOf(event.created_at) ?? null;
 
 /** The fields delivery relies on; the body itself is passed on as received. */
 export function parseEnvelope(value: string | null): PublicEvent {

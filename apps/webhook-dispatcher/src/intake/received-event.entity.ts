@@ -29,6 +29,10 @@ export class ReceivedEventEntity {
   @Column({ type: 'text', nullable: true })
   tracestate!: string | null;
 
+  /** When the event happened: the envelope's `created_at` (GET /v2/events orders by it). */
+  @Column({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt!: Date;
+
   @Column({ name: 'received_at', type: 'timestamptz', precision: 3, default: () => 'now()' })
   receivedAt!: Date;
 }

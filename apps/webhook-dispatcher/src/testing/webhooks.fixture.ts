@@ -39,6 +39,9 @@ import { ListEndpointsHandler } from '../endpoints/list-endpoints/list-endpoints
 import { RotateSecretHandler } from '../endpoints/rotate-secret/rotate-secret.handler';
 import { SecretBox } from '../endpoints/secret-box';
 import { UpdateEndpointHandler } from '../endpoints/update-endpoint/update-endpoint.handler';
+import { EventRepository } from '../events/event.repository';
+import { GetEventHandler } from '../events/get-event/get-event.handler';
+import { ListEventsHandler } from '../events/list-events/list-events.handler';
 import { EventRecorder } from '../intake/event-recorder';
 import { RetentionRepository } from '../retention/retention.repository';
 import { RetentionSweeper } from '../retention/retention.sweeper';
@@ -147,6 +150,8 @@ export interface Dispatcher {
   rotate: RotateSecretHandler;
   listDeliveries: ListDeliveriesHandler;
   resend: ResendDeliveryHandler;
+  listEvents: ListEventsHandler;
+  getEvent: GetEventHandler;
 }
 
 function dispatcherOf(
@@ -158,6 +163,7 @@ function dispatcherOf(
   const secrets = SecretBox.fromConfig(config.WEBHOOK_SECRET_KEYS);
   const endpoints = new EndpointRepository(dataSource, secrets);
   const deliveries = new DeliveryRepository(dataSource);
+  const events = new EventRepository(dataSource);
   const urls = new EndpointUrlPolicy(
     { allowHttp: config.WEBHOOK_ALLOW_HTTP, allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK },
     resolve,
@@ -192,6 +198,8 @@ function dispatcherOf(
     rotate: new RotateSecretHandler(config, endpoints, clock),
     listDeliveries: new ListDeliveriesHandler(new DeliveryLog(endpoints, deliveries)),
     resend: new ResendDeliveryHandler(endpoints, deliveries, worker),
+    listEvents: new ListEventsHandler(events),
+    getEvent: new GetEventHandler(events),
   };
 }
 

@@ -4,3 +4,4 @@ export * from './list.rules';
 export * from './metadata.rules';
 export * from './payment.rules';
 export * from './webhook.rules';
+export * from './event.rules';

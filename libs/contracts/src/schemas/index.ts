@@ -5,5 +5,6 @@ export * from './customer-events.schema';
 export * from './payment.schema';
 export * from './payment-events.schema';
 export * from './webhook.schema';
+export * from './event.schema';
 export * from './validate';
 export * from './published';

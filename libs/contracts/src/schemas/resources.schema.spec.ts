@@ -4,6 +4,7 @@ import type { JsonSchema } from './common.schema';
 import { customerListSchema, customerSchema, deletedCustomerSchema } from './customer.schema';
 import { customerEventSchema } from './customer-events.schema';
 import { publicEventSchema } from './envelope.schema';
+import { eventListSchema, eventSchema } from './event.schema';
 import {
   dailyReportSchema,
   paymentEventListSchema,
@@ -26,6 +27,7 @@ type Node = Record<string, unknown>;
 function exampleOf(schema: Node): unknown {
   if (Array.isArray(schema.examples)) return schema.examples[0] as unknown;
   if (Array.isArray(schema.allOf)) return exampleOf(schema.allOf[0] as Node);
+  if (Array.isArray(schema.oneOf)) return exampleOf(schema.oneOf[0] as Node);
   if (schema.const !== undefined) return schema.const;
   if (schema.type === 'array') return [exampleOf(schema.items as Node)];
   if (schema.properties === undefined) return {};
@@ -47,6 +49,8 @@ const resources: [string, JsonSchema][] = Object.entries({
   webhookEndpointListSchema,
   deletedWebhookEndpointSchema,
   webhookDeliveryListSchema,
+  eventSchema,
+  eventListSchema,
 });
 
 describe('resource schemas', () => {
