@@ -78,7 +78,7 @@ describe('addApiSchemas', () => {
       paths: {},
       components: { schemas: { Other: { type: 'string' } } },
     });
-    expect(document.components?.schemas).toMatchObject({
+    expect(document.components.schemas).toMatchObject({
       Other: { type: 'string' },
       TestCard: card,
       TestWallet: { type: 'object' },

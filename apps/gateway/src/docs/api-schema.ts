@@ -33,11 +33,19 @@ export const apiSchemaRef = (documented: ApiSchema): ReferenceObject => ({
   $ref: getSchemaPath(documented.name),
 });
 
-/** Adds every named schema to the document's components. */
-export function addApiSchemas(document: OpenAPIObject): OpenAPIObject {
+/**
+ * Adds every named schema to the document's components, all of them in the order of their names
+ * (not of the imports that named them, so the document is the same however it is built).
+ */
+export function addApiSchemas<T extends OpenAPIObject>(document: T): T {
   const schemas = { ...document.components?.schemas };
   for (const [schema, name] of named) schemas[name] = toOpenApi(schema, schema);
-  return { ...document, components: { ...document.components, schemas } };
+  const sorted = Object.fromEntries(
+    Object.keys(schemas)
+      .sort()
+      .map((name) => [name, schemas[name]]),
+  );
+  return { ...document, components: { ...document.components, schemas: sorted } };
 }
 
 // Keywords whose value is one schema, a list of schemas, or a map of schemas (others hold data,

@@ -9,22 +9,26 @@ import { openApiDocument, type OpenApiDocument } from './openapi';
 export const OPENAPI_FILE = 'openapi.json';
 
 /**
- * The document the gateway serves, built without Kafka or Postgres: the application module is
- * created in Nest's preview mode, which resolves the modules and their routes but instantiates
- * nothing, so no connection is opened and no configuration beyond the defaults is needed.
+ * The gateway's application in Nest's preview mode: its modules, controllers and routes resolved,
+ * nothing instantiated, so no connection is opened and no configuration beyond the defaults is
+ * needed. Only for reading the application's structure.
  */
-export async function buildOpenApiDocument(): Promise<OpenApiDocument> {
+export async function inPreview<T>(use: (app: NestFastifyApplication) => T): Promise<T> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(loadConfig(GatewayConfig, {})),
     new FastifyAdapter(),
     { preview: true, logger: false, abortOnError: false },
   );
   try {
-    return openApiDocument(app);
+    return use(app);
   } finally {
+    // Only the HTTP server: the modules' shutdown hooks would run on instances never created.
     await app.getHttpAdapter().close();
   }
 }
+
+/** The document the gateway serves, built without Kafka or Postgres. */
+export const buildOpenApiDocument = (): Promise<OpenApiDocument> => inPreview(openApiDocument);
 
 /** The committed file's text: two-space JSON with a final newline. */
 export const openApiFileText = (document: OpenApiDocument): string =>
