@@ -50,8 +50,19 @@ export function openApiDocument(app: NestFastifyApplication): OpenApiDocument {
   const { openapi, info, servers, tags, paths, webhooks, components, ...rest } = addEventWebhooks(
     addApiSchemas(documentTo31(generated)),
   );
+  // DocumentBuilder's empty defaults say nothing: left out.
+  const { contact, ...described } = info;
   // In the order readers expect: what it is, where, then the operations and their schemas.
-  return { openapi, info, servers, tags, paths, webhooks, components, ...rest };
+  return {
+    openapi,
+    info: contact !== undefined && Object.keys(contact).length > 0 ? info : described,
+    servers,
+    ...(tags !== undefined && tags.length > 0 && { tags }),
+    paths,
+    webhooks,
+    components,
+    ...rest,
+  };
 }
 
 /** Swagger UI at /docs and the document at /openapi.json, generated from the code. */
