@@ -9,7 +9,10 @@ import {
   type ApiResponse,
   type WebhookReceiver,
 } from '@finfusion/testing';
-import type { OpenAPIObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type {
+  OpenAPIObject,
+  SchemaObject,
+} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { paced } from '../support/paced-client.fixture';
 import { paymentBody, paymentOf } from '../support/payments.fixture';
 import {
@@ -28,6 +31,7 @@ import {
 import {
   fillPath,
   operationsOf,
+  schemaExampleOf,
   withField,
   type Method,
   type Operation,
@@ -383,7 +387,7 @@ it("lists none of the other merchant's resources, whatever the filters name", as
     }
     for (const filter of operation.queryFilters) {
       if (filter.name === 'limit' || filter.name in base) continue;
-      const schema = (filter.schema ?? {}) as { enum?: unknown[]; example?: unknown };
+      const schema = (filter.schema ?? {}) as SchemaObject;
       // Each value of alice's that the filter can take, or else its documented example.
       const values = (schema.enum ?? []).filter(
         (value): value is string => typeof value === 'string' && aliceData.includes(`"${value}"`),
@@ -391,7 +395,8 @@ it("lists none of the other merchant's resources, whatever the filters name", as
       for (const [, own] of aliceData.matchAll(new RegExp(`"${filter.name}":"([^"]+)"`, 'g'))) {
         if (own !== undefined && !values.includes(own)) values.push(own);
       }
-      if (values.length === 0 && typeof schema.example === 'string') values.push(schema.example);
+      const example = schemaExampleOf(schema);
+      if (values.length === 0 && typeof example === 'string') values.push(example);
       for (const value of values) variants.push({ [filter.name]: value });
     }
     for (const variant of variants) {

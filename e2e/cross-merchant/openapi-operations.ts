@@ -67,8 +67,14 @@ export function idPrefixOf(
 ): string | undefined {
   const fromText = description === undefined ? undefined : ID_IN_TEXT.exec(description)?.[1];
   if (fromText !== undefined) return fromText;
-  const example: unknown = schema?.example;
+  const example = schema === undefined ? undefined : schemaExampleOf(schema);
   return typeof example === 'string' ? ID_EXAMPLE.exec(example)?.[1] : undefined;
+}
+
+/** A schema's example: the first of its `examples` (OpenAPI 3.1), or its `example` (3.0). */
+export function schemaExampleOf(schema: SchemaObject): unknown {
+  const examples: unknown = schema.examples;
+  return Array.isArray(examples) ? (examples as unknown[])[0] : schema.example;
 }
 
 /** Body fields naming a resource, at any depth of the schema. */
@@ -87,7 +93,7 @@ export function bodyIdReferences(
     const child = resolve(document, property);
     const idPrefix = idPrefixOf(child.description, child);
     if (idPrefix !== undefined) found.push({ name: path, prefix: idPrefix });
-    else if (child.type === 'object' || child.properties !== undefined) {
+    else if ([child.type].flat().includes('object') || child.properties !== undefined) {
       found.push(...bodyIdReferences(document, property, path, seen));
     }
   }

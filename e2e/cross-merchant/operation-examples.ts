@@ -21,36 +21,36 @@ export interface OperationExample {
 }
 
 export const operationExamples: Readonly<Record<string, OperationExample>> = {
-  CustomersController_create: {
+  createCustomer: {
     body: () => ({ email: 'second.customer@example.com', name: 'Second Customer' }),
   },
-  CustomersController_list: {},
-  CustomersController_get: {},
-  CustomersController_update: {
+  listCustomers: {},
+  getCustomer: {},
+  updateCustomer: {
     body: () => ({ name: 'Renamed', metadata: { touched: 'yes' } }),
   },
-  CustomersController_delete: { destroys: true },
+  deleteCustomer: { destroys: true },
 
-  PaymentsController_create: { body: () => paymentBody() },
-  PaymentsController_list: {},
-  PaymentsController_get: {},
-  PaymentsController_events: {},
-  ReportsController_daily: { query: ({ today }) => ({ from: today, to: today }) },
+  createPayment: { body: () => paymentBody() },
+  listPayments: {},
+  getPayment: {},
+  listPaymentEvents: {},
+  getDailyReport: { query: ({ today }) => ({ from: today, to: today }) },
 
-  WebhooksController_create: {
+  createWebhookEndpoint: {
     body: ({ sinkUrl }) => ({ url: sinkUrl, events: ['customer.deleted'] }),
   },
-  WebhooksController_list: {},
-  WebhooksController_get: {},
+  listWebhookEndpoints: {},
+  getWebhookEndpoint: {},
   // Redirecting another merchant's events is the worst an update could do.
-  WebhooksController_update: {
+  updateWebhookEndpoint: {
     body: ({ sinkUrl }) => ({ url: sinkUrl, events: ['*'], metadata: { touched: 'yes' } }),
   },
-  WebhooksController_delete: { destroys: true },
-  WebhooksController_rotateSecret: { body: () => ({ overlap_seconds: 0 }) },
-  WebhooksController_deliveries: {},
-  WebhooksController_resend: {},
+  deleteWebhookEndpoint: { destroys: true },
+  rotateWebhookEndpointSecret: { body: () => ({ overlap_seconds: 0 }) },
+  listWebhookDeliveries: {},
+  resendWebhookDelivery: {},
 
-  EventsController_list: {},
-  EventsController_get: {},
+  listEvents: {},
+  getEvent: {},
 };

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   isNullable,
+  textExampleOf,
   typeOf,
   type Operation,
   type QueryParam,
@@ -106,10 +107,12 @@ function validValue(schema: Schema, name: string, ctx: LaneContext): fc.Arbitrar
     case 'object':
       return validObject(schema, ctx);
     case 'string':
-    default:
-      return typeof schema.example === 'string'
-        ? fc.constant(schema.example)
+    default: {
+      const example = textExampleOf(schema);
+      return example !== undefined
+        ? fc.constant(example)
         : base62(1, Math.min(schema.maxLength ?? 20, 20));
+    }
   }
 }
 
@@ -499,6 +502,7 @@ function pathIdFor(prefix: string | undefined, ctx: LaneContext): fc.Arbitrary<P
 
 function queryValue(param: QueryParam): fc.Arbitrary<Part> {
   const { schema } = param;
+  const example = textExampleOf(schema);
   const valid: fc.Arbitrary<string> =
     schema.enum !== undefined && schema.enum.length > 0
       ? fc.constantFrom(...schema.enum.map(String))
@@ -520,8 +524,8 @@ function queryValue(param: QueryParam): fc.Arbitrary<Part> {
                   noInvalidDate: true,
                 })
                 .map((d) => d.toISOString())
-            : typeof schema.example === 'string'
-              ? fc.constant(schema.example)
+            : example !== undefined
+              ? fc.constant(example)
               : base62(1, 20);
   const judged = (value: string): Part => {
     let reason: string | undefined;

@@ -15,6 +15,7 @@ export interface Schema {
   maxItems?: number;
   pattern?: string;
   example?: unknown;
+  examples?: unknown[];
   items?: Schema;
   properties?: Record<string, Schema>;
   required?: string[];
@@ -129,6 +130,12 @@ export function typeOf(schema: Schema): string | undefined {
     return 'string';
   }
   return undefined;
+}
+
+/** A schema's text example: the first of its `examples` (OpenAPI 3.1), or its `example` (3.0). */
+export function textExampleOf(schema: Schema): string | undefined {
+  const example = schema.examples?.[0] ?? schema.example;
+  return typeof example === 'string' ? example : undefined;
 }
 
 export const isNullable = (schema: Schema): boolean =>

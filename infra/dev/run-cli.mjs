@@ -4,12 +4,13 @@
 //   npm run migrate                             node apps/<app>/dist/migrate.cli.js, every app
 //   npm run topics                              node libs/kafka/dist/provision.cli.js
 //   npm run rebuild -- all                      node apps/payments/dist/rebuild.cli.js all
+//   npm run openapi                             node apps/gateway/dist/openapi.cli.js
 //
 // Usage: node infra/dev/run-cli.mjs <workspace|all|kafka> <file> [args…]. `all` runs the file
 // of every app that has it, in the order customers, payments, webhook-dispatcher, gateway, and
 // stops at the first failure. Dependencies are installed and the workspace built first.
 // DATABASE_URL defaults to the development database (created if missing), KAFKA_BROKERS to
-// 127.0.0.1:9092.
+// 127.0.0.1:9092. Commands that only write files from the code (OFFLINE_FILES) get no database.
 //
 // Stdout belongs to the command: everything this script says (npm ci, the build) goes to stderr,
 // so `npm run -s merchants -- list --json | jq` stays machine-readable.
@@ -29,6 +30,7 @@ import {
 } from './common.mjs';
 
 const ALL_ORDER = ['customers', 'payments', 'webhook-dispatcher', 'gateway'];
+const OFFLINE_FILES = new Set(['openapi.cli.js', 'schemas.cli.js']);
 const log = createLog(process.stderr);
 
 // The command shares our process group, so a Ctrl-C reaches it directly: wait for its exit code
@@ -64,7 +66,7 @@ async function main() {
     KAFKA_BROKERS: process.env.KAFKA_BROKERS || '127.0.0.1:9092',
     CARD_FINGERPRINT_KEY: process.env.CARD_FINGERPRINT_KEY || DEV_CARD_FINGERPRINT_KEY,
   };
-  if (target !== 'kafka') await ensureDatabase(env.DATABASE_URL);
+  if (target !== 'kafka' && !OFFLINE_FILES.has(file)) await ensureDatabase(env.DATABASE_URL);
 
   for (const script of scripts) {
     if (scripts.length > 1) log.step(`node ${script} ${rest.join(' ')}`.trimEnd());

@@ -34,7 +34,7 @@ export class CustomersController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Create a customer' })
+  @ApiOperation({ operationId: 'createCustomer', summary: 'Create a customer' })
   @ApiSuccess(CustomerResponse, 'The new customer.', { idempotent: true })
   @ApiIdempotentPost()
   create(@Body() body: CreateCustomerRequest, @Meta() meta: RequestMeta): Promise<Customer> {
@@ -48,7 +48,7 @@ export class CustomersController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Retrieve a customer' })
+  @ApiOperation({ operationId: 'getCustomer', summary: 'Retrieve a customer' })
   @idParam
   @ApiSuccess(CustomerResponse, 'The customer.')
   @ApiErrors(404)
@@ -57,7 +57,7 @@ export class CustomersController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List customers, newest first' })
+  @ApiOperation({ operationId: 'listCustomers', summary: 'List customers, newest first' })
   @ApiSuccess(CustomerListResponse, 'A page of customers.')
   @ApiErrors(400)
   list(@Query() query: ListCustomersQuery, @Meta() meta: RequestMeta): Promise<CustomerList> {
@@ -71,7 +71,7 @@ export class CustomersController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Update a customer' })
+  @ApiOperation({ operationId: 'updateCustomer', summary: 'Update a customer' })
   @idParam
   @ApiSuccess(CustomerResponse, 'The updated customer.')
   @ApiErrors(400, 404, 413, 415)
@@ -90,7 +90,7 @@ export class CustomersController {
   }
 
   @Delete(':id')
-  @ApiOperation({ summary: 'Delete a customer' })
+  @ApiOperation({ operationId: 'deleteCustomer', summary: 'Delete a customer' })
   @idParam
   @ApiSuccess(DeletedCustomerResponse, 'The customer is deleted.')
   @ApiErrors(404)

@@ -6,7 +6,8 @@ import type {
 import type { JsonSchema } from '@finfusion/contracts';
 
 // The response bodies are documented from the contracts' JSON Schemas (draft 2020-12), the one
-// definition of each wire shape, converted to the OpenAPI 3.0 dialect the document is written in.
+// definition of each wire shape. OpenAPI 3.1's schemas are JSON Schema 2020-12, so they go into the
+// document as they are, only named: an embedded named schema becomes a reference to it.
 
 /** A response body documented under `components.schemas[name]`, from its JSON Schema. */
 export interface ApiSchema {
@@ -32,100 +33,62 @@ export const apiSchemaRef = (documented: ApiSchema): ReferenceObject => ({
   $ref: getSchemaPath(documented.name),
 });
 
-/** Adds every named schema to the document's components, in OpenAPI 3.0 form. */
-export function addApiSchemas(document: OpenAPIObject): OpenAPIObject {
+/**
+ * Adds every named schema to the document's components, all of them in the order of their names
+ * (not of the imports that named them, so the document is the same however it is built).
+ */
+export function addApiSchemas<T extends OpenAPIObject>(document: T): T {
   const schemas = { ...document.components?.schemas };
   for (const [schema, name] of named) schemas[name] = toOpenApi(schema, schema);
-  return { ...document, components: { ...document.components, schemas } };
+  const sorted = Object.fromEntries(
+    Object.keys(schemas)
+      .sort()
+      .map((name) => [name, schemas[name]]),
+  );
+  return { ...document, components: { ...document.components, schemas: sorted } };
 }
 
-type Json = Record<string, unknown>;
-
-// Keywords that mean the same in both dialects, their values copied as they are.
-const SAME_KEYWORDS = new Set([
-  'title',
-  'description',
-  'type',
-  'format',
-  'enum',
-  'pattern',
-  'minLength',
-  'maxLength',
-  'minimum',
-  'maximum',
-  'multipleOf',
-  'minItems',
-  'maxItems',
-  'uniqueItems',
-  'minProperties',
-  'maxProperties',
-  'required',
-  'default',
-  'readOnly',
-  'writeOnly',
-  'deprecated',
+// Keywords whose value is one schema, a list of schemas, or a map of schemas (others hold data,
+// such as `const`, `enum` and `examples`, or numbers and names).
+const SUBSCHEMA = new Set([
+  'items',
+  'not',
+  'additionalProperties',
+  'propertyNames',
+  'contains',
+  'if',
+  'then',
+  'else',
 ]);
-
-// Keywords with no OpenAPI 3.0 counterpart that only narrow what is valid: leaving them out
-// documents a little less, never something false.
-const NARROWING_ONLY = new Set(['propertyNames']);
+const SUBSCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+const SUBSCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'dependentSchemas']);
 
 // Identify the JSON Schema document, not a shape: the component's name replaces them.
 const DOCUMENT_KEYWORDS = new Set(['$schema', '$id', '$comment']);
 
-const isNull = (schema: unknown): boolean => (schema as Json | undefined)?.type === 'null';
+type Json = Record<string, unknown>;
+
+const isSchema = (value: unknown): value is JsonSchema =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * One schema in the OpenAPI 3.0 dialect: `const` becomes a one-value `enum`, a `null` in `type` or
- * `anyOf` becomes `nullable`, `examples` gives its first as `example`, and a schema embedded from
- * another named one becomes a `$ref`. A keyword without a faithful translation is refused, so a
- * schema that the document cannot express fails the build of the document, not its readers.
+ * One schema as the document has it: where it embeds another named schema (the very same
+ * object), a `$ref` to that one; without the keywords that name a JSON Schema document.
  */
 export function toOpenApi(schema: JsonSchema, root?: JsonSchema): SchemaObject | ReferenceObject {
   const name = named.get(schema);
   if (name !== undefined && schema !== root) return { $ref: getSchemaPath(name) };
-  // A nullable `anyOf` first, so that the schema's own annotations win over the option's.
-  const out: Json = Array.isArray(schema.anyOf) ? anyOf(schema.anyOf as JsonSchema[]) : {};
+  const out: Json = {};
   for (const [keyword, value] of Object.entries(schema)) {
-    if (DOCUMENT_KEYWORDS.has(keyword) || NARROWING_ONLY.has(keyword)) continue;
-    if (keyword === 'anyOf') continue;
-    if (keyword === 'type' && Array.isArray(value)) Object.assign(out, nullableType(value));
-    else if (SAME_KEYWORDS.has(keyword)) out[keyword] = value;
-    else if (keyword === 'const') out.enum = [value];
-    else if (keyword === 'examples') out.example = (value as unknown[])[0];
-    else if (keyword === 'properties') out.properties = mapValues(value as Json);
-    else if (keyword === 'items') out.items = toOpenApi(value as JsonSchema);
-    else if (keyword === 'additionalProperties') {
-      out.additionalProperties =
-        typeof value === 'boolean' ? value : toOpenApi(value as JsonSchema);
-    } else if (keyword === 'allOf' || keyword === 'oneOf') {
-      out[keyword] = (value as JsonSchema[]).map((item) => toOpenApi(item));
-    } else throw new Error(`no OpenAPI 3.0 form for the JSON Schema keyword "${keyword}"`);
+    if (DOCUMENT_KEYWORDS.has(keyword)) continue;
+    if (SUBSCHEMA.has(keyword) && isSchema(value)) out[keyword] = toOpenApi(value);
+    else if (SUBSCHEMA_LISTS.has(keyword) && Array.isArray(value))
+      out[keyword] = value.map((item: unknown) => (isSchema(item) ? toOpenApi(item) : item));
+    else if (SUBSCHEMA_MAPS.has(keyword) && isSchema(value))
+      out[keyword] = Object.fromEntries(
+        Object.entries(value).map(([key, item]) => [key, isSchema(item) ? toOpenApi(item) : item]),
+      );
+    else out[keyword] = value;
   }
   return out;
-}
-
-const mapValues = (properties: Json): Json =>
-  Object.fromEntries(
-    Object.entries(properties).map(([key, value]) => [key, toOpenApi(value as JsonSchema)]),
-  );
-
-/** `type: ["string", "null"]` is `type: "string", nullable: true`. */
-function nullableType(types: unknown[]): Json {
-  const others = types.filter((type) => type !== 'null');
-  if (others.length !== 1) throw new Error(`no OpenAPI 3.0 form for type ${JSON.stringify(types)}`);
-  return { type: others[0], ...(others.length < types.length && { nullable: true }) };
-}
-
-/** `anyOf: [X, {type: "null"}]` is X made nullable; a named X is referred to through `allOf`. */
-function anyOf(options: JsonSchema[]): Json {
-  const others = options.filter((option) => !isNull(option));
-  if (others.length === options.length) return { anyOf: options.map((o) => toOpenApi(o)) };
-  const [only] = others;
-  if (others.length !== 1 || only === undefined)
-    return { anyOf: others.map((o) => toOpenApi(o)), nullable: true };
-  const converted = toOpenApi(only);
-  return '$ref' in converted
-    ? { nullable: true, allOf: [converted] }
-    : { ...converted, nullable: true };
 }

@@ -27,6 +27,7 @@ export class EventsController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listEvents',
     summary: 'List events, newest first',
     description:
       'The events of the last 30 days at least, each the same JSON its webhook body and Kafka ' +
@@ -48,6 +49,7 @@ export class EventsController {
 
   @Get(':id')
   @ApiOperation({
+    operationId: 'getEvent',
     summary: 'Retrieve an event',
     description: 'The event as its webhook body and Kafka record carry it.',
   })

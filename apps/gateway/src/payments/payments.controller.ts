@@ -61,6 +61,7 @@ export class PaymentsController {
   @Post()
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'createPayment',
     summary: 'Create a payment',
     description:
       'Authorizes the card at once. 200 with the succeeded payment; 402 `card_error` when it ' +
@@ -76,7 +77,7 @@ export class PaymentsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Retrieve a payment' })
+  @ApiOperation({ operationId: 'getPayment', summary: 'Retrieve a payment' })
   @idParam
   @ApiSuccess(PaymentResponse, 'The payment.')
   @ApiErrors(404)
@@ -86,6 +87,7 @@ export class PaymentsController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listPayments',
     summary: 'List payments, newest first',
     description:
       'Filters combine: `status`, `customer`, and `created[gte]` / `created[lte]` (inclusive ' +
@@ -104,6 +106,7 @@ export class PaymentsController {
 
   @Get(':id/events')
   @ApiOperation({
+    operationId: 'listPaymentEvents',
     summary: "List a payment's events, oldest first",
     description:
       'The whole history in one page, in the envelope Kafka and webhooks carry: the same ids ' +

@@ -15,6 +15,7 @@ export class ReportsController {
 
   @Get('daily')
   @ApiOperation({
+    operationId: 'getDailyReport',
     summary: 'Daily payment totals',
     description:
       'Count and volume per UTC day of creation, currency and current status. Built ' +

@@ -64,6 +64,7 @@ export class WebhooksController {
   @Post()
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'createWebhookEndpoint',
     summary: 'Create a webhook endpoint',
     description:
       'The reply carries the endpoint’s signing secret (`whsec_…`): it is shown here and on ' +
@@ -87,7 +88,7 @@ export class WebhooksController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Retrieve a webhook endpoint' })
+  @ApiOperation({ operationId: 'getWebhookEndpoint', summary: 'Retrieve a webhook endpoint' })
   @idParam
   @ApiSuccess(WebhookEndpointResponse, 'The endpoint (without its secret).')
   @ApiErrors(404)
@@ -96,7 +97,10 @@ export class WebhooksController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List webhook endpoints, newest first' })
+  @ApiOperation({
+    operationId: 'listWebhookEndpoints',
+    summary: 'List webhook endpoints, newest first',
+  })
   @ApiSuccess(WebhookEndpointListResponse, 'A page of endpoints.')
   @ApiErrors(400)
   list(@Query() query: ListQuery, @Meta() meta: RequestMeta): Promise<WebhookEndpointList> {
@@ -110,7 +114,7 @@ export class WebhooksController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Update a webhook endpoint' })
+  @ApiOperation({ operationId: 'updateWebhookEndpoint', summary: 'Update a webhook endpoint' })
   @idParam
   @ApiSuccess(WebhookEndpointResponse, 'The updated endpoint.')
   @ApiErrors(400, 404, 413, 415)
@@ -130,6 +134,7 @@ export class WebhooksController {
 
   @Delete(':id')
   @ApiOperation({
+    operationId: 'deleteWebhookEndpoint',
     summary: 'Delete a webhook endpoint',
     description: 'Deliveries still pending for it fail; nothing more is sent to it.',
   })
@@ -146,6 +151,7 @@ export class WebhooksController {
   @Post(':id/rotate_secret')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'rotateWebhookEndpointSecret',
     summary: 'Rotate the signing secret of a webhook endpoint',
     description:
       'Issues a new secret, shown in this reply only. Until `overlap_seconds` have passed, ' +
@@ -175,6 +181,7 @@ export class WebhooksController {
 
   @Get(':id/deliveries')
   @ApiOperation({
+    operationId: 'listWebhookDeliveries',
     summary: 'List the deliveries of a webhook endpoint, newest first',
     description: 'Each delivery is one event for this endpoint, with its whole attempt log.',
   })
@@ -200,6 +207,7 @@ export class WebhooksController {
   @Post(':id/deliveries/:delivery_id/resend')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'resendWebhookDelivery',
     summary: 'Resend a delivery',
     description:
       'One more attempt, right away, with the same `webhook-id` and body, whatever the ' +
