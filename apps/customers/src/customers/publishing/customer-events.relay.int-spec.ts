@@ -41,7 +41,7 @@ afterAll(() => collector.stop());
 
 /** Runs `work` with a relay of this test's schema running, and stops it afterwards. */
 async function withRelay(work: (relay: CustomerEventsRelay) => Promise<unknown>): Promise<void> {
-  const relay = new CustomerEventsRelay(db.dataSource, db.store, config);
+  const relay = new CustomerEventsRelay(db.dataSource, db.store, config, db.keys);
   await relay.start();
   try {
     await work(relay);
