@@ -68,14 +68,19 @@ export class CustomerKeys {
         {
           deleted: row.deleted === true,
           ...(row.kek_id !== null &&
-            row.wrapped_key !== null && { cipher: this.unwrap(row.id, row.kek_id, row.wrapped_key) }),
+            row.wrapped_key !== null && {
+              cipher: this.unwrap(row.id, row.kek_id, row.wrapped_key),
+            }),
         },
       ]),
     );
   }
 
   /** The customer's cipher, or undefined when it has no key (erased, or created before keys). */
-  async cipherOf(manager: EntityManager, customerId: string): Promise<PersonalDataCipher | undefined> {
+  async cipherOf(
+    manager: EntityManager,
+    customerId: string,
+  ): Promise<PersonalDataCipher | undefined> {
     return (await this.accessTo(manager, [customerId])).get(customerId)?.cipher;
   }
 

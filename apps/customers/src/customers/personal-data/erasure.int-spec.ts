@@ -53,7 +53,9 @@ describe('personal data in the customers log', () => {
         requestOf(merchantId, { email, name, metadata: { crm: 'ref-42' } }),
       ),
     );
-    bodyOf(await db.handlers.update.handle(requestOf(merchantId, { id: customer.id, name: newName })));
+    bodyOf(
+      await db.handlers.update.handle(requestOf(merchantId, { id: customer.id, name: newName })),
+    );
 
     const text = await eventsText(customer.id);
     for (const secret of [email, name, newName, 'ref-42']) expect(text).not.toContain(secret);
