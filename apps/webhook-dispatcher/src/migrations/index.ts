@@ -4,6 +4,7 @@ import { NotifyNewDeliveries1764700000000 } from './1764700000000-notify-new-del
 import { SealedEndpointSecrets1764900000001 } from './1764900000001-sealed-endpoint-secrets';
 import { RetentionIndexes1764900000002 } from './1764900000002-retention-indexes';
 import { ReceivedEventTraceContext1765200000000 } from './1765200000000-received-event-trace-context';
+import { ReceivedCustomerEvents1765300000000 } from './1765300000000-received-customer-events';
 
 /** In order; never edit one that has shipped, add the next. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   SealedEndpointSecrets1764900000001,
   RetentionIndexes1764900000002,
   ReceivedEventTraceContext1765200000000,
+  ReceivedCustomerEvents1765300000000,
 ];
