@@ -16,6 +16,7 @@ import {
   testAdminPorts,
   testLogDir,
   testPorts,
+  TEST_PERSONAL_DATA_KEYS,
   TEST_REQUEST_SIGNING_KEYS,
   urlVariables,
   type ServiceName,
@@ -36,10 +37,6 @@ const READY_TIMEOUT_MS = 120_000;
 // A fixed, non-secret key: fingerprints in tests only need to be stable within a run.
 const TEST_CARD_FINGERPRINT_KEY =
   '746573742d6f6e6c792d636172642d66696e6765727072696e742d6b65793031';
-
-// A fixed, non-secret ring wrapping the customers' data keys in tests.
-const TEST_PERSONAL_DATA_KEYS =
-  'test:746573742d6f6e6c792d706572736f6e616c2d646174612d6b65792d30303031';
 
 /** The run's OTLP receiver, for the global teardown to close. */
 export const otlpReceiverGlobal = Symbol.for('finfusion.e2e.otlpReceiver');
