@@ -19,7 +19,6 @@ import { readChanges } from './personal-data/customer-log';
 import type { PersonalDataCipher } from './personal-data/personal-data.cipher';
 import {
   CUSTOMER_EVENT_SCHEMA_VERSION,
-  customerOfStored,
   sealedCustomerData,
 } from './personal-data/stored-customer-data';
 

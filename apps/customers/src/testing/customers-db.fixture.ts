@@ -84,7 +84,7 @@ async function openCustomersTestDb(): Promise<OpenedCustomersTestDb> {
       const changes = await customers.changesOf(dataSource.manager, stored);
       return stored.map((event, index) => ({
         ...event,
-        data: (changes[index]?.data ?? {}) as unknown as Record<string, unknown>,
+        data: changes[index]?.data ?? {},
       }));
     },
     rawEvents: (customerId) => store.readStream(dataSource.manager, customerId),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '@finfusion/config';
 import {
@@ -134,7 +135,7 @@ describe('CustomerEventsRelay', () => {
 
   it('publishes a customer deleted before its events went out with its personal data erased', async () => {
     const merchantId = newMerchantId();
-    const email = `gone-${newId('x')}@example.com`;
+    const email = `gone-${randomUUID()}@example.com`;
     const customer = bodyOf(
       await db.handlers.create.handle(
         requestOf(merchantId, { email, name: 'Gone', metadata: { crm: '7' } }),
