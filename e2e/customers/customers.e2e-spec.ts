@@ -1,4 +1,5 @@
 import {
+  ERASED_EMAIL,
   EventTopics,
   validatePublicEvent,
   type Customer,
@@ -265,23 +266,24 @@ describe('customers.customer.events', () => {
     const updated = customerOf(
       await client.patch(`/v2/customers/${created.id}`, { metadata: { stage: 'two' } }),
     );
-    expect((await client.delete(`/v2/customers/${created.id}`)).status).toBe(200);
-
     const ofCustomer = (type: string) =>
       events.waitFor(
         (e) => e.key === created.id && (e.value as CustomerEvent).type === type,
         30_000,
       );
-    const received = await Promise.all(
-      ['customer.created', 'customer.updated', 'customer.deleted'].map(ofCustomer),
-    );
+    // Published before the deletion: a record sent after it carries the customer erased.
+    const before = await Promise.all(['customer.created', 'customer.updated'].map(ofCustomer));
+    expect((await client.delete(`/v2/customers/${created.id}`)).status).toBe(200);
+    const received = [...before, await ofCustomer('customer.deleted')];
     const published = received.map((record) => record.value as CustomerEvent);
     for (const event of published) {
       expect(validatePublicEvent(event)).toEqual([]);
       expect(event.merchant_id).toBe(merchant.merchantId);
     }
     expect(published.map((e) => e.sequence)).toEqual([1, 2, 3]);
-    expect(published.map((e) => e.data.object)).toEqual([created, updated, updated]);
+    // The deletion erased the customer's personal data: customer.deleted carries none.
+    const erased = { ...updated, email: ERASED_EMAIL, name: null, metadata: {} };
+    expect(published.map((e) => e.data.object)).toEqual([created, updated, erased]);
     // One partition per customer, so the order on the topic is the order of the changes.
     expect(new Set(received.map((r) => r.partition)).size).toBe(1);
     expect(received.map((r) => BigInt(r.offset))).toEqual(

@@ -446,7 +446,7 @@ describe('Kubernetes manifests', () => {
     expect(required('payments').sort()).toEqual(
       [...common, 'CARD_FINGERPRINT_KEY', 'CARD_TRANSIT_KEY'].sort(),
     );
-    expect(required('customers').sort()).toEqual([...common].sort());
+    expect(required('customers').sort()).toEqual([...common, 'PERSONAL_DATA_KEYS'].sort());
     expect(required('webhook-dispatcher').sort()).toEqual(
       [...common, 'WEBHOOK_SECRET_KEYS'].sort(),
     );

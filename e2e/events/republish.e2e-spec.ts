@@ -7,6 +7,7 @@ import {
   createMerchant,
   query,
   repoRoot,
+  TEST_PERSONAL_DATA_KEYS,
   testEnv,
   type ApiClient,
   type CollectedEvent,
@@ -26,6 +27,8 @@ const republish = (app: string, args: string[]) =>
       PATH: process.env.PATH,
       DATABASE_URL: testEnv.databaseUrl,
       KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
+      // The customers service's ring: the command opens customers' personal data as it does.
+      PERSONAL_DATA_KEYS: TEST_PERSONAL_DATA_KEYS,
       LOG_LEVEL: 'warn',
     },
   });

@@ -94,6 +94,8 @@ describe('events of customers made through the gateway', () => {
     const { merchant: owner, client, inbox, endpoint } = await subscribed();
     const customer = await createCustomer(client, 'first@example.com');
     bodyOf(await client.patch(`/v2/customers/${customer.id}`, { name: 'Jane' }));
+    // Delivered before the deletion: one sent after it carries the customer erased.
+    await inbox.waitForRequests(2, { where: aboutObject(customer.id) });
     bodyOf(await client.delete(`/v2/customers/${customer.id}`));
 
     const requests = await inbox.waitForRequests(3, { where: aboutObject(customer.id) });

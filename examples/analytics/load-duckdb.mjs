@@ -8,7 +8,9 @@
 // its published schema, and keeps one row per event id in the table `events` (delivery is at
 // least once: a redelivered event is the same row). A record that is not a valid event is left
 // out and reported with its partition and offset (--strict: and the exit code is 1). Run it again to add what came since; with
-// --db the table lasts, for your own queries (`duckdb payments.duckdb`).
+// --db the table lasts, for your own queries (`duckdb payments.duckdb`). Loading
+// customers.customer.events, it honours customer.deleted: the deleted customer's stored events
+// keep no email, name or metadata (docs/events.md#personal-data-and-erasure).
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -112,7 +114,45 @@ export async function loadEvents(db, records, validate) {
     });
   }
   const after = Number((await db.runAndReadAll('SELECT count(*) FROM events')).getRows()[0][0]);
+  await eraseDeletedCustomers(db);
   return { added: after - before, invalid };
+}
+
+/** What a deleted customer's email reads as (ERASED_EMAIL in @finfusion/contracts). */
+export const ERASED_EMAIL = 'erased@erased.invalid';
+
+/**
+ * customer.deleted asks every consumer to erase its copies of that customer's personal data:
+ * the stored envelopes of its earlier events keep their ids and fields but the email, name and
+ * metadata (loaded from customers.customer.events; payments carry none). Returns how many.
+ * @param {import('@duckdb/node-api').DuckDBConnection} db
+ */
+export async function eraseDeletedCustomers(db) {
+  const rows = (
+    await db.runAndReadAll(`SELECT e.id, e.envelope::VARCHAR FROM events e
+      WHERE e.type LIKE 'customer.%' AND EXISTS (
+        SELECT 1 FROM events d WHERE d.type = 'customer.deleted'
+          AND d.merchant_id = e.merchant_id AND d.object_id = e.object_id)`)
+  ).getRows();
+  let erased = 0;
+  for (const [id, envelope] of rows) {
+    const event = JSON.parse(String(envelope));
+    const customer = event.data.object;
+    if (
+      customer.email === ERASED_EMAIL &&
+      customer.name === null &&
+      Object.keys(customer.metadata ?? {}).length === 0
+    ) {
+      continue;
+    }
+    event.data.object = { ...customer, email: ERASED_EMAIL, name: null, metadata: {} };
+    await db.run('UPDATE events SET envelope = $1 WHERE id = $2', {
+      1: JSON.stringify(event),
+      2: String(id),
+    });
+    erased += 1;
+  }
+  return erased;
 }
 
 /** The answer, from volume-per-currency-per-day.sql, for every merchant or one. */

@@ -86,7 +86,7 @@ export class AppModule {
         { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [GatewayConfig, ApiKeyAuthenticator, ServiceClient, RouteTable],
+      exports: [GatewayConfig, ApiKeyAuthenticator, ServiceClient, RouteTable, IdempotencyStore],
     };
   }
 }

@@ -42,3 +42,18 @@ export interface CustomerStanding {
   deleted: boolean;
   sequence: number;
 }
+
+/**
+ * What an erased customer's email reads as wherever a copy is kept or sent again (the event log,
+ * republished events, the dispatcher's stored bodies): an address of the reserved `.invalid`
+ * domain, so it can never reach anyone, and customer event schemas v1 stay valid.
+ */
+export const ERASED_EMAIL = 'erased@erased.invalid';
+
+/** The customer with its personal data erased: the email above, no name, no metadata. */
+export const erasedCustomer = (customer: Customer): Customer => ({
+  ...customer,
+  email: ERASED_EMAIL,
+  name: null,
+  metadata: {},
+});

@@ -14,6 +14,8 @@ export interface DatabaseSettings {
   migrations: MixedList<string | (new () => unknown)>;
   /** Tables of the schema a service role may only read and append to (its event log). */
   appendOnlyTables?: readonly string[];
+  /** Tables whose rows a service role may insert and delete but never change (data keys). */
+  writeOnceTables?: readonly string[];
   poolSize?: number;
   /**
    * Postgres `statement_timeout` of every connection, in ms (0: none). A runaway statement is
@@ -37,7 +39,10 @@ export type ServiceDatabase = (url: string, schema: string, poolSize?: number) =
  */
 export const serviceDatabase =
   (
-    definition: Pick<DatabaseSettings, 'entities' | 'migrations' | 'appendOnlyTables'>,
+    definition: Pick<
+      DatabaseSettings,
+      'entities' | 'migrations' | 'appendOnlyTables' | 'writeOnceTables'
+    >,
   ): ServiceDatabase =>
   (url, schema, poolSize) => ({
     url,
@@ -156,7 +161,11 @@ export async function runMigrationsCommand(
     const grant =
       serviceRole === ''
         ? undefined
-        : { role: serviceRole, appendOnlyTables: settings.appendOnlyTables };
+        : {
+            role: serviceRole,
+            appendOnlyTables: settings.appendOnlyTables,
+            writeOnceTables: settings.writeOnceTables,
+          };
     const ran = await migrate(dataSource, settings.schema, grant);
     const done = ran.length === 0 ? 'up to date' : `applied ${ran.join(', ')}`;
     const granted = grant === undefined ? '' : `; ${serviceRole} granted its rights`;

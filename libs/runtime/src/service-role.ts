@@ -5,6 +5,8 @@ export interface ServiceRoleGrant {
   role: string;
   /** Tables the role may SELECT and INSERT, never UPDATE or DELETE (an event log). */
   appendOnlyTables?: readonly string[];
+  /** Tables the role may SELECT, INSERT and DELETE, never UPDATE (keys written once). */
+  writeOnceTables?: readonly string[];
 }
 
 /** TypeORM's record of the migrations that ran: written by the owner, read by a starting service. */
@@ -15,7 +17,8 @@ const quoted = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 /**
  * The statements that give a service's role what the service needs in its schema, and nothing
  * more: use of the schema (no CREATE), reading and writing its tables and sequences (no TRUNCATE,
- * REFERENCES or TRIGGER), only SELECT and INSERT on its append-only tables, only SELECT on the
+ * REFERENCES or TRIGGER), only SELECT and INSERT on its append-only tables, no UPDATE on its
+ * write-once tables, only SELECT on the
  * migrations table (a service checks at start that none is pending). Default privileges give the same rights on tables and sequences the owner
  * creates later (a read model rebuilt into a new table). Idempotent: run after every migration.
  */
@@ -30,6 +33,9 @@ export function serviceRoleGrantsSql(schema: string, grant: ServiceRoleGrant): s
     `REVOKE SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ${s} FROM ${r}`,
     ...(grant.appendOnlyTables ?? []).map(
       (table) => `REVOKE UPDATE, DELETE ON ${s}.${quoted(table)} FROM ${r}`,
+    ),
+    ...(grant.writeOnceTables ?? []).map(
+      (table) => `REVOKE UPDATE ON ${s}.${quoted(table)} FROM ${r}`,
     ),
     `REVOKE INSERT, UPDATE, DELETE ON ${s}.${quoted(MIGRATIONS_TABLE)} FROM ${r}`,
     `ALTER DEFAULT PRIVILEGES IN SCHEMA ${s} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${r}`,

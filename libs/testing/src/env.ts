@@ -57,6 +57,13 @@ export const serviceUrl = (app: ServiceName): string =>
 export const TEST_REQUEST_SIGNING_KEYS =
   'test-2:test-only-request-signing-key-0000000002,test-1:test-only-request-signing-key-0000000001';
 
+/**
+ * The customers service's PERSONAL_DATA_KEYS in the e2e stack: fixed and public, so a test can
+ * run its republish command with the same ring.
+ */
+export const TEST_PERSONAL_DATA_KEYS =
+  'test:746573742d6f6e6c792d706572736f6e616c2d646174612d6b65792d30303031';
+
 /** Where the tests' Postgres, Kafka and gateway are; read when used, so a setup can change them. */
 export const testEnv = {
   get databaseUrl(): string {

@@ -8,6 +8,7 @@ export {
   testLogDir,
   testAdminPorts,
   testPorts,
+  TEST_PERSONAL_DATA_KEYS,
   TEST_REQUEST_SIGNING_KEYS,
   type ServiceName,
 } from './env';

@@ -16,6 +16,7 @@ import {
   testAdminPorts,
   testLogDir,
   testPorts,
+  TEST_PERSONAL_DATA_KEYS,
   TEST_REQUEST_SIGNING_KEYS,
   urlVariables,
   type ServiceName,
@@ -74,7 +75,7 @@ export function stackEnv(app: ServiceName, otlpUrl?: string): Record<string, str
         CARD_FINGERPRINT_KEY: process.env.CARD_FINGERPRINT_KEY ?? TEST_CARD_FINGERPRINT_KEY,
       };
     case 'customers':
-      return common;
+      return { ...common, PERSONAL_DATA_KEYS: TEST_PERSONAL_DATA_KEYS };
     case 'webhook-dispatcher':
       return {
         ...common,

@@ -8,6 +8,7 @@ import { DeleteCustomerHandler } from './delete-customer/delete-customer.handler
 import { GetCustomerHandler } from './get-customer/get-customer.handler';
 import { ListCustomersHandler } from './list-customers/list-customers.handler';
 import { LookupCustomerHandler } from './lookup-customer/lookup-customer.handler';
+import { CustomerKeys } from './personal-data/customer-keys';
 import { CustomerEventsRelay } from './publishing/customer-events.relay';
 import { UpdateCustomerHandler } from './update-customer/update-customer.handler';
 
@@ -29,6 +30,7 @@ export class CustomersModule {
         { provide: CustomersConfig, useValue: config },
         { provide: EventStore, useValue: new EventStore(schema) },
         Clock,
+        CustomerKeys,
         CustomerRepository,
         CustomerEventsRelay,
       ],

@@ -8,7 +8,9 @@ import {
   type RequestMeta,
 } from '@finfusion/contracts';
 import { ApiErrors, ApiIdempotentPost, ApiSuccess } from '../docs/api-docs.decorators';
+import { ApiError } from '../errors/api-error';
 import { ServiceClient } from '../forwarding/service-client';
+import { IdempotencyStore } from '../idempotency/idempotency.store';
 import { ApiController } from '../http/api-controller.decorator';
 import { Meta } from '../http/request-meta.decorator';
 import { DEFAULT_LIMIT } from '../validation/list-query.dto';
@@ -30,7 +32,10 @@ const idParam = ApiParam({ name: 'id', description: 'The customer id (cust_…).
 /** Customers: validated here, decided by the customers service, scoped to the caller's merchant. */
 @ApiController('customers', 'Customers')
 export class CustomersController {
-  constructor(private readonly services: ServiceClient) {}
+  constructor(
+    private readonly services: ServiceClient,
+    private readonly idempotency: IdempotencyStore,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -94,7 +99,19 @@ export class CustomersController {
   @idParam
   @ApiSuccess(DeletedCustomerResponse, 'The customer is deleted.')
   @ApiErrors(404)
-  delete(@Param('id', customerId) id: string, @Meta() meta: RequestMeta): Promise<Deleted> {
-    return this.services.send(RequestTopics.customers.delete, meta, { id }, id);
+  async delete(@Param('id', customerId) id: string, @Meta() meta: RequestMeta): Promise<Deleted> {
+    let deleted: Deleted;
+    try {
+      deleted = await this.services.send(RequestTopics.customers.delete, meta, { id }, id);
+    } catch (error) {
+      // Already deleted (or never there): a retry after a failure below still forgets.
+      if (error instanceof ApiError && error.status === 404) {
+        await this.idempotency.forgetResource(meta.merchantId, id);
+      }
+      throw error;
+    }
+    // The kept replies of its creation hold its personal data: they go with it.
+    await this.idempotency.forgetResource(meta.merchantId, id);
+    return deleted;
   }
 }

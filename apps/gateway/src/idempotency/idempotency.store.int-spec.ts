@@ -209,4 +209,39 @@ describe('IdempotencyStore', () => {
       await expect(store.claim(second)).rejects.toThrow();
     });
   });
+
+  describe('forgetResource', () => {
+    const rowOf = async (request: IdempotentRequest) =>
+      (
+        await db.dataSource.query<Record<string, unknown>[]>(
+          `SELECT key FROM "${db.schema}".idempotency_keys WHERE merchant_id = $1 AND key = $2`,
+          [request.merchantId, request.key],
+        )
+      )[0];
+
+    it("deletes the merchant's kept responses that returned the resource, and no others", async () => {
+      const request = await requestFor();
+      const { merchantId } = request;
+      const customerId = `cust_${randomUUID().replaceAll('-', '')}`;
+      const otherId = `cust_${randomUUID().replaceAll('-', '')}`;
+      const reply = (id: string) =>
+        JSON.stringify({ id, object: 'customer', email: 'a@example.com' });
+      await store.complete(request, await claimed(request), 200, reply(customerId));
+      const other = await requestFor({ merchantId });
+      await store.complete(other, await claimed(other), 200, reply(otherId));
+      // Another merchant's record naming the same id (ids are unique; the scope is the point).
+      const foreign = await requestFor();
+      await store.complete(foreign, await claimed(foreign), 200, reply(customerId));
+      const failed = await requestFor({ merchantId });
+      await store.complete(failed, await claimed(failed), 400, '{"error":{"code":"x"}}');
+
+      expect(await store.forgetResource(merchantId, customerId)).toBe(1);
+      expect(await rowOf(request)).toBeUndefined();
+      expect(await rowOf(other)).toBeDefined();
+      expect(await rowOf(foreign)).toBeDefined();
+      expect(await rowOf(failed)).toBeDefined();
+      // The key is free again: a retry runs afresh.
+      expect(await store.claim(request)).toMatchObject({ kind: 'claimed' });
+    });
+  });
 });

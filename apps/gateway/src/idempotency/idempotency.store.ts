@@ -42,6 +42,17 @@ interface RecordRow {
   response_sealed: Buffer | null;
 }
 
+/** The id of the resource a response body returned, if it is one (errors are not). */
+function resourceIdOf(body: string): string | null {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    const id = (parsed as { id?: unknown } | null)?.id;
+    return typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
+}
+
 /** What a sealed body is bound to: its merchant and key. */
 const sealingContext = (request: IdempotentRequest): string =>
   `${request.merchantId}\n${request.key}`;
@@ -96,9 +107,9 @@ export class IdempotencyStore {
     const [, affected] = await this.dataSource.query<[unknown, number]>(
       `UPDATE ${this.table}
           SET state = 'completed', response_status = $4, response_key_id = $5,
-              response_sealed = $6
+              response_sealed = $6, resource_id = $7
         WHERE merchant_id = $1 AND key = $2 AND lock_id = $3 AND state = 'in_progress'`,
-      [request.merchantId, request.key, lockId, status, keyId, sealed],
+      [request.merchantId, request.key, lockId, status, keyId, sealed, resourceIdOf(body)],
     );
     return affected > 0;
   }
@@ -120,6 +131,23 @@ export class IdempotencyStore {
         WHERE merchant_id = $1 AND key = $2 AND lock_id = $3 AND state = 'in_progress'`,
       [request.merchantId, request.key, lockId],
     );
+  }
+
+  /**
+   * Deletes the merchant's kept responses that returned the resource (a deleted customer's
+   * creation, say), so nothing of it stays here until the records expire; returns how many went.
+   * A retry with one of those keys then runs afresh.
+   */
+  async forgetResource(merchantId: string, resourceId: string): Promise<number> {
+    const [, affected] = await this.dataSource.query<[unknown, number]>(
+      `DELETE FROM ${this.table}
+        WHERE merchant_id = $1 AND state = 'completed'
+          AND (resource_id = $2
+               OR (resource_id IS NULL AND response_body IS NOT NULL
+                   AND response_body ->> 'id' = $2))`,
+      [merchantId, resourceId],
+    );
+    return affected;
   }
 
   /** Deletes expired records, a batch at a time; returns how many went. */
@@ -152,7 +180,7 @@ export class IdempotencyStore {
               request_hash = EXCLUDED.request_hash, state = 'in_progress',
               lock_id = EXCLUDED.lock_id, locked_at = now(), created_at = now(),
               expires_at = EXCLUDED.expires_at, response_status = NULL, response_body = NULL,
-              response_key_id = NULL, response_sealed = NULL
+              response_key_id = NULL, response_sealed = NULL, resource_id = NULL
         WHERE k.expires_at <= now()
            OR (k.state = 'in_progress'
                AND k.locked_at <= now() - make_interval(secs => $8)

@@ -10,11 +10,13 @@ import { tooOldToDeliver } from '../deliveries/domain/event-age';
 import { firstAttempt } from '../deliveries/domain/retry-policy';
 import { subscribesTo, type EndpointState } from '../endpoints/domain/endpoint';
 import { EndpointEntity } from '../endpoints/endpoint.entity';
+import { eraseDeletedCustomers } from './customer-erasure';
 import { ReceivedEventEntity } from './received-event.entity';
 
 /**
  * Takes in one event record: records the event once, and in the same transaction one delivery
- * for each active endpoint of its merchant subscribed to its type. A redelivered record finds
+ * for each active endpoint of its merchant subscribed to its type (and, for a customer's
+ * deletion, erases its personal data from the customer's stored events: customer-erasure.ts). A redelivered record finds
  * the event recorded and adds nothing, so each (event, endpoint) gets one delivery.
  */
 @Injectable()
@@ -76,9 +78,9 @@ export class EventRecorder {
         ],
       );
       if (inserted.length === 0) return 0;
-      const fresh = inserted
-        .flatMap(({ event_id }) => received.get(event_id)?.event ?? [])
-        .filter((event) => this.deliverable(event));
+      const taken = inserted.flatMap(({ event_id }) => received.get(event_id)?.event ?? []);
+      await eraseDeletedCustomers(manager, taken);
+      const fresh = taken.filter((event) => this.deliverable(event));
       if (fresh.length === 0) return 0;
 
       const endpoints = await queryRows<Pick<EndpointState, 'id' | 'events'> & MerchantOwned>(
@@ -162,7 +164,9 @@ export class EventRecorder {
           createdAtOf(event),
         ],
       );
-      if (inserted.length === 0 || !this.deliverable(event)) return 0;
+      if (inserted.length === 0) return 0;
+      await eraseDeletedCustomers(manager, [event]);
+      if (!this.deliverable(event)) return 0;
 
       const endpoints = await queryRows<Pick<EndpointState, 'id' | 'events'>>(
         manager,

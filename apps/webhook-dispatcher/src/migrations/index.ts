@@ -5,6 +5,7 @@ import { SealedEndpointSecrets1764900000001 } from './1764900000001-sealed-endpo
 import { RetentionIndexes1764900000002 } from './1764900000002-retention-indexes';
 import { ReceivedEventTraceContext1765200000000 } from './1765200000000-received-event-trace-context';
 import { ReceivedEventCreatedAt1765300000000 } from './1765300000000-received-event-created-at';
+import { ReceivedCustomerEvents1765300000001 } from './1765300000001-received-customer-events';
 
 /** In order; never edit one that has shipped, add the next. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   RetentionIndexes1764900000002,
   ReceivedEventTraceContext1765200000000,
   ReceivedEventCreatedAt1765300000000,
+  ReceivedCustomerEvents1765300000001,
 ];

@@ -1,3 +1,4 @@
+import { ERASED_EMAIL } from '../customers';
 import { CustomerEventTypes } from '../events';
 import { customerSchema } from './customer.schema';
 import { envelopeSchema, publishedEventSchema, sequenceSchema } from './envelope.schema';
@@ -33,8 +34,9 @@ export const customerDeletedSchema = publishedEventSchema({
   schemaVersion: 1,
   title: 'customer.deleted',
   description:
-    'A customer was deleted. data.object is the customer as it was when deleted; ' +
-    'GET answers 404 for it from now on.',
+    'A customer was deleted, and its personal data erased: data.object is the customer with ' +
+    `email ${ERASED_EMAIL}, name null and metadata {}; GET answers 404 for it from now on. ` +
+    'Consumers erase their own copies of its earlier events.',
   object: customerSchema,
   sequence: { type: 'integer', minimum: 2 },
 });

@@ -1,3 +1,4 @@
+import { ERASED_EMAIL } from '@finfusion/contracts';
 import { bodyOf, newMerchantId, requestOf } from '@finfusion/testing';
 import { customersTestDb } from '../../testing/customers-db.fixture';
 
@@ -25,7 +26,7 @@ describe('customers.delete', () => {
     expect(row?.version).toBe(2);
   });
 
-  it('appends CustomerDeleted carrying the customer as it was', async () => {
+  it('appends CustomerDeleted carrying the customer with its personal data erased', async () => {
     const merchantId = newMerchantId();
     const customer = bodyOf(
       await db.handlers.create.handle(
@@ -38,7 +39,8 @@ describe('customers.delete', () => {
       [1, 'CustomerCreated'],
       [2, 'CustomerDeleted'],
     ]);
-    expect(events[1]?.data).toEqual(customer);
+    const erased = { ...customer, email: ERASED_EMAIL, name: null, metadata: {} };
+    expect(events.map((e) => e.data)).toEqual([erased, erased]);
   });
 
   it('answers 404 to a second delete, recording nothing more', async () => {

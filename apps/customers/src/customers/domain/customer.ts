@@ -1,4 +1,5 @@
 import {
+  ERASED_EMAIL,
   mergedMetadataProblem,
   mergeMetadata,
   type Customer,
@@ -106,9 +107,13 @@ export function updateCustomer(
   return { kind: 'changed', state, event: { type: 'CustomerUpdated', data: toCustomer(state) } };
 }
 
+/** A deletion erases the customer's personal data: the row keeps only what is not personal. */
 export function deleteCustomer(current: CustomerState, now: Date): Decision {
   const state: CustomerState = {
     ...current,
+    email: ERASED_EMAIL,
+    name: null,
+    metadata: {},
     version: current.version + 1,
     updated_at: now,
     deleted_at: now,

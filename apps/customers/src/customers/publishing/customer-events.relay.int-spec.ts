@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '@finfusion/config';
 import {
+  ERASED_EMAIL,
   EventHeaders,
   EventTopics,
   newId,
@@ -41,7 +43,7 @@ afterAll(() => collector.stop());
 
 /** Runs `work` with a relay of this test's schema running, and stops it afterwards. */
 async function withRelay(work: (relay: CustomerEventsRelay) => Promise<unknown>): Promise<void> {
-  const relay = new CustomerEventsRelay(db.dataSource, db.store, config);
+  const relay = new CustomerEventsRelay(db.dataSource, db.store, config, db.keys);
   await relay.start();
   try {
     await work(relay);
@@ -129,6 +131,30 @@ describe('CustomerEventsRelay', () => {
     });
     await settle();
     expect(published(before.id)).toHaveLength(1);
+  });
+
+  it('publishes a customer deleted before its events went out with its personal data erased', async () => {
+    const merchantId = newMerchantId();
+    const email = `gone-${randomUUID()}@example.com`;
+    const customer = bodyOf(
+      await db.handlers.create.handle(
+        requestOf(merchantId, { email, name: 'Gone', metadata: { crm: '7' } }),
+      ),
+    );
+    bodyOf(await db.handlers.update.handle(requestOf(merchantId, { id: customer.id, name: 'G' })));
+    bodyOf(await db.handlers.remove.handle(requestOf(merchantId, { id: customer.id })));
+
+    await withRelay(() => waitUntil(() => published(customer.id).length === 3, 20_000));
+
+    const sent = published(customer.id).map((r) => r.value as CustomerEvent);
+    expect(
+      sent.map((e) => [e.type, e.data.object.email, e.data.object.name, e.data.object.metadata]),
+    ).toEqual([
+      ['customer.created', ERASED_EMAIL, null, {}],
+      ['customer.updated', ERASED_EMAIL, null, {}],
+      ['customer.deleted', ERASED_EMAIL, null, {}],
+    ]);
+    for (const event of sent) expect(validatePublicEvent(event)).toEqual([]);
   });
 
   it('publishes nothing of a change whose transaction rolled back', async () => {

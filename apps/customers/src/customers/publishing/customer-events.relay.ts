@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventTopics } from '@finfusion/contracts';
-import { eventRecord, EventRelay, EventStore } from '@finfusion/event-store';
+import { EventRelay, EventStore } from '@finfusion/event-store';
 import type { KeyedRecord } from '@finfusion/kafka';
 import { kafkaRelayOptions } from '@finfusion/runtime';
 import { CustomersConfig } from '../../config';
-import { toPublicEvent } from './public-event';
+import { CustomerKeys } from '../personal-data/customer-keys';
+import { customerRecords } from './public-event';
 
 /** The checkpoint name: one relay at a time advances it, whatever the number of replicas. */
 export const CUSTOMERS_RELAY = 'customers-kafka-relay';
@@ -16,13 +17,18 @@ export const CUSTOMERS_RELAY = 'customers-kafka-relay';
  */
 @Injectable()
 export class CustomerEventsRelay extends EventRelay<KeyedRecord> {
-  constructor(dataSource: DataSource, store: EventStore, config: CustomersConfig) {
+  constructor(
+    dataSource: DataSource,
+    store: EventStore,
+    config: CustomersConfig,
+    keys: CustomerKeys,
+  ) {
     super({
       name: CUSTOMERS_RELAY,
       topic: EventTopics.customers,
       dataSource,
       store,
-      toRecords: (events) => events.map((event) => eventRecord(toPublicEvent(event), event)),
+      toRecords: customerRecords(keys),
       ...kafkaRelayOptions({ service: 'customers', loggerName: CustomerEventsRelay.name }, config),
     });
   }
