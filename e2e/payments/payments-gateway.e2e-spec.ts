@@ -423,7 +423,7 @@ describe('payments through the gateway', () => {
       for (const event of list.data) {
         expect(event).toMatchObject({
           id: expect.stringMatching(/^evt_/) as string,
-          schema_version: 1,
+          schema_version: 2,
           created_at: expect.any(String) as string,
           data: { object: { id: payment.id, object: 'payment' } },
         });

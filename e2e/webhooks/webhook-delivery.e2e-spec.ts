@@ -208,6 +208,10 @@ describe('a payment event published as the payments relay publishes it', () => {
       object: 'payment',
       status: 'pending',
       amount: { value: 1000, currency: 'USD' },
+      amount_captured: { value: 0, currency: 'USD' },
+      amount_refunded: { value: 0, currency: 'USD' },
+      capture_method: 'automatic',
+      capture_before: null,
       payment_method: {
         id: newId('pm'),
         type: 'card',
@@ -215,6 +219,9 @@ describe('a payment event published as the payments relay publishes it', () => {
       },
       customer: null,
       failure: null,
+      canceled_at: null,
+      cancellation_reason: null,
+      refunds: [],
       created_at: new Date().toISOString(),
       metadata: { order_id: 'order_123' },
     };
@@ -222,7 +229,7 @@ describe('a payment event published as the payments relay publishes it', () => {
     const succeeded = publicEvent(
       owner.merchantId,
       'payment.succeeded',
-      { ...payment, status: 'succeeded' },
+      { ...payment, status: 'succeeded', amount_captured: payment.amount },
       2,
     );
     // The envelopes keep the published contract, as the relay's would.
