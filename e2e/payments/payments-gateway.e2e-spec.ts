@@ -52,6 +52,10 @@ describe('payments through the gateway', () => {
         object: 'payment',
         status: 'succeeded',
         amount: { value: 1000, currency: 'USD' },
+        amount_captured: { value: 1000, currency: 'USD' },
+        amount_refunded: { value: 0, currency: 'USD' },
+        capture_method: 'automatic',
+        capture_before: null,
         payment_method: {
           id: expect.stringMatching(/^pm_/) as string,
           type: 'card',
@@ -59,6 +63,9 @@ describe('payments through the gateway', () => {
         },
         customer: null,
         failure: null,
+        canceled_at: null,
+        cancellation_reason: null,
+        refunds: [],
         created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/) as string,
         metadata: { order_id: 'order_123', customer_id: 'cust_456' },
       });
@@ -423,7 +430,7 @@ describe('payments through the gateway', () => {
       for (const event of list.data) {
         expect(event).toMatchObject({
           id: expect.stringMatching(/^evt_/) as string,
-          schema_version: 1,
+          schema_version: 2,
           created_at: expect.any(String) as string,
           data: { object: { id: payment.id, object: 'payment' } },
         });

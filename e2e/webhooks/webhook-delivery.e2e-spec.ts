@@ -210,6 +210,10 @@ describe('a payment event published as the payments relay publishes it', () => {
       object: 'payment',
       status: 'pending',
       amount: { value: 1000, currency: 'USD' },
+      amount_captured: { value: 0, currency: 'USD' },
+      amount_refunded: { value: 0, currency: 'USD' },
+      capture_method: 'automatic',
+      capture_before: null,
       payment_method: {
         id: newId('pm'),
         type: 'card',
@@ -217,6 +221,9 @@ describe('a payment event published as the payments relay publishes it', () => {
       },
       customer: null,
       failure: null,
+      canceled_at: null,
+      cancellation_reason: null,
+      refunds: [],
       created_at: new Date().toISOString(),
       metadata: { order_id: 'order_123' },
     };
@@ -224,7 +231,7 @@ describe('a payment event published as the payments relay publishes it', () => {
     const succeeded = publicEvent(
       owner.merchantId,
       'payment.succeeded',
-      { ...payment, status: 'succeeded' },
+      { ...payment, status: 'succeeded', amount_captured: payment.amount },
       2,
     );
     // The envelopes keep the published contract, as the relay's would.

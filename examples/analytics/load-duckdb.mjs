@@ -100,6 +100,12 @@ export async function loadEvents(db, records, validate) {
       continue;
     }
     const object = event.data.object;
+    // What a payment.succeeded took is amount_captured from schema version 2 on (a manual
+    // capture can take less than amount); in version 1 it was the whole amount.
+    const money =
+      event.type === 'payment.succeeded'
+        ? (object.amount_captured ?? object.amount)
+        : object.amount;
     await db.run('INSERT OR IGNORE INTO events VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', {
       1: event.id,
       2: event.type,
@@ -108,8 +114,8 @@ export async function loadEvents(db, records, validate) {
       5: event.merchant_id,
       6: object.id,
       7: object.status ?? null,
-      8: object.amount?.currency ?? null,
-      9: object.amount?.value ?? null,
+      8: money?.currency ?? null,
+      9: money?.value ?? null,
       10: record.value,
     });
   }

@@ -7,8 +7,13 @@ import type { publicEventSchema } from './schemas/envelope.schema';
 /** Public event types: Kafka event topics and webhook bodies use these names. */
 export const PublicEventTypes = [
   'payment.created',
+  'payment.requires_capture',
   'payment.succeeded',
   'payment.failed',
+  'payment.canceled',
+  'refund.created',
+  'refund.succeeded',
+  'refund.failed',
   'customer.created',
   'customer.updated',
   'customer.deleted',
@@ -22,9 +27,17 @@ export type PublicEventType = (typeof PublicEventTypes)[number];
  * version that publishes the same shape keeps it; a breaking change of the shape raises it.
  */
 export const PublicSchemaVersions: Readonly<Record<PublicEventType, number>> = {
-  'payment.created': 1,
-  'payment.succeeded': 1,
-  'payment.failed': 1,
+  // 2: the payment gained manual capture, cancellation and refunds (new statuses, and fields
+  // every payment now carries); version 1 stays published (docs/events.md, Schemas). A type
+  // added since starts at 1, whatever the payment it carries.
+  'payment.created': 2,
+  'payment.requires_capture': 1,
+  'payment.succeeded': 2,
+  'payment.failed': 2,
+  'payment.canceled': 1,
+  'refund.created': 1,
+  'refund.succeeded': 1,
+  'refund.failed': 1,
   'customer.created': 1,
   'customer.updated': 1,
   'customer.deleted': 1,
@@ -83,7 +96,7 @@ export const CloudEventHeaders = {
 
 /** The CloudEvents `source` of an event type: the service whose resources it is about. */
 export const cloudEventSourceOf = (type: PublicEventType): string =>
-  type.startsWith('payment.') ? '/finfusion/payments' : '/finfusion/customers';
+  type.startsWith('customer.') ? '/finfusion/customers' : '/finfusion/payments';
 
 // ---------------------------------------------------------------------------------------------
 // events.list, events.get: the merchant's events as the webhook dispatcher took them in

@@ -4,6 +4,7 @@ export const IdPrefixes = {
   customer: 'cust',
   payment: 'pay',
   paymentMethod: 'pm',
+  refund: 're',
   event: 'evt',
   webhookEndpoint: 'whk',
   webhookDelivery: 'whd',

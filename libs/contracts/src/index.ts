@@ -9,6 +9,7 @@ export * from './schemas';
 export * from './cards';
 export * from './currencies';
 export * from './payments';
+export * from './refunds';
 export * from './webhooks';
 export * from './card-transit';
 export * from './storable-text';

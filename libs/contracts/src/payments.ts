@@ -4,10 +4,11 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { PublicEventType } from './events';
 import type { ListParams } from './messages';
 import type { Metadata } from './metadata';
+import type { RefundEvent } from './refunds';
+import type { moneySchema } from './schemas/money.schema';
 import type {
   dailyReportSchema,
   dailySummarySchema,
-  moneySchema,
   paymentCardSchema,
   paymentEventListSchema,
   paymentEventSchema,
@@ -17,8 +18,42 @@ import type {
   paymentSchema,
 } from './schemas/payment.schema';
 
-export const PaymentStatuses = ['pending', 'succeeded', 'failed'] as const;
+/**
+ * `pending` until the acquirer answers; then `failed`, `succeeded` (captured), or, for manual
+ * capture, `requires_capture` until the merchant captures (`succeeded`) or cancels (`canceled`),
+ * or the authorization expires (`canceled`, reason `automatic`).
+ */
+export const PaymentStatuses = [
+  'pending',
+  'requires_capture',
+  'succeeded',
+  'failed',
+  'canceled',
+] as const;
 export type PaymentStatus = (typeof PaymentStatuses)[number];
+
+/** `automatic` authorizes and captures in one step; `manual` only authorizes. */
+export const CaptureMethods = ['automatic', 'manual'] as const;
+export type CaptureMethod = (typeof CaptureMethods)[number];
+
+/** Why a payment was canceled; `automatic`: its authorization expired before a capture. */
+export const CancellationReasons = [
+  'duplicate',
+  'fraudulent',
+  'requested_by_customer',
+  'abandoned',
+  'automatic',
+] as const;
+export type CancellationReason = (typeof CancellationReasons)[number];
+
+/** The reasons a merchant may give when canceling: all but the platform's own `automatic`. */
+export const RequestedCancellationReasons = [
+  'duplicate',
+  'fraudulent',
+  'requested_by_customer',
+  'abandoned',
+] as const satisfies readonly CancellationReason[];
+export type RequestedCancellationReason = (typeof RequestedCancellationReasons)[number];
 
 /** An amount in the currency's minor unit (cents for USD, yen for JPY); currency is ISO 4217. */
 export type Money = FromSchema<typeof moneySchema>;
@@ -62,7 +97,7 @@ export interface CreatePaymentPayload {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The payment as the API returns it (payments.create, .get, .list, and every event's data.object)
+// The payment as the API returns it (payments.create, .get, .list, and payment events' data.object)
 
 export type PaymentCard = FromSchema<typeof paymentCardSchema>;
 
@@ -134,17 +169,26 @@ export interface ListPaymentsPayload extends ListParams {
 
 export type PaymentList = FromSchema<typeof paymentListSchema>;
 
+/** The event types whose `data.object` is the payment. */
 export const PaymentEventTypes = [
   'payment.created',
+  'payment.requires_capture',
   'payment.succeeded',
   'payment.failed',
+  'payment.canceled',
 ] as const satisfies readonly PublicEventType[];
 export type PaymentEventType = (typeof PaymentEventTypes)[number];
 
-/** One envelope on payments.payment.events; `data.object` is the payment after the event. */
+/** An envelope of a payment event type; `data.object` is the payment after the event. */
 export type PaymentEvent = FromSchema<typeof paymentEventSchema>;
 
-/** payments.events: the payment's whole history, oldest first, in one page. */
+/**
+ * Any envelope on payments.payment.events, and in a payment's events list: a payment event, or a
+ * refund event of one of its refunds (refunds live on their payment's stream).
+ */
+export type PaymentStreamEvent = PaymentEvent | RefundEvent;
+
+/** payments.events: the payment's whole history, its refunds' events included, oldest first. */
 export interface GetPaymentEventsPayload {
   id: string;
 }

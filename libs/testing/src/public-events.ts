@@ -1,4 +1,10 @@
-import { EventHeaders, newId, type PublicEvent, type PublicEventType } from '@finfusion/contracts';
+import {
+  EventHeaders,
+  newId,
+  PublicSchemaVersions,
+  type PublicEvent,
+  type PublicEventType,
+} from '@finfusion/contracts';
 import { publishRecords, type PublishedRecord } from './publish';
 
 /** A public event envelope as a relay publishes it, with a new id, created now. */
@@ -11,7 +17,7 @@ export function publicEvent<O, K extends PublicEventType>(
   return {
     id: newId('evt'),
     type,
-    schema_version: 1,
+    schema_version: PublicSchemaVersions[type],
     created_at: new Date().toISOString(),
     merchant_id: merchantId,
     data: { object },

@@ -63,7 +63,7 @@ describe('CreateWebhookRequest', () => {
     ['empty events', { ...valid, events: [] }, 'parameter_invalid', 'events'],
     [
       'an unknown event type, named by its index',
-      { ...valid, events: ['payment.succeeded', 'refund.created'] },
+      { ...valid, events: ['payment.succeeded', 'payment.refunded'] },
       'parameter_invalid',
       'events.1',
     ],

@@ -127,7 +127,7 @@ describe('webhooks.update', () => {
     ).toMatchObject({ ok: false, status: 400, error: { param: 'url' } });
     expect(
       await dispatcher.update.handle(
-        requestOf(merchantId, { id, events: ['refund.created'] } as never),
+        requestOf(merchantId, { id, events: ['payment.refunded'] } as never),
       ),
     ).toMatchObject({ ok: false, status: 400, error: { param: 'events.0' } });
     expect(

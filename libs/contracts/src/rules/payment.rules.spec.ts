@@ -164,7 +164,7 @@ describe('ListPaymentsRules', () => {
       'starting_after must be a payment id.',
     );
     expect(ListPaymentsRules.status('done', {})?.message).toBe(
-      'status must be one of pending, succeeded, failed.',
+      'status must be one of pending, requires_capture, succeeded, failed, canceled.',
     );
     expect(ListPaymentsRules['created[lte]']('x', {})?.message).toBe(
       'created[lte] must be an ISO 8601 date-time with a zone, such as 2026-03-15T00:00:00Z.',

@@ -1,4 +1,4 @@
-import { WebhookLimits } from '../webhooks';
+import { WebhookEventSelectors, WebhookLimits } from '../webhooks';
 import { WebhookRules, webhookUrlRule } from './webhook.rules';
 
 describe('webhookUrlRule', () => {
@@ -46,6 +46,8 @@ describe('WebhookRules.events', () => {
   it('accepts public event types, and * alone', () => {
     for (const value of [
       ['payment.created', 'payment.succeeded', 'payment.failed'],
+      ['payment.requires_capture', 'payment.canceled'],
+      ['refund.created', 'refund.succeeded', 'refund.failed'],
       ['customer.created', 'customer.updated', 'customer.deleted'],
       ['*'],
     ]) {
@@ -57,8 +59,8 @@ describe('WebhookRules.events', () => {
     ['*', undefined],
     [undefined, undefined],
     [[], undefined],
-    [Array.from({ length: 8 }, () => 'payment.failed'), undefined],
-    [['payment.succeeded', 'refund.created'], '1'],
+    [Array.from({ length: WebhookEventSelectors.length + 1 }, () => 'payment.failed'), undefined],
+    [['payment.succeeded', 'payment.refunded'], '1'],
     [[7], '0'],
     [['payment.failed', '*'], '1'],
     [['*', 'payment.failed'], '0'],

@@ -1,7 +1,13 @@
 import { CardBrands } from '../cards';
-import { CurrencyCodes, MAX_AMOUNT, MIN_AMOUNT } from '../currencies';
 import { IdPrefixes } from '../ids';
-import { DeclineCodes, PaymentEventTypes, PaymentFailureCodes, PaymentStatuses } from '../payments';
+import {
+  CancellationReasons,
+  CaptureMethods,
+  DeclineCodes,
+  PaymentEventTypes,
+  PaymentFailureCodes,
+  PaymentStatuses,
+} from '../payments';
 import {
   daySchema,
   idOf,
@@ -13,34 +19,8 @@ import {
   type SchemaOf,
 } from './common.schema';
 import { envelopeSchema } from './envelope.schema';
-
-// The type says string: stored rows hold one, and a payment's currency is checked where it is
-// created. The schema still lists the codes.
-const currencyCodes: readonly string[] = CurrencyCodes;
-
-/** ISO 4217, upper case. */
-export const currencySchema = {
-  type: 'string',
-  enum: currencyCodes,
-  description: 'ISO 4217, upper case.',
-  examples: ['USD'],
-} as const satisfies SchemaOf;
-
-export const moneySchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['value', 'currency'],
-  properties: {
-    value: {
-      type: 'integer',
-      minimum: MIN_AMOUNT,
-      maximum: MAX_AMOUNT,
-      description: "In the currency's minor unit: 1000 is 10.00 USD, or 1000 JPY.",
-      examples: [1000],
-    },
-    currency: currencySchema,
-  },
-} as const satisfies SchemaOf;
+import { currencySchema, moneySchema, moneyTotalSchema } from './money.schema';
+import { refundEventSchema } from './refund.schema';
 
 /** What is kept of a card: never the number or the CVC. */
 export const paymentCardSchema = {
@@ -71,6 +51,12 @@ export const paymentMethodSchema = {
   },
 } as const satisfies SchemaOf;
 
+export const cancellationReasonSchema = {
+  type: 'string',
+  enum: CancellationReasons,
+  examples: ['requested_by_customer'],
+} as const satisfies SchemaOf;
+
 /** The issuer's reason, in a failed payment and in the 402 that reports it. */
 export const declineCodeSchema = {
   type: 'string',
@@ -97,9 +83,10 @@ export const paymentFailureSchema = {
 } as const satisfies SchemaOf;
 
 /**
- * The payment as the API returns it (payments.create, .get, .list, and every event's
+ * The payment as the API returns it (payments.create, .get, .list, and every payment event's
  * data.object). Closed like the customer's, so an internal field (merchant, fingerprint,
- * version…) leaking into an event fails validation.
+ * version…) leaking into an event fails validation. Every field is always present (null when it
+ * does not apply), so consumers never have to tell an absent field from an empty one.
  */
 export const paymentSchema = {
   type: 'object',
@@ -109,9 +96,16 @@ export const paymentSchema = {
     'object',
     'status',
     'amount',
+    'amount_captured',
+    'amount_refunded',
+    'capture_method',
+    'capture_before',
     'payment_method',
     'customer',
     'failure',
+    'canceled_at',
+    'cancellation_reason',
+    'refunds',
     'created_at',
     'metadata',
   ],
@@ -121,10 +115,36 @@ export const paymentSchema = {
     status: {
       type: 'string',
       enum: PaymentStatuses,
-      description: 'pending until the acquirer has answered, then succeeded or failed.',
+      description:
+        'pending until the acquirer has answered, then succeeded (captured) or failed. With ' +
+        'manual capture, an authorized payment is requires_capture until it is captured ' +
+        '(succeeded) or canceled.',
       examples: ['succeeded'],
     },
     amount: moneySchema,
+    amount_captured: {
+      ...moneyTotalSchema,
+      description:
+        'What was captured: the whole amount once an automatic payment succeeds, the amount ' +
+        'captured of a manual one; value 0 until then.',
+    },
+    amount_refunded: {
+      ...moneyTotalSchema,
+      description: 'The sum of the succeeded refunds; at most amount_captured.',
+    },
+    capture_method: {
+      type: 'string',
+      enum: CaptureMethods,
+      description: 'automatic captures on authorization; manual waits in requires_capture.',
+      examples: ['automatic'],
+    },
+    capture_before: {
+      anyOf: [timestampSchema, { type: 'null' }],
+      description:
+        'Once a manual payment is authorized: when it is canceled (reason automatic) unless ' +
+        'captured. Null before that and for automatic capture.',
+      examples: [null],
+    },
     payment_method: paymentMethodSchema,
     customer: {
       anyOf: [idOf(IdPrefixes.customer), { type: 'null' }],
@@ -134,6 +154,24 @@ export const paymentSchema = {
       anyOf: [paymentFailureSchema, { type: 'null' }],
       description: 'Why the payment failed; null unless status is failed.',
       examples: [null],
+    },
+    canceled_at: {
+      anyOf: [timestampSchema, { type: 'null' }],
+      description: 'When the payment was canceled; null unless status is canceled.',
+      examples: [null],
+    },
+    cancellation_reason: {
+      anyOf: [cancellationReasonSchema, { type: 'null' }],
+      description:
+        "The merchant's reason, or automatic when the authorization expired; null unless " +
+        'status is canceled, or when no reason was given.',
+      examples: [null],
+    },
+    refunds: {
+      type: 'array',
+      items: idOf(IdPrefixes.refund),
+      description: "The ids of the payment's refunds, oldest first, whatever their status.",
+      examples: [[]],
     },
     created_at: { ...timestampSchema, examples: ['2026-03-15T10:30:00.123Z'] },
     metadata: metadataLike({ order_id: 'order_123' }),
@@ -153,13 +191,14 @@ export const paymentEventSchema = envelopeSchema({
   sequence: {
     type: 'integer',
     minimum: 1,
-    description: "The payment stream's version: 1 for payment.created, then 2.",
+    description: "The payment stream's version: 1 for payment.created, then 2, 3 …",
     examples: [2],
   },
 });
 
+/** A payment's history: its own events and its refunds' (which share its stream). */
 export const paymentEventListSchema = listSchema(
-  paymentEventSchema,
+  { anyOf: [paymentEventSchema, refundEventSchema] },
   'Always false: the whole history is one page.',
   'Oldest first.',
 );

@@ -60,6 +60,15 @@ describe('the published event schemas (schemas/events)', () => {
     }
   });
 
+  it('keep publishing a superseded version beside the one that replaced it', () => {
+    const files = publishedSchemas().map(({ file }) => file);
+    expect(files).toEqual(
+      expect.arrayContaining(['payment.created.v1.json', 'payment.created.v2.json']),
+    );
+    expect(new Set(files).size).toBe(files.length);
+    expect(committedFiles()).toEqual([...files].sort());
+  });
+
   it('name each file by the type and version its $id says, and keep only earlier versions besides', () => {
     for (const file of committedFiles()) {
       const schema = readJson(fs.readFileSync(path.join(dir, file), 'utf8'));

@@ -1,5 +1,6 @@
 import { PublicEventTypes, PublicSchemaVersions, type PublicEventType } from '../events';
 import type { JsonSchema } from './common.schema';
+import { paymentEventSchemasV1 } from './payment-events.v1.schema';
 import { publicEventSchemas } from './validate';
 
 // The event schemas as consumers get them: one JSON file per event type and schema version
@@ -27,14 +28,32 @@ export interface PublishedSchema {
   schema: JsonSchema;
 }
 
-/** Every event type's schema at its current version, as published. */
-export const publishedSchemas = (): PublishedSchema[] =>
-  PublicEventTypes.map((type) => ({
-    type,
-    schemaVersion: PublicSchemaVersions[type],
-    file: schemaFileOf(type, PublicSchemaVersions[type]),
-    schema: openForConsumers(publicEventSchemas[type]),
-  }));
+/**
+ * The versions a newer one replaced, still published: consumers written against them keep
+ * finding them, at the same URL, byte for byte.
+ */
+const supersededSchemas: readonly Omit<PublishedSchema, 'file'>[] = Object.entries(
+  paymentEventSchemasV1,
+).map(([type, schema]) => ({ type: type as PublicEventType, schemaVersion: 1, schema }));
+
+const published = ({ type, schemaVersion, schema }: Omit<PublishedSchema, 'file'>) => ({
+  type,
+  schemaVersion,
+  file: schemaFileOf(type, schemaVersion),
+  schema: openForConsumers(schema),
+});
+
+/** Every event type's schema at its current version, then the superseded ones, as published. */
+export const publishedSchemas = (): PublishedSchema[] => [
+  ...PublicEventTypes.map((type) =>
+    published({
+      type,
+      schemaVersion: PublicSchemaVersions[type],
+      schema: publicEventSchemas[type],
+    }),
+  ),
+  ...supersededSchemas.map(published),
+];
 
 /** A published schema's file text: two-space JSON with a final newline. */
 export const schemaFileText = (schema: JsonSchema): string =>

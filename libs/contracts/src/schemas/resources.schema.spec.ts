@@ -11,6 +11,7 @@ import {
   paymentListSchema,
   paymentSchema,
 } from './payment.schema';
+import { refundListSchema, refundSchema } from './refund.schema';
 import {
   deletedWebhookEndpointSchema,
   webhookDeliveryListSchema,
@@ -28,6 +29,7 @@ function exampleOf(schema: Node): unknown {
   if (Array.isArray(schema.examples)) return schema.examples[0] as unknown;
   if (Array.isArray(schema.allOf)) return exampleOf(schema.allOf[0] as Node);
   if (Array.isArray(schema.oneOf)) return exampleOf(schema.oneOf[0] as Node);
+  if (Array.isArray(schema.anyOf)) return exampleOf(schema.anyOf[0] as Node);
   if (schema.const !== undefined) return schema.const;
   if (schema.type === 'array') return [exampleOf(schema.items as Node)];
   if (schema.properties === undefined) return {};
@@ -45,6 +47,8 @@ const resources: [string, JsonSchema][] = Object.entries({
   paymentListSchema,
   paymentEventListSchema,
   dailyReportSchema,
+  refundSchema,
+  refundListSchema,
   webhookEndpointWithSecretSchema,
   webhookEndpointListSchema,
   deletedWebhookEndpointSchema,
@@ -67,9 +71,10 @@ describe('resource schemas', () => {
   });
 
   it('documents every property of a resource with an example or a nested shape', () => {
-    const missing = Object.entries(paymentSchema.properties).filter(
-      ([, property]) => !('examples' in property) && !('properties' in property),
-    );
+    const missing = [
+      ...Object.entries(paymentSchema.properties),
+      ...Object.entries(refundSchema.properties),
+    ].filter(([, property]) => !('examples' in property) && !('properties' in property));
     expect(missing).toEqual([]);
   });
 

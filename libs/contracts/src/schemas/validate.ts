@@ -8,13 +8,15 @@ import {
 } from './customer-events.schema';
 import type { JsonSchema } from './common.schema';
 import { paymentEventSchemas } from './payment-events.schema';
+import { refundEventSchemas } from './refund-events.schema';
 
-/** The JSON Schema of every public event type. */
+/** The JSON Schema of every public event type, at its current version. */
 export const publicEventSchemas: Readonly<Record<PublicEventType, JsonSchema>> = {
   'customer.created': customerCreatedSchema,
   'customer.updated': customerUpdatedSchema,
   'customer.deleted': customerDeletedSchema,
   ...paymentEventSchemas,
+  ...refundEventSchemas,
 };
 
 let validators: Map<string, ValidateFunction> | undefined;
@@ -32,7 +34,8 @@ function validatorFor(type: string): ValidateFunction | undefined {
 }
 
 /**
- * Checks an event against the schema of its `type`. Returns the problems, one line each
+ * Checks an event against the schema of its `type` at its current version: what the services
+ * publish (an event of a superseded version is refused). Returns the problems, one line each
  * (`/data/object/email: must match pattern "@"`); an empty list means valid.
  */
 export function validatePublicEvent(event: unknown): string[] {

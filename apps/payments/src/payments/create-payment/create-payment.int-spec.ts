@@ -72,6 +72,10 @@ describe('payments.create', () => {
       object: 'payment',
       status: 'succeeded',
       amount: { value: 1000, currency: 'USD' },
+      amount_captured: { value: 1000, currency: 'USD' },
+      amount_refunded: { value: 0, currency: 'USD' },
+      capture_method: 'automatic',
+      capture_before: null,
       payment_method: {
         id: expect.stringMatching(/^pm_/) as string,
         type: 'card',
@@ -79,6 +83,9 @@ describe('payments.create', () => {
       },
       customer: null,
       failure: null,
+      canceled_at: null,
+      cancellation_reason: null,
+      refunds: [],
       created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/) as string,
       metadata: { order_id: 'order_123' },
     });

@@ -1,4 +1,5 @@
-import type { PaymentCreated, PaymentEvent } from './payment.events';
+import type { CancellationReason } from '@finfusion/contracts';
+import type { PaymentCreated, PaymentEvent, RefundCreated } from './payment.events';
 
 // Events and commands used by the domain specs and the integration tests.
 
@@ -41,6 +42,78 @@ export const failed = (at = T1): PaymentEvent => ({
       declineCode: 'insufficient_funds',
       message: 'Your card has insufficient funds.',
     },
+    failedAt: at.toISOString(),
+  },
+});
+
+// Manual capture and refunds: a day after T1, and a week after it (the default deadline).
+export const T2 = new Date('2026-03-16T09:00:00.000Z');
+export const CAPTURE_BEFORE = new Date('2026-03-22T10:30:01.250Z');
+
+export const createdManual = (overrides: Partial<PaymentCreated['data']> = {}): PaymentCreated =>
+  created({ captureMethod: 'manual', ...overrides });
+
+export const authorized = (captureBefore = CAPTURE_BEFORE): PaymentEvent => ({
+  type: 'PaymentAuthorized',
+  data: {
+    paymentId: 'pay_1',
+    authorizationReference: 'auth_1',
+    authorizedAt: T1.toISOString(),
+    captureBefore: captureBefore.toISOString(),
+  },
+});
+
+export const captured = (amount = 1000, at = T2): PaymentEvent => ({
+  type: 'PaymentCaptured',
+  data: { paymentId: 'pay_1', amount, capturedAt: at.toISOString() },
+});
+
+export const canceled = (
+  reason: CancellationReason | null = 'requested_by_customer',
+  at = T2,
+): PaymentEvent => ({
+  type: 'PaymentCanceled',
+  data: { paymentId: 'pay_1', reason, canceledAt: at.toISOString() },
+});
+
+export const refundCreated = (
+  refundId: string,
+  amount: number,
+  overrides: Partial<RefundCreated['data']> = {},
+): RefundCreated => ({
+  type: 'RefundCreated',
+  data: {
+    paymentId: 'pay_1',
+    refundId,
+    amount,
+    reason: null,
+    metadata: {},
+    createdAt: T2.toISOString(),
+    ...overrides,
+  },
+});
+
+export const refundSucceeded = (refundId: string, at = T2): PaymentEvent => ({
+  type: 'RefundSucceeded',
+  data: {
+    paymentId: 'pay_1',
+    refundId,
+    reference: `ref_${refundId}`,
+    succeededAt: at.toISOString(),
+  },
+});
+
+export const REFUND_DECLINED = {
+  code: 'declined',
+  message: 'The card issuer declined the refund.',
+} as const;
+
+export const refundFailed = (refundId: string, at = T2): PaymentEvent => ({
+  type: 'RefundFailed',
+  data: {
+    paymentId: 'pay_1',
+    refundId,
+    failure: { ...REFUND_DECLINED },
     failedAt: at.toISOString(),
   },
 });

@@ -110,7 +110,7 @@ describe('the relay to payments.payment.events', () => {
       expect(events.map((e) => e.id)).toEqual(stored.map((e) => e.eventId));
       expect(records[0]?.headers).toMatchObject({
         [EventHeaders.type]: 'payment.created',
-        [EventHeaders.schemaVersion]: '1',
+        [EventHeaders.schemaVersion]: '2',
         [EventHeaders.merchantId]: events[0]?.merchant_id,
         [EventHeaders.requestId]: stored[0]?.metadata.requestId,
         [EventHeaders.correlationId]: stored[0]?.metadata.correlationId,

@@ -1,5 +1,15 @@
 import { fold, initialState } from '../../domain/payment';
-import { created, failed, succeeded } from '../../domain/payment.fixture';
+import {
+  authorized,
+  canceled,
+  captured,
+  created,
+  createdManual,
+  failed,
+  refundCreated,
+  refundSucceeded,
+  succeeded,
+} from '../../domain/payment.fixture';
 import { mergeChanges, summaryChanges } from './daily-summary';
 
 const cell = { merchantId: 'mer_1', day: '2026-03-15', currency: 'USD' };
@@ -27,6 +37,30 @@ describe('daily summary changes', () => {
       count: 1,
       volume: 1000,
     });
+  });
+
+  it('moves a manual payment through requires_capture to its capture or cancellation', () => {
+    const waiting = fold([createdManual(), authorized()]);
+    expect(summaryChanges(fold([createdManual()]), waiting)).toEqual([
+      { ...cell, status: 'pending', count: -1, volume: -1000 },
+      { ...cell, status: 'requires_capture', count: 1, volume: 1000 },
+    ]);
+    expect(summaryChanges(waiting, fold([createdManual(), authorized(), canceled()]))).toEqual([
+      { ...cell, status: 'requires_capture', count: -1, volume: -1000 },
+      { ...cell, status: 'canceled', count: 1, volume: 1000 },
+    ]);
+    expect(
+      summaryChanges(waiting, fold([createdManual(), authorized(), captured(400)])),
+    ).toContainEqual({ ...cell, status: 'succeeded', count: 1, volume: 1000 });
+  });
+
+  it('leaves a refunded payment where it stands', () => {
+    const paid = [created(), succeeded()];
+    const refunding = [...paid, refundCreated('re_1', 300)];
+    expect(summaryChanges(fold(paid), fold(refunding))).toEqual([]);
+    expect(summaryChanges(fold(refunding), fold([...refunding, refundSucceeded('re_1')]))).toEqual(
+      [],
+    );
   });
 
   it('changes nothing when the status stays', () => {
