@@ -278,9 +278,29 @@ export interface webhooks {
         put?: never;
         /**
          * payment.created
-         * @description A payment was created and awaits authorization. data.object is the payment, status pending. Sent to every active endpoint of the merchant subscribed to `payment.created` (or `*`), signed per Standard Webhooks: verify the signature on the raw body before parsing it. The same envelope is published on Kafka; its JSON Schema: https://api.finfusion.cloud/schemas/events/payment.created.v1.json.
+         * @description A payment was created and awaits authorization. data.object is the payment, status pending. Sent to every active endpoint of the merchant subscribed to `payment.created` (or `*`), signed per Standard Webhooks: verify the signature on the raw body before parsing it. The same envelope is published on Kafka; its JSON Schema: https://api.finfusion.cloud/schemas/events/payment.created.v2.json.
          */
         post: operations["receivePaymentCreated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payment.requires_capture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payment.requires_capture
+         * @description The acquirer authorized a payment with manual capture: it waits to be captured or canceled, and is canceled automatically at capture_before. data.object is the payment, status requires_capture. Sent to every active endpoint of the merchant subscribed to `payment.requires_capture` (or `*`), signed per Standard Webhooks: verify the signature on the raw body before parsing it. The same envelope is published on Kafka; its JSON Schema: https://api.finfusion.cloud/schemas/events/payment.requires_capture.v1.json.
+         */
+        post: operations["receivePaymentRequiresCapture"];
         delete?: never;
         options?: never;
         head?: never;
@@ -298,7 +318,7 @@ export interface webhooks {
         put?: never;
         /**
          * payment.succeeded
-         * @description The acquirer authorized the payment. data.object is the payment, status succeeded. Sent to every active endpoint of the merchant subscribed to `payment.succeeded` (or `*`), signed per Standard Webhooks: verify the signature on the raw body before parsing it. The same envelope is published on Kafka; its JSON Schema: https://api.finfusion.cloud/schemas/events/payment.succeeded.v1.json.
+         * @description The payment was captured: on authorization with automatic capture, or when the merchant captured it after payment.requires_capture. data.object is the payment, status succeeded; amount_captured is what was captured, which a manual capture can make less than amount. Sent to every active endpoint of the merchant subscribed to `payment.succeeded` (or `*`), signed per Standard Webhooks: verify the signature on the raw body before parsing it. The same envelope is published on Kafka; its JSON Schema: https://api.finfusion.cloud/schemas/events/payment.succeeded.v2.json.
          */
         post: operations["receivePaymentSucceeded"];
         delete?: never;
@@ -318,9 +338,89 @@ export interface webhooks {
         put?: never;
         /**
          * payment.failed
-         * @description The payment failed: declined by the issuer, an expired card, a wrong CVC or a processing error. data.object is the payment, status failed, with failure.code and failure.message. Sent to every active endpoint of the merchant subscribed to `payment.failed` (or `*`), signed per Standard Webhooks: verify the signature on the raw body before parsing it. The same envelope is published on Kafka; its JSON Schema: https://api.finfusion.cloud/schemas/events/payment.failed.v1.json.
+         * @description The payment failed: declined by the issuer, an expired card, a wrong CVC or a processing error. data.object is the payment, status failed, with failure.code and failure.message. Sent to every active endpoint of the merchant subscribed to `payment.failed` (or `*`), signed per Standard Webhooks: verify the signature on the raw body before parsing it. The same envelope is published on Kafka; its JSON Schema: https://api.finfusion.cloud/schemas/events/payment.failed.v2.json.
          */
         post: operations["receivePaymentFailed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payment.canceled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payment.canceled
+         * @description A payment that required capture was canceled, by the merchant or automatically when its authorization expired (cancellation_reason automatic); nothing was captured. data.object is the payment, status canceled. Sent to every active endpoint of the merchant subscribed to `payment.canceled` (or `*`), signed per Standard Webhooks: verify the signature on the raw body before parsing it. The same envelope is published on Kafka; its JSON Schema: https://api.finfusion.cloud/schemas/events/payment.canceled.v1.json.
+         */
+        post: operations["receivePaymentCanceled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "refund.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * refund.created
+         * @description A refund of a captured payment was created and awaits the acquirer. data.object is the refund, status pending. The record's key is the payment id; sequence is the payment stream's version. Sent to every active endpoint of the merchant subscribed to `refund.created` (or `*`), signed per Standard Webhooks: verify the signature on the raw body before parsing it. The same envelope is published on Kafka; its JSON Schema: https://api.finfusion.cloud/schemas/events/refund.created.v1.json.
+         */
+        post: operations["receiveRefundCreated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "refund.succeeded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * refund.succeeded
+         * @description The acquirer returned the money. data.object is the refund, status succeeded. The record's key is the payment id; sequence is the payment stream's version. Sent to every active endpoint of the merchant subscribed to `refund.succeeded` (or `*`), signed per Standard Webhooks: verify the signature on the raw body before parsing it. The same envelope is published on Kafka; its JSON Schema: https://api.finfusion.cloud/schemas/events/refund.succeeded.v1.json.
+         */
+        post: operations["receiveRefundSucceeded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "refund.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * refund.failed
+         * @description The acquirer could not return the money; the amount can be refunded again. data.object is the refund, status failed, with failure.code and failure.message. The record's key is the payment id; sequence is the payment stream's version. Sent to every active endpoint of the merchant subscribed to `refund.failed` (or `*`), signed per Standard Webhooks: verify the signature on the raw body before parsing it. The same envelope is published on Kafka; its JSON Schema: https://api.finfusion.cloud/schemas/events/refund.failed.v1.json.
+         */
+        post: operations["receiveRefundFailed"];
         delete?: never;
         options?: never;
         head?: never;
@@ -378,7 +478,7 @@ export interface webhooks {
         put?: never;
         /**
          * customer.deleted
-         * @description A customer was deleted. data.object is the customer as it was when deleted; GET answers 404 for it from now on. Sent to every active endpoint of the merchant subscribed to `customer.deleted` (or `*`), signed per Standard Webhooks: verify the signature on the raw body before parsing it. The same envelope is published on Kafka; its JSON Schema: https://api.finfusion.cloud/schemas/events/customer.deleted.v1.json.
+         * @description A customer was deleted, and its personal data erased: data.object is the customer with email erased@erased.invalid, name null and metadata {}; GET answers 404 for it from now on. Consumers erase their own copies of its earlier events. Sent to every active endpoint of the merchant subscribed to `customer.deleted` (or `*`), signed per Standard Webhooks: verify the signature on the raw body before parsing it. The same envelope is published on Kafka; its JSON Schema: https://api.finfusion.cloud/schemas/events/customer.deleted.v1.json.
          */
         post: operations["receiveCustomerDeleted"];
         delete?: never;
@@ -502,7 +602,7 @@ export interface components {
              *       "payment.failed"
              *     ]
              */
-            events: ("payment.created" | "payment.succeeded" | "payment.failed" | "customer.created" | "customer.updated" | "customer.deleted" | "*")[];
+            events: ("payment.created" | "payment.requires_capture" | "payment.succeeded" | "payment.failed" | "payment.canceled" | "refund.created" | "refund.succeeded" | "refund.failed" | "customer.created" | "customer.updated" | "customer.deleted" | "*")[];
             /**
              * @description Up to 50 keys of at most 40 characters, string values of at most 500.
              * @example {
@@ -546,7 +646,7 @@ export interface components {
         };
         /**
          * customer.deleted
-         * @description A customer was deleted. data.object is the customer as it was when deleted; GET answers 404 for it from now on.
+         * @description A customer was deleted, and its personal data erased: data.object is the customer with email erased@erased.invalid, name null and metadata {}; GET answers 404 for it from now on. Consumers erase their own copies of its earlier events.
          */
         CustomerDeletedEvent: {
             /**
@@ -679,7 +779,7 @@ export interface components {
              * @example succeeded
              * @enum {string}
              */
-            status: "pending" | "succeeded" | "failed";
+            status: "pending" | "requires_capture" | "succeeded" | "failed" | "canceled";
             /** @example 2 */
             count: number;
             /**
@@ -775,7 +875,7 @@ export interface components {
              * @example payment.succeeded
              * @enum {string}
              */
-            type: "payment.created" | "payment.succeeded" | "payment.failed" | "customer.created" | "customer.updated" | "customer.deleted";
+            type: "payment.created" | "payment.requires_capture" | "payment.succeeded" | "payment.failed" | "payment.canceled" | "refund.created" | "refund.succeeded" | "refund.failed" | "customer.created" | "customer.updated" | "customer.deleted";
             /** @example 1 */
             schema_version: number;
             /**
@@ -809,6 +909,112 @@ export interface components {
              */
             currency: "AED" | "AFN" | "ALL" | "AMD" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
         };
+        /**
+         * payment.canceled
+         * @description A payment that required capture was canceled, by the merchant or automatically when its authorization expired (cancellation_reason automatic); nothing was captured. data.object is the payment, status canceled.
+         */
+        PaymentCanceledEvent: {
+            /**
+             * @description Stable: the same id on Kafka, in webhooks and on every redelivery, so consumers can deduplicate.
+             * @example evt_5Rw8Hc2kQx9Lm4Tz1Vb8Np
+             */
+            id: string;
+            /** @constant */
+            type: "payment.canceled";
+            /** @constant */
+            schema_version: 1;
+            /**
+             * Format: date-time
+             * @description When the event happened (as the service decided it), not when it was written or delivered.
+             * @example 2026-03-15T10:30:01.250Z
+             */
+            created_at: string;
+            /** @example mer_2Np3Rw7Hc2kQx9Lm4Tz1Vb */
+            merchant_id: string;
+            data: {
+                object: {
+                    /** @example pay_3kTz9Qw2Lm8Xc4Vb7Np1Rs */
+                    id: string;
+                    /**
+                     * @example payment
+                     * @constant
+                     */
+                    object: "payment";
+                    /** @constant */
+                    status: "canceled";
+                    amount: components["schemas"]["MoneyResponse"];
+                    /** @description What was captured: the whole amount once an automatic payment succeeds, the amount captured of a manual one; value 0 until then. */
+                    amount_captured: {
+                        /**
+                         * @description In the currency's minor unit: 1000 is 10.00 USD, or 1000 JPY.
+                         * @example 1000
+                         */
+                        value: number;
+                        /**
+                         * @description ISO 4217, upper case.
+                         * @example USD
+                         * @enum {string}
+                         */
+                        currency: "AED" | "AFN" | "ALL" | "AMD" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+                    };
+                    /** @description The sum of the succeeded refunds; at most amount_captured. */
+                    amount_refunded: {
+                        /**
+                         * @description In the currency's minor unit: 1000 is 10.00 USD, or 1000 JPY.
+                         * @example 1000
+                         */
+                        value: number;
+                        /**
+                         * @description ISO 4217, upper case.
+                         * @example USD
+                         * @enum {string}
+                         */
+                        currency: "AED" | "AFN" | "ALL" | "AMD" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+                    };
+                    /**
+                     * @description automatic captures on authorization; manual waits in requires_capture.
+                     * @example automatic
+                     * @enum {string}
+                     */
+                    capture_method: "automatic" | "manual";
+                    /**
+                     * @description Once a manual payment is authorized: when it is canceled (reason automatic) unless captured. Null before that and for automatic capture.
+                     * @example null
+                     */
+                    capture_before: string | null;
+                    payment_method: components["schemas"]["PaymentMethodResponse"];
+                    /** @example null */
+                    customer: string | null;
+                    failure: null;
+                    /** Format: date-time */
+                    canceled_at: string;
+                    /**
+                     * @description The merchant's reason, or automatic when the authorization expired; null unless status is canceled, or when no reason was given.
+                     * @example null
+                     */
+                    cancellation_reason: ("duplicate" | "fraudulent" | "requested_by_customer" | "abandoned" | "automatic") | null;
+                    /**
+                     * @description The ids of the payment's refunds, oldest first, whatever their status.
+                     * @example []
+                     */
+                    refunds: string[];
+                    /**
+                     * Format: date-time
+                     * @example 2026-03-15T10:30:00.123Z
+                     */
+                    created_at: string;
+                    /**
+                     * @example {
+                     *       "order_id": "order_123"
+                     *     }
+                     */
+                    metadata: {
+                        [key: string]: string;
+                    };
+                };
+            };
+            sequence: number;
+        };
         PaymentCardResponse: {
             /**
              * @example visa
@@ -838,7 +1044,7 @@ export interface components {
             /** @constant */
             type: "payment.created";
             /** @constant */
-            schema_version: 1;
+            schema_version: 2;
             /**
              * Format: date-time
              * @description When the event happened (as the service decided it), not when it was written or delivered.
@@ -859,10 +1065,56 @@ export interface components {
                     /** @constant */
                     status: "pending";
                     amount: components["schemas"]["MoneyResponse"];
+                    /** @description What was captured: the whole amount once an automatic payment succeeds, the amount captured of a manual one; value 0 until then. */
+                    amount_captured: {
+                        /**
+                         * @description In the currency's minor unit: 1000 is 10.00 USD, or 1000 JPY.
+                         * @example 1000
+                         */
+                        value: number;
+                        /**
+                         * @description ISO 4217, upper case.
+                         * @example USD
+                         * @enum {string}
+                         */
+                        currency: "AED" | "AFN" | "ALL" | "AMD" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+                    };
+                    /** @description The sum of the succeeded refunds; at most amount_captured. */
+                    amount_refunded: {
+                        /**
+                         * @description In the currency's minor unit: 1000 is 10.00 USD, or 1000 JPY.
+                         * @example 1000
+                         */
+                        value: number;
+                        /**
+                         * @description ISO 4217, upper case.
+                         * @example USD
+                         * @enum {string}
+                         */
+                        currency: "AED" | "AFN" | "ALL" | "AMD" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+                    };
+                    /**
+                     * @description automatic captures on authorization; manual waits in requires_capture.
+                     * @example automatic
+                     * @enum {string}
+                     */
+                    capture_method: "automatic" | "manual";
+                    /**
+                     * @description Once a manual payment is authorized: when it is canceled (reason automatic) unless captured. Null before that and for automatic capture.
+                     * @example null
+                     */
+                    capture_before: string | null;
                     payment_method: components["schemas"]["PaymentMethodResponse"];
                     /** @example null */
                     customer: string | null;
                     failure: null;
+                    canceled_at: null;
+                    cancellation_reason: null;
+                    /**
+                     * @description The ids of the payment's refunds, oldest first, whatever their status.
+                     * @example []
+                     */
+                    refunds: string[];
                     /**
                      * Format: date-time
                      * @example 2026-03-15T10:30:00.123Z
@@ -891,7 +1143,88 @@ export interface components {
              */
             object: "list";
             /** @description Oldest first. */
-            data: components["schemas"]["PaymentEventResponse"][];
+            data: (components["schemas"]["PaymentEventResponse"] | {
+                /**
+                 * @description Stable: the same id on Kafka, in webhooks and on every redelivery, so consumers can deduplicate.
+                 * @example evt_5Rw8Hc2kQx9Lm4Tz1Vb8Np
+                 */
+                id: string;
+                /**
+                 * @example refund.succeeded
+                 * @enum {string}
+                 */
+                type: "refund.created" | "refund.succeeded" | "refund.failed";
+                /** @example 1 */
+                schema_version: number;
+                /**
+                 * Format: date-time
+                 * @description When the event happened (as the service decided it), not when it was written or delivered.
+                 * @example 2026-03-15T10:30:01.250Z
+                 */
+                created_at: string;
+                /** @example mer_2Np3Rw7Hc2kQx9Lm4Tz1Vb */
+                merchant_id: string;
+                data: {
+                    /** @description The refund as it was after this event. */
+                    object: {
+                        /** @example re_7Lm4Tz1Vb8Np3Rw7Hc2kQx */
+                        id: string;
+                        /**
+                         * @example refund
+                         * @constant
+                         */
+                        object: "refund";
+                        /**
+                         * @description The payment refunded.
+                         * @example pay_3kTz9Qw2Lm8Xc4Vb7Np1Rs
+                         */
+                        payment: string;
+                        amount: components["schemas"]["MoneyResponse"];
+                        /**
+                         * @description pending until the acquirer has answered, then succeeded or failed.
+                         * @example succeeded
+                         * @enum {string}
+                         */
+                        status: "pending" | "succeeded" | "failed";
+                        /**
+                         * @description The merchant's reason, if it gave one.
+                         * @example requested_by_customer
+                         */
+                        reason: ("duplicate" | "fraudulent" | "requested_by_customer") | null;
+                        /**
+                         * @description Why the refund failed; null unless status is failed.
+                         * @example null
+                         */
+                        failure: {
+                            /**
+                             * @example declined
+                             * @enum {string}
+                             */
+                            code: "declined" | "expired_or_canceled_card" | "lost_or_stolen_card" | "processing_error";
+                            /** @example The card issuer declined the refund. */
+                            message: string;
+                        } | null;
+                        /**
+                         * @example {
+                         *       "ticket": "support_4821"
+                         *     }
+                         */
+                        metadata: {
+                            [key: string]: string;
+                        };
+                        /**
+                         * Format: date-time
+                         * @example 2026-03-16T09:12:44.018Z
+                         */
+                        created_at: string;
+                    };
+                };
+                /**
+                 * @description The payment stream's version: a refund follows the payment's capture.
+                 * @example 3
+                 */
+                sequence: number;
+            })[];
             /**
              * @description Always false: the whole history is one page.
              * @example false
@@ -908,7 +1241,7 @@ export interface components {
              * @example payment.succeeded
              * @enum {string}
              */
-            type: "payment.created" | "payment.succeeded" | "payment.failed";
+            type: "payment.created" | "payment.requires_capture" | "payment.succeeded" | "payment.failed" | "payment.canceled";
             /** @example 1 */
             schema_version: number;
             /**
@@ -924,7 +1257,7 @@ export interface components {
                 object: components["schemas"]["PaymentResponse"];
             };
             /**
-             * @description The payment stream's version: 1 for payment.created, then 2.
+             * @description The payment stream's version: 1 for payment.created, then 2, 3 …
              * @example 2
              */
             sequence: number;
@@ -942,7 +1275,7 @@ export interface components {
             /** @constant */
             type: "payment.failed";
             /** @constant */
-            schema_version: 1;
+            schema_version: 2;
             /**
              * Format: date-time
              * @description When the event happened (as the service decided it), not when it was written or delivered.
@@ -963,10 +1296,56 @@ export interface components {
                     /** @constant */
                     status: "failed";
                     amount: components["schemas"]["MoneyResponse"];
+                    /** @description What was captured: the whole amount once an automatic payment succeeds, the amount captured of a manual one; value 0 until then. */
+                    amount_captured: {
+                        /**
+                         * @description In the currency's minor unit: 1000 is 10.00 USD, or 1000 JPY.
+                         * @example 1000
+                         */
+                        value: number;
+                        /**
+                         * @description ISO 4217, upper case.
+                         * @example USD
+                         * @enum {string}
+                         */
+                        currency: "AED" | "AFN" | "ALL" | "AMD" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+                    };
+                    /** @description The sum of the succeeded refunds; at most amount_captured. */
+                    amount_refunded: {
+                        /**
+                         * @description In the currency's minor unit: 1000 is 10.00 USD, or 1000 JPY.
+                         * @example 1000
+                         */
+                        value: number;
+                        /**
+                         * @description ISO 4217, upper case.
+                         * @example USD
+                         * @enum {string}
+                         */
+                        currency: "AED" | "AFN" | "ALL" | "AMD" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+                    };
+                    /**
+                     * @description automatic captures on authorization; manual waits in requires_capture.
+                     * @example automatic
+                     * @enum {string}
+                     */
+                    capture_method: "automatic" | "manual";
+                    /**
+                     * @description Once a manual payment is authorized: when it is canceled (reason automatic) unless captured. Null before that and for automatic capture.
+                     * @example null
+                     */
+                    capture_before: string | null;
                     payment_method: components["schemas"]["PaymentMethodResponse"];
                     /** @example null */
                     customer: string | null;
                     failure: components["schemas"]["PaymentFailureResponse"];
+                    canceled_at: null;
+                    cancellation_reason: null;
+                    /**
+                     * @description The ids of the payment's refunds, oldest first, whatever their status.
+                     * @example []
+                     */
+                    refunds: string[];
                     /**
                      * Format: date-time
                      * @example 2026-03-15T10:30:00.123Z
@@ -1030,55 +1409,18 @@ export interface components {
             type: "card";
             card: components["schemas"]["PaymentCardResponse"];
         };
-        PaymentResponse: {
-            /** @example pay_3kTz9Qw2Lm8Xc4Vb7Np1Rs */
-            id: string;
-            /**
-             * @example payment
-             * @constant
-             */
-            object: "payment";
-            /**
-             * @description pending until the acquirer has answered, then succeeded or failed.
-             * @example succeeded
-             * @enum {string}
-             */
-            status: "pending" | "succeeded" | "failed";
-            amount: components["schemas"]["MoneyResponse"];
-            payment_method: components["schemas"]["PaymentMethodResponse"];
-            /** @example null */
-            customer: string | null;
-            /**
-             * @description Why the payment failed; null unless status is failed.
-             * @example null
-             */
-            failure: components["schemas"]["PaymentFailureResponse"] | null;
-            /**
-             * Format: date-time
-             * @example 2026-03-15T10:30:00.123Z
-             */
-            created_at: string;
-            /**
-             * @example {
-             *       "order_id": "order_123"
-             *     }
-             */
-            metadata: {
-                [key: string]: string;
-            };
-        };
         /**
-         * payment.succeeded
-         * @description The acquirer authorized the payment. data.object is the payment, status succeeded.
+         * payment.requires_capture
+         * @description The acquirer authorized a payment with manual capture: it waits to be captured or canceled, and is canceled automatically at capture_before. data.object is the payment, status requires_capture.
          */
-        PaymentSucceededEvent: {
+        PaymentRequiresCaptureEvent: {
             /**
              * @description Stable: the same id on Kafka, in webhooks and on every redelivery, so consumers can deduplicate.
              * @example evt_5Rw8Hc2kQx9Lm4Tz1Vb8Np
              */
             id: string;
             /** @constant */
-            type: "payment.succeeded";
+            type: "payment.requires_capture";
             /** @constant */
             schema_version: 1;
             /**
@@ -1099,12 +1441,51 @@ export interface components {
                      */
                     object: "payment";
                     /** @constant */
-                    status: "succeeded";
+                    status: "requires_capture";
                     amount: components["schemas"]["MoneyResponse"];
+                    /** @description What was captured: the whole amount once an automatic payment succeeds, the amount captured of a manual one; value 0 until then. */
+                    amount_captured: {
+                        /**
+                         * @description In the currency's minor unit: 1000 is 10.00 USD, or 1000 JPY.
+                         * @example 1000
+                         */
+                        value: number;
+                        /**
+                         * @description ISO 4217, upper case.
+                         * @example USD
+                         * @enum {string}
+                         */
+                        currency: "AED" | "AFN" | "ALL" | "AMD" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+                    };
+                    /** @description The sum of the succeeded refunds; at most amount_captured. */
+                    amount_refunded: {
+                        /**
+                         * @description In the currency's minor unit: 1000 is 10.00 USD, or 1000 JPY.
+                         * @example 1000
+                         */
+                        value: number;
+                        /**
+                         * @description ISO 4217, upper case.
+                         * @example USD
+                         * @enum {string}
+                         */
+                        currency: "AED" | "AFN" | "ALL" | "AMD" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+                    };
+                    /** @constant */
+                    capture_method: "manual";
+                    /** Format: date-time */
+                    capture_before: string;
                     payment_method: components["schemas"]["PaymentMethodResponse"];
                     /** @example null */
                     customer: string | null;
                     failure: null;
+                    canceled_at: null;
+                    cancellation_reason: null;
+                    /**
+                     * @description The ids of the payment's refunds, oldest first, whatever their status.
+                     * @example []
+                     */
+                    refunds: string[];
                     /**
                      * Format: date-time
                      * @example 2026-03-15T10:30:00.123Z
@@ -1118,6 +1499,392 @@ export interface components {
                     metadata: {
                         [key: string]: string;
                     };
+                };
+            };
+            sequence: number;
+        };
+        PaymentResponse: {
+            /** @example pay_3kTz9Qw2Lm8Xc4Vb7Np1Rs */
+            id: string;
+            /**
+             * @example payment
+             * @constant
+             */
+            object: "payment";
+            /**
+             * @description pending until the acquirer has answered, then succeeded (captured) or failed. With manual capture, an authorized payment is requires_capture until it is captured (succeeded) or canceled.
+             * @example succeeded
+             * @enum {string}
+             */
+            status: "pending" | "requires_capture" | "succeeded" | "failed" | "canceled";
+            amount: components["schemas"]["MoneyResponse"];
+            /** @description What was captured: the whole amount once an automatic payment succeeds, the amount captured of a manual one; value 0 until then. */
+            amount_captured: {
+                /**
+                 * @description In the currency's minor unit: 1000 is 10.00 USD, or 1000 JPY.
+                 * @example 1000
+                 */
+                value: number;
+                /**
+                 * @description ISO 4217, upper case.
+                 * @example USD
+                 * @enum {string}
+                 */
+                currency: "AED" | "AFN" | "ALL" | "AMD" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+            };
+            /** @description The sum of the succeeded refunds; at most amount_captured. */
+            amount_refunded: {
+                /**
+                 * @description In the currency's minor unit: 1000 is 10.00 USD, or 1000 JPY.
+                 * @example 1000
+                 */
+                value: number;
+                /**
+                 * @description ISO 4217, upper case.
+                 * @example USD
+                 * @enum {string}
+                 */
+                currency: "AED" | "AFN" | "ALL" | "AMD" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+            };
+            /**
+             * @description automatic captures on authorization; manual waits in requires_capture.
+             * @example automatic
+             * @enum {string}
+             */
+            capture_method: "automatic" | "manual";
+            /**
+             * @description Once a manual payment is authorized: when it is canceled (reason automatic) unless captured. Null before that and for automatic capture.
+             * @example null
+             */
+            capture_before: string | null;
+            payment_method: components["schemas"]["PaymentMethodResponse"];
+            /** @example null */
+            customer: string | null;
+            /**
+             * @description Why the payment failed; null unless status is failed.
+             * @example null
+             */
+            failure: components["schemas"]["PaymentFailureResponse"] | null;
+            /**
+             * @description When the payment was canceled; null unless status is canceled.
+             * @example null
+             */
+            canceled_at: string | null;
+            /**
+             * @description The merchant's reason, or automatic when the authorization expired; null unless status is canceled, or when no reason was given.
+             * @example null
+             */
+            cancellation_reason: ("duplicate" | "fraudulent" | "requested_by_customer" | "abandoned" | "automatic") | null;
+            /**
+             * @description The ids of the payment's refunds, oldest first, whatever their status.
+             * @example []
+             */
+            refunds: string[];
+            /**
+             * Format: date-time
+             * @example 2026-03-15T10:30:00.123Z
+             */
+            created_at: string;
+            /**
+             * @example {
+             *       "order_id": "order_123"
+             *     }
+             */
+            metadata: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * payment.succeeded
+         * @description The payment was captured: on authorization with automatic capture, or when the merchant captured it after payment.requires_capture. data.object is the payment, status succeeded; amount_captured is what was captured, which a manual capture can make less than amount.
+         */
+        PaymentSucceededEvent: {
+            /**
+             * @description Stable: the same id on Kafka, in webhooks and on every redelivery, so consumers can deduplicate.
+             * @example evt_5Rw8Hc2kQx9Lm4Tz1Vb8Np
+             */
+            id: string;
+            /** @constant */
+            type: "payment.succeeded";
+            /** @constant */
+            schema_version: 2;
+            /**
+             * Format: date-time
+             * @description When the event happened (as the service decided it), not when it was written or delivered.
+             * @example 2026-03-15T10:30:01.250Z
+             */
+            created_at: string;
+            /** @example mer_2Np3Rw7Hc2kQx9Lm4Tz1Vb */
+            merchant_id: string;
+            data: {
+                object: {
+                    /** @example pay_3kTz9Qw2Lm8Xc4Vb7Np1Rs */
+                    id: string;
+                    /**
+                     * @example payment
+                     * @constant
+                     */
+                    object: "payment";
+                    /** @constant */
+                    status: "succeeded";
+                    amount: components["schemas"]["MoneyResponse"];
+                    /** @description What was captured: the whole amount once an automatic payment succeeds, the amount captured of a manual one; value 0 until then. */
+                    amount_captured: {
+                        /**
+                         * @description In the currency's minor unit: 1000 is 10.00 USD, or 1000 JPY.
+                         * @example 1000
+                         */
+                        value: number;
+                        /**
+                         * @description ISO 4217, upper case.
+                         * @example USD
+                         * @enum {string}
+                         */
+                        currency: "AED" | "AFN" | "ALL" | "AMD" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+                    };
+                    /** @description The sum of the succeeded refunds; at most amount_captured. */
+                    amount_refunded: {
+                        /**
+                         * @description In the currency's minor unit: 1000 is 10.00 USD, or 1000 JPY.
+                         * @example 1000
+                         */
+                        value: number;
+                        /**
+                         * @description ISO 4217, upper case.
+                         * @example USD
+                         * @enum {string}
+                         */
+                        currency: "AED" | "AFN" | "ALL" | "AMD" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
+                    };
+                    /**
+                     * @description automatic captures on authorization; manual waits in requires_capture.
+                     * @example automatic
+                     * @enum {string}
+                     */
+                    capture_method: "automatic" | "manual";
+                    /**
+                     * @description Once a manual payment is authorized: when it is canceled (reason automatic) unless captured. Null before that and for automatic capture.
+                     * @example null
+                     */
+                    capture_before: string | null;
+                    payment_method: components["schemas"]["PaymentMethodResponse"];
+                    /** @example null */
+                    customer: string | null;
+                    failure: null;
+                    canceled_at: null;
+                    cancellation_reason: null;
+                    /**
+                     * @description The ids of the payment's refunds, oldest first, whatever their status.
+                     * @example []
+                     */
+                    refunds: string[];
+                    /**
+                     * Format: date-time
+                     * @example 2026-03-15T10:30:00.123Z
+                     */
+                    created_at: string;
+                    /**
+                     * @example {
+                     *       "order_id": "order_123"
+                     *     }
+                     */
+                    metadata: {
+                        [key: string]: string;
+                    };
+                };
+            };
+            sequence: number;
+        };
+        /**
+         * refund.created
+         * @description A refund of a captured payment was created and awaits the acquirer. data.object is the refund, status pending. The record's key is the payment id; sequence is the payment stream's version.
+         */
+        RefundCreatedEvent: {
+            /**
+             * @description Stable: the same id on Kafka, in webhooks and on every redelivery, so consumers can deduplicate.
+             * @example evt_5Rw8Hc2kQx9Lm4Tz1Vb8Np
+             */
+            id: string;
+            /** @constant */
+            type: "refund.created";
+            /** @constant */
+            schema_version: 1;
+            /**
+             * Format: date-time
+             * @description When the event happened (as the service decided it), not when it was written or delivered.
+             * @example 2026-03-15T10:30:01.250Z
+             */
+            created_at: string;
+            /** @example mer_2Np3Rw7Hc2kQx9Lm4Tz1Vb */
+            merchant_id: string;
+            data: {
+                object: {
+                    /** @example re_7Lm4Tz1Vb8Np3Rw7Hc2kQx */
+                    id: string;
+                    /**
+                     * @example refund
+                     * @constant
+                     */
+                    object: "refund";
+                    /**
+                     * @description The payment refunded.
+                     * @example pay_3kTz9Qw2Lm8Xc4Vb7Np1Rs
+                     */
+                    payment: string;
+                    amount: components["schemas"]["MoneyResponse"];
+                    /** @constant */
+                    status: "pending";
+                    /**
+                     * @description The merchant's reason, if it gave one.
+                     * @example requested_by_customer
+                     */
+                    reason: ("duplicate" | "fraudulent" | "requested_by_customer") | null;
+                    failure: null;
+                    /**
+                     * @example {
+                     *       "ticket": "support_4821"
+                     *     }
+                     */
+                    metadata: {
+                        [key: string]: string;
+                    };
+                    /**
+                     * Format: date-time
+                     * @example 2026-03-16T09:12:44.018Z
+                     */
+                    created_at: string;
+                };
+            };
+            sequence: number;
+        };
+        /**
+         * refund.failed
+         * @description The acquirer could not return the money; the amount can be refunded again. data.object is the refund, status failed, with failure.code and failure.message. The record's key is the payment id; sequence is the payment stream's version.
+         */
+        RefundFailedEvent: {
+            /**
+             * @description Stable: the same id on Kafka, in webhooks and on every redelivery, so consumers can deduplicate.
+             * @example evt_5Rw8Hc2kQx9Lm4Tz1Vb8Np
+             */
+            id: string;
+            /** @constant */
+            type: "refund.failed";
+            /** @constant */
+            schema_version: 1;
+            /**
+             * Format: date-time
+             * @description When the event happened (as the service decided it), not when it was written or delivered.
+             * @example 2026-03-15T10:30:01.250Z
+             */
+            created_at: string;
+            /** @example mer_2Np3Rw7Hc2kQx9Lm4Tz1Vb */
+            merchant_id: string;
+            data: {
+                object: {
+                    /** @example re_7Lm4Tz1Vb8Np3Rw7Hc2kQx */
+                    id: string;
+                    /**
+                     * @example refund
+                     * @constant
+                     */
+                    object: "refund";
+                    /**
+                     * @description The payment refunded.
+                     * @example pay_3kTz9Qw2Lm8Xc4Vb7Np1Rs
+                     */
+                    payment: string;
+                    amount: components["schemas"]["MoneyResponse"];
+                    /** @constant */
+                    status: "failed";
+                    /**
+                     * @description The merchant's reason, if it gave one.
+                     * @example requested_by_customer
+                     */
+                    reason: ("duplicate" | "fraudulent" | "requested_by_customer") | null;
+                    failure: {
+                        /**
+                         * @example declined
+                         * @enum {string}
+                         */
+                        code: "declined" | "expired_or_canceled_card" | "lost_or_stolen_card" | "processing_error";
+                        /** @example The card issuer declined the refund. */
+                        message: string;
+                    };
+                    /**
+                     * @example {
+                     *       "ticket": "support_4821"
+                     *     }
+                     */
+                    metadata: {
+                        [key: string]: string;
+                    };
+                    /**
+                     * Format: date-time
+                     * @example 2026-03-16T09:12:44.018Z
+                     */
+                    created_at: string;
+                };
+            };
+            sequence: number;
+        };
+        /**
+         * refund.succeeded
+         * @description The acquirer returned the money. data.object is the refund, status succeeded. The record's key is the payment id; sequence is the payment stream's version.
+         */
+        RefundSucceededEvent: {
+            /**
+             * @description Stable: the same id on Kafka, in webhooks and on every redelivery, so consumers can deduplicate.
+             * @example evt_5Rw8Hc2kQx9Lm4Tz1Vb8Np
+             */
+            id: string;
+            /** @constant */
+            type: "refund.succeeded";
+            /** @constant */
+            schema_version: 1;
+            /**
+             * Format: date-time
+             * @description When the event happened (as the service decided it), not when it was written or delivered.
+             * @example 2026-03-15T10:30:01.250Z
+             */
+            created_at: string;
+            /** @example mer_2Np3Rw7Hc2kQx9Lm4Tz1Vb */
+            merchant_id: string;
+            data: {
+                object: {
+                    /** @example re_7Lm4Tz1Vb8Np3Rw7Hc2kQx */
+                    id: string;
+                    /**
+                     * @example refund
+                     * @constant
+                     */
+                    object: "refund";
+                    /**
+                     * @description The payment refunded.
+                     * @example pay_3kTz9Qw2Lm8Xc4Vb7Np1Rs
+                     */
+                    payment: string;
+                    amount: components["schemas"]["MoneyResponse"];
+                    /** @constant */
+                    status: "succeeded";
+                    /**
+                     * @description The merchant's reason, if it gave one.
+                     * @example requested_by_customer
+                     */
+                    reason: ("duplicate" | "fraudulent" | "requested_by_customer") | null;
+                    failure: null;
+                    /**
+                     * @example {
+                     *       "ticket": "support_4821"
+                     *     }
+                     */
+                    metadata: {
+                        [key: string]: string;
+                    };
+                    /**
+                     * Format: date-time
+                     * @example 2026-03-16T09:12:44.018Z
+                     */
+                    created_at: string;
                 };
             };
             sequence: number;
@@ -1164,7 +1931,7 @@ export interface components {
              *       "payment.failed"
              *     ]
              */
-            events?: ("payment.created" | "payment.succeeded" | "payment.failed" | "customer.created" | "customer.updated" | "customer.deleted" | "*")[];
+            events?: ("payment.created" | "payment.requires_capture" | "payment.succeeded" | "payment.failed" | "payment.canceled" | "refund.created" | "refund.succeeded" | "refund.failed" | "customer.created" | "customer.updated" | "customer.deleted" | "*")[];
             /**
              * @description `disabled` stops deliveries (pending ones fail); `active` enables the endpoint again and forgets its past failures.
              * @example disabled
@@ -1242,7 +2009,7 @@ export interface components {
              * @example payment.succeeded
              * @enum {string}
              */
-            event_type: "payment.created" | "payment.succeeded" | "payment.failed" | "customer.created" | "customer.updated" | "customer.deleted";
+            event_type: "payment.created" | "payment.requires_capture" | "payment.succeeded" | "payment.failed" | "payment.canceled" | "refund.created" | "refund.succeeded" | "refund.failed" | "customer.created" | "customer.updated" | "customer.deleted";
             /**
              * @description `pending` while attempts remain, then `succeeded` or `failed`.
              * @example succeeded
@@ -1308,7 +2075,7 @@ export interface components {
              *       "payment.failed"
              *     ]
              */
-            events: ("payment.created" | "payment.succeeded" | "payment.failed" | "customer.created" | "customer.updated" | "customer.deleted" | "*")[];
+            events: ("payment.created" | "payment.requires_capture" | "payment.succeeded" | "payment.failed" | "payment.canceled" | "refund.created" | "refund.succeeded" | "refund.failed" | "customer.created" | "customer.updated" | "customer.deleted" | "*")[];
             /**
              * @example active
              * @enum {string}
@@ -1349,7 +2116,7 @@ export interface components {
              *       "payment.failed"
              *     ]
              */
-            events: ("payment.created" | "payment.succeeded" | "payment.failed" | "customer.created" | "customer.updated" | "customer.deleted" | "*")[];
+            events: ("payment.created" | "payment.requires_capture" | "payment.succeeded" | "payment.failed" | "payment.canceled" | "refund.created" | "refund.succeeded" | "refund.failed" | "customer.created" | "customer.updated" | "customer.deleted" | "*")[];
             /**
              * @example active
              * @enum {string}
@@ -2005,7 +2772,7 @@ export interface operations {
                 /** @description A payment id: the page ends before it (newer payments). Not with starting_after. */
                 ending_before?: string;
                 /** @description Only payments in this status. */
-                status?: "pending" | "succeeded" | "failed";
+                status?: "pending" | "requires_capture" | "succeeded" | "failed" | "canceled";
                 /** @description Only payments of this customer (cust_…). */
                 customer?: string;
                 /** @description Only payments created at or after this instant (ISO 8601 with a zone). */
@@ -3624,7 +4391,7 @@ export interface operations {
                 /** @description An event id: the page ends before it (newer events). Not with starting_after. */
                 ending_before?: string;
                 /** @description Only events of this type. */
-                type?: "payment.created" | "payment.succeeded" | "payment.failed" | "customer.created" | "customer.updated" | "customer.deleted";
+                type?: "payment.created" | "payment.requires_capture" | "payment.succeeded" | "payment.failed" | "payment.canceled" | "refund.created" | "refund.succeeded" | "refund.failed" | "customer.created" | "customer.updated" | "customer.deleted";
                 /** @description Only events that happened (their created_at) at or after this instant (ISO 8601 with a zone). */
                 "created[gte]"?: string;
                 /** @description Only events that happened (their created_at) at or before this instant (ISO 8601 with a zone). */
@@ -3875,6 +4642,49 @@ export interface operations {
             };
         };
     };
+    receivePaymentRequiresCapture: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and resend of this event. Deduplicate on it. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Unix seconds when this attempt was signed; refuse a timestamp more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /** @description `v1,` + base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<raw body>` under the endpoint's secret (the bytes after `whsec_`, base64-decoded). During a secret rotation, two signatures, space-separated: either verifies. */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentRequiresCaptureEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within the timeout (10 s by default) acknowledges the delivery. Answer quickly and work afterwards. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: disables the endpoint; nothing more is sent to it until its status is set active again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Timeouts, connection errors, 5xx and 429 are retried with exponential backoff (honouring Retry-After); other answers, redirects included, fail the delivery. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     receivePaymentSucceeded: {
         parameters: {
             query?: never;
@@ -3935,6 +4745,178 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["PaymentFailedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within the timeout (10 s by default) acknowledges the delivery. Answer quickly and work afterwards. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: disables the endpoint; nothing more is sent to it until its status is set active again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Timeouts, connection errors, 5xx and 429 are retried with exponential backoff (honouring Retry-After); other answers, redirects included, fail the delivery. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receivePaymentCanceled: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and resend of this event. Deduplicate on it. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Unix seconds when this attempt was signed; refuse a timestamp more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /** @description `v1,` + base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<raw body>` under the endpoint's secret (the bytes after `whsec_`, base64-decoded). During a secret rotation, two signatures, space-separated: either verifies. */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentCanceledEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within the timeout (10 s by default) acknowledges the delivery. Answer quickly and work afterwards. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: disables the endpoint; nothing more is sent to it until its status is set active again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Timeouts, connection errors, 5xx and 429 are retried with exponential backoff (honouring Retry-After); other answers, redirects included, fail the delivery. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveRefundCreated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and resend of this event. Deduplicate on it. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Unix seconds when this attempt was signed; refuse a timestamp more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /** @description `v1,` + base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<raw body>` under the endpoint's secret (the bytes after `whsec_`, base64-decoded). During a secret rotation, two signatures, space-separated: either verifies. */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within the timeout (10 s by default) acknowledges the delivery. Answer quickly and work afterwards. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: disables the endpoint; nothing more is sent to it until its status is set active again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Timeouts, connection errors, 5xx and 429 are retried with exponential backoff (honouring Retry-After); other answers, redirects included, fail the delivery. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveRefundSucceeded: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and resend of this event. Deduplicate on it. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Unix seconds when this attempt was signed; refuse a timestamp more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /** @description `v1,` + base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<raw body>` under the endpoint's secret (the bytes after `whsec_`, base64-decoded). During a secret rotation, two signatures, space-separated: either verifies. */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundSucceededEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within the timeout (10 s by default) acknowledges the delivery. Answer quickly and work afterwards. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: disables the endpoint; nothing more is sent to it until its status is set active again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Timeouts, connection errors, 5xx and 429 are retried with exponential backoff (honouring Retry-After); other answers, redirects included, fail the delivery. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveRefundFailed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same on every attempt and resend of this event. Deduplicate on it. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Unix seconds when this attempt was signed; refuse a timestamp more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /** @description `v1,` + base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<raw body>` under the endpoint's secret (the bytes after `whsec_`, base64-decoded). During a secret rotation, two signatures, space-separated: either verifies. */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundFailedEvent"];
             };
         };
         responses: {
