@@ -1,22 +1,17 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import {
   api,
   collectEvents,
   createMerchant,
   query,
-  repoRoot,
   startWebhookReceiver,
-  TEST_PERSONAL_DATA_KEYS,
-  testEnv,
   waitUntil,
   type ApiClient,
   type EventCollector,
   type WebhookReceiver,
 } from '@finfusion/testing';
 import { ERASED_EMAIL, EventTopics, type Customer, type CustomerEvent } from '@finfusion/contracts';
+import { republish } from '../support/republish.fixture';
 import { bodyOf, registerEndpoint } from '../support/webhooks.fixture';
 
 // Erasure of a customer's personal data over the whole stack: after DELETE /v2/customers/{id},
@@ -24,23 +19,6 @@ import { bodyOf, registerEndpoint } from '../support/webhooks.fixture';
 // data key that the deletion destroyed; the dispatcher erased its stored copies; the gateway
 // forgot its kept replies), and the log sent again reads as erased. Kafka's records age out
 // with the topic's retention (docs/events.md#personal-data-and-erasure).
-
-const run = promisify(execFile);
-
-const republish = (args: string[]) =>
-  run(
-    process.execPath,
-    [path.join(repoRoot, 'apps', 'customers', 'dist', 'republish.cli.js'), ...args],
-    {
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: testEnv.databaseUrl,
-        KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
-        PERSONAL_DATA_KEYS: TEST_PERSONAL_DATA_KEYS,
-        LOG_LEVEL: 'warn',
-      },
-    },
-  );
 
 interface Column {
   table_schema: string;
@@ -204,7 +182,7 @@ describe('erasure of a deleted customer', () => {
     const ofCustomer = () => customers.events.filter((event) => event.key === created.id);
     await customers.waitFor(() => ofCustomer().length >= 3, 30_000);
     const before = ofCustomer().length;
-    const { stdout } = await republish([
+    const { stdout } = await republish('customers', [
       '--topic',
       EventTopics.customers,
       '--from',

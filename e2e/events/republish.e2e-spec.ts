@@ -1,37 +1,18 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import {
   api,
   collectEvents,
   createMerchant,
   query,
-  repoRoot,
-  TEST_PERSONAL_DATA_KEYS,
-  testEnv,
   type ApiClient,
   type CollectedEvent,
   type EventCollector,
 } from '@finfusion/testing';
 import { EventTopics, type Customer, type PublicEvent } from '@finfusion/contracts';
 import { paymentBody, paymentOf } from '../support/payments.fixture';
+import { republish } from '../support/republish.fixture';
 
 // `npm run republish`: a range of the Postgres event log sent again to its topic, as the relay
 // sent it, for backfills and new consumers.
-
-const run = promisify(execFile);
-
-const republish = (app: string, args: string[]) =>
-  run(process.execPath, [path.join(repoRoot, 'apps', app, 'dist', 'republish.cli.js'), ...args], {
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: testEnv.databaseUrl,
-      KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
-      // The customers service's ring: the command opens customers' personal data as it does.
-      PERSONAL_DATA_KEYS: TEST_PERSONAL_DATA_KEYS,
-      LOG_LEVEL: 'warn',
-    },
-  });
 
 const ofMerchant = (merchantId: string) => (event: CollectedEvent) =>
   ((event.value ?? {}) as Partial<PublicEvent>).merchant_id === merchantId;
