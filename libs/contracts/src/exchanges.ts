@@ -13,6 +13,8 @@ import type {
 import type { EventList, GetEventPayload, ListEventsPayload, PublicEvent } from './events';
 import type { Deleted, ServiceRequest } from './messages';
 import type {
+  CancelPaymentPayload,
+  CapturePaymentPayload,
   CreatePaymentPayload,
   DailyReport,
   DailyReportPayload,
@@ -23,6 +25,13 @@ import type {
   PaymentEventList,
   PaymentList,
 } from './payments';
+import type {
+  CreateRefundPayload,
+  GetRefundPayload,
+  ListRefundsPayload,
+  Refund,
+  RefundList,
+} from './refunds';
 import type { RequestTopic } from './topics';
 import type {
   CreateWebhookEndpointPayload,
@@ -54,6 +63,11 @@ interface ExchangeTable {
   'payments.list': [ListPaymentsPayload, PaymentList];
   'payments.events': [GetPaymentEventsPayload, PaymentEventList];
   'payments.report-daily': [DailyReportPayload, DailyReport];
+  'payments.capture': [CapturePaymentPayload, Payment];
+  'payments.cancel': [CancelPaymentPayload, Payment];
+  'refunds.create': [CreateRefundPayload, Refund];
+  'refunds.get': [GetRefundPayload, Refund];
+  'refunds.list': [ListRefundsPayload, RefundList];
   'webhooks.create': [CreateWebhookEndpointPayload, WebhookEndpointWithSecret];
   'webhooks.get': [GetWebhookEndpointPayload, WebhookEndpoint];
   'webhooks.list': [ListWebhookEndpointsPayload, WebhookEndpointList];

@@ -94,6 +94,8 @@ export interface CreatePaymentPayload {
   metadata?: Metadata;
   /** A `cust_` id of one of the same merchant's customers. */
   customer?: string | null;
+  /** Absent: `automatic`. */
+  capture_method?: CaptureMethod;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -146,6 +148,35 @@ export const PaymentRequestErrorCodes = [
   'resource_missing',
 ] as const;
 export type PaymentRequestErrorCode = (typeof PaymentRequestErrorCodes)[number];
+
+// ---------------------------------------------------------------------------------------------
+// payments.capture, payments.cancel
+
+/** payments.capture: `amount_to_capture` (minor units) defaults to the whole authorization. */
+export interface CapturePaymentPayload {
+  id: string;
+  amount_to_capture?: number;
+}
+
+/** payments.cancel. */
+export interface CancelPaymentPayload {
+  id: string;
+  cancellation_reason?: RequestedCancellationReason;
+}
+
+/**
+ * The 400 codes a payment's history gives a capture, cancellation or refund (type
+ * `invalid_request_error`); the reply also carries the payment as it is, in `error.payment`.
+ * - `payment_unexpected_state`: the payment's status does not allow it; the message names it.
+ * - `amount_too_large`: more than may be captured or refunded; the message names the limit.
+ * - `charge_already_refunded`: nothing is left to refund.
+ */
+export const PaymentStateErrorCodes = [
+  'payment_unexpected_state',
+  'amount_too_large',
+  'charge_already_refunded',
+] as const;
+export type PaymentStateErrorCode = (typeof PaymentStateErrorCodes)[number];
 
 // ---------------------------------------------------------------------------------------------
 // payments.get, payments.list, payments.events

@@ -3,6 +3,8 @@
 // keyed by the payment id, in order with the payment's own.
 import type { FromSchema } from 'json-schema-to-ts';
 import type { PublicEventType } from './events';
+import type { ListParams } from './messages';
+import type { Metadata } from './metadata';
 import type {
   refundEventSchema,
   refundFailureSchema,
@@ -44,3 +46,27 @@ export type RefundEventType = (typeof RefundEventTypes)[number];
 
 /** An envelope of a refund event: `data.object` is the refund after the event. */
 export type RefundEvent = FromSchema<typeof refundEventSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// refunds.create, refunds.get, refunds.list (answered by the payments service)
+
+/**
+ * refunds.create; the Idempotency-Key travels in `RequestMeta.idempotencyKey`. `amount` (minor
+ * units of the payment's currency) defaults to all that is left to refund.
+ */
+export interface CreateRefundPayload {
+  /** The `pay_` id of one of the merchant's payments. */
+  payment: string;
+  amount?: number;
+  reason?: RefundReason;
+  metadata?: Metadata;
+}
+
+export interface GetRefundPayload {
+  id: string;
+}
+
+/** refunds.list: newest first; `payment` keeps one payment's refunds. */
+export interface ListRefundsPayload extends ListParams {
+  payment?: string;
+}

@@ -16,6 +16,12 @@ export const RequestTopics = {
     list: 'payments.list',
     events: 'payments.events',
     dailyReport: 'payments.report-daily',
+    capture: 'payments.capture',
+    cancel: 'payments.cancel',
+    /** Refunds live on their payment's stream, so the payments service decides them. */
+    createRefund: 'refunds.create',
+    getRefund: 'refunds.get',
+    listRefunds: 'refunds.list',
   },
   webhooks: {
     create: 'webhooks.create',
