@@ -4,7 +4,7 @@ import { EventStore } from '@finfusion/event-store';
 import { Readiness, Clock, structuredLogger } from '@finfusion/runtime';
 import { PaymentsConfig } from '../config';
 import { Acquirer } from './acquirer/acquirer';
-import { PostgresAuthorizationLedger } from './acquirer/authorization-ledger';
+import { postgresLedgers } from './acquirer/test-acquirer.ledger';
 import { TestAcquirer } from './acquirer/test-acquirer';
 import { CardFingerprints } from './card-fingerprints';
 import { CardTransit } from './create-payment/card-transit';
@@ -52,7 +52,7 @@ export class PaymentsModule {
           provide: Acquirer,
           inject: [DataSource],
           useFactory: (dataSource: DataSource) =>
-            new TestAcquirer(new PostgresAuthorizationLedger(dataSource)),
+            new TestAcquirer(postgresLedgers(dataSource)),
         },
         Clock,
         CardFingerprints,

@@ -7,7 +7,7 @@ import {
 } from '@finfusion/contracts';
 import { CardTransit } from '../payments/create-payment/card-transit';
 import { type Acquirer } from '../payments/acquirer/acquirer';
-import { PostgresAuthorizationLedger } from '../payments/acquirer/authorization-ledger';
+import { postgresLedgers } from '../payments/acquirer/test-acquirer.ledger';
 import { TestAcquirer } from '../payments/acquirer/test-acquirer';
 import { CardFingerprints } from '../payments/card-fingerprints';
 import { CreateIdempotency } from '../payments/create-payment/create-idempotency';
@@ -72,7 +72,7 @@ export function paymentsService(
     payments,
     new CreateIdempotency(new IdempotencyKeys(db.dataSource), payments),
     customers,
-    options.acquirer ?? new TestAcquirer(new PostgresAuthorizationLedger(db.dataSource)),
+    options.acquirer ?? new TestAcquirer(postgresLedgers(db.dataSource)),
     options.clock ?? new Clock(),
   );
   const transitKey = cardTransitKey(db.config.CARD_TRANSIT_KEY);

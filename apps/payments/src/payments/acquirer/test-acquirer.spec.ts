@@ -1,6 +1,11 @@
 import { TEST_CARD_FAILURES } from '@finfusion/testing';
 import { AcquirerUnavailable } from './acquirer';
-import { ANSWER_LOST_CARD, NEVER_RECEIVED, TestAcquirer } from './test-acquirer';
+import {
+  ANSWER_LOST_CARD,
+  NEVER_RECEIVED,
+  RefundFailingCards,
+  TestAcquirer,
+} from './test-acquirer';
 
 const acquirer = new TestAcquirer();
 let payments = 0;
@@ -69,3 +74,89 @@ describe('TestAcquirer answers one reference once', () => {
     expect(await acquirer.authorize(request('4242424242424242', 'pay_once'))).toEqual(first);
   });
 });
+
+describe('TestAcquirer captures and voids', () => {
+  it('captures an authorization once: a later capture or void gets that capture', async () => {
+    const acquirer = new TestAcquirer();
+    await authorizeWith(acquirer, '4242424242424242', 'pay_capture');
+    expect(await acquirer.capture('pay_capture', 600)).toEqual({ kind: 'captured', amount: 600 });
+    expect(await acquirer.capture('pay_capture', 1000)).toEqual({ kind: 'captured', amount: 600 });
+    expect(await acquirer.void('pay_capture')).toEqual({ kind: 'captured', amount: 600 });
+  });
+
+  it('voids an authorization once: a later capture gets the void, and captures nothing', async () => {
+    const acquirer = new TestAcquirer();
+    await authorizeWith(acquirer, '4242424242424242', 'pay_void');
+    expect(await acquirer.void('pay_void')).toEqual({ kind: 'voided' });
+    expect(await acquirer.capture('pay_void', 1000)).toEqual({ kind: 'voided' });
+    expect(await acquirer.void('pay_void')).toEqual({ kind: 'voided' });
+  });
+
+  it('lets exactly one of a capture and a void racing on one authorization win', async () => {
+    const acquirer = new TestAcquirer();
+    await authorizeWith(acquirer, '4242424242424242', 'pay_race');
+    const answers = await Promise.all([
+      acquirer.capture('pay_race', 1000),
+      acquirer.void('pay_race'),
+      acquirer.capture('pay_race', 400),
+    ]);
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+  });
+});
+
+describe('TestAcquirer refunds', () => {
+  const refund = (acquirer: TestAcquirer, paymentId: string, refundId: string) =>
+    acquirer.refund({ paymentId, refundId, amount: { value: 300, currency: 'USD' } });
+
+  it('refunds a payment of any other approved card, with a stable reference per refund', async () => {
+    const acquirer = new TestAcquirer();
+    await authorizeWith(acquirer, '4242424242424242', 'pay_refund');
+    const first = await refund(acquirer, 'pay_refund', 're_1');
+    expect(first).toEqual({ succeeded: true, reference: expect.stringMatching(/^refund_test_/) });
+    expect(await refund(acquirer, 'pay_refund', 're_1')).toEqual(first);
+    expect(await refund(acquirer, 'pay_refund', 're_2')).not.toEqual(first);
+  });
+
+  it.each(Object.entries(RefundFailingCards))(
+    'approves %s, then fails each of its refunds with %o',
+    async (number, failure) => {
+      const acquirer = new TestAcquirer();
+      expect(await authorizeWith(acquirer, number, 'pay_no_refund')).toMatchObject({
+        approved: true,
+      });
+      expect(await refund(acquirer, 'pay_no_refund', 're_a')).toEqual({
+        succeeded: false,
+        failure,
+      });
+      expect(await refund(acquirer, 'pay_no_refund', 're_b')).toEqual({
+        succeeded: false,
+        failure,
+      });
+      expect(failure.message).not.toMatch(/\d{4}/);
+    },
+  );
+
+  it('fails refunds with the documented codes', () => {
+    expect(RefundFailingCards).toEqual({
+      '4000000000005126': expect.objectContaining({ code: 'expired_or_canceled_card' }),
+      '4000000000005134': expect.objectContaining({ code: 'lost_or_stolen_card' }),
+    });
+  });
+
+  it('keeps the answer a refund got, even if the card would fail it now', async () => {
+    const acquirer = new TestAcquirer();
+    await authorizeWith(acquirer, '4242424242424242', 'pay_kept');
+    const answer = await refund(acquirer, 'pay_kept', 're_kept');
+    // The same reference asked again for another payment: the acquirer repeats what it answered.
+    await authorizeWith(acquirer, '4000000000005126', 'pay_other');
+    expect(await refund(acquirer, 'pay_other', 're_kept')).toEqual(answer);
+  });
+});
+
+const authorizeWith = (acquirer: TestAcquirer, number: string, paymentId: string) =>
+  acquirer.authorize({
+    paymentId,
+    merchantId: 'mer_1',
+    amount: { value: 1000, currency: 'USD' },
+    card: { number, cvc: '123', expMonth: 12, expYear: 2030 },
+  });

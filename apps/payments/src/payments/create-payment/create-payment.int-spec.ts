@@ -9,7 +9,7 @@ import { newId, validatePublicEvent } from '@finfusion/contracts';
 import { newMerchantId, TEST_CARD_FAILURES, uniqueCardNumber } from '@finfusion/testing';
 import { requestMeta, testDatabase } from '../../testing/database.fixture';
 import { createPayload, paymentsService } from '../../testing/payments.fixture';
-import { Acquirer, type AuthorizationRequest } from '../acquirer/acquirer';
+import type { AuthorizationRequest } from '../acquirer/acquirer';
 import { TestAcquirer } from '../acquirer/test-acquirer';
 import type { AuthorizationResult } from '../domain/payment.decider';
 
@@ -45,21 +45,18 @@ const paymentsOf = async (merchantId: string): Promise<number> => {
 };
 
 /** Counts calls and can fail the first ones, as an acquirer that times out would. */
-class CountingAcquirer extends Acquirer {
+class CountingAcquirer extends TestAcquirer {
   calls = 0;
   constructor(private failFirst = 0) {
     super();
   }
-  async authorize(request: AuthorizationRequest): Promise<AuthorizationResult> {
+  override async authorize(request: AuthorizationRequest): Promise<AuthorizationResult> {
     this.calls++;
     if (this.failFirst > 0) {
       this.failFirst--;
       throw new Error('acquirer timed out');
     }
     return new TestAcquirer().authorize(request);
-  }
-  settle(paymentId: string): Promise<AuthorizationResult> {
-    return new TestAcquirer().settle(paymentId);
   }
 }
 

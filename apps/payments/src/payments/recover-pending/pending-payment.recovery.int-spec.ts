@@ -3,7 +3,7 @@ import { newMerchantId } from '@finfusion/testing';
 import { requestMeta, testDatabase } from '../../testing/database.fixture';
 import { createPayload, paymentsService, TestClock } from '../../testing/payments.fixture';
 import { Acquirer, AcquirerUnavailable, type AuthorizationRequest } from '../acquirer/acquirer';
-import { PostgresAuthorizationLedger } from '../acquirer/authorization-ledger';
+import { postgresLedgers } from '../acquirer/test-acquirer.ledger';
 import { ANSWER_LOST_CARD, NEVER_RECEIVED, TestAcquirer } from '../acquirer/test-acquirer';
 import type { AuthorizationResult } from '../domain/payment.decider';
 import { PendingPaymentRecovery } from './pending-payment.recovery';
@@ -17,7 +17,7 @@ let acquirer: TestAcquirer;
 
 beforeAll(() => {
   clock = new TestClock();
-  acquirer = new TestAcquirer(new PostgresAuthorizationLedger(db.dataSource));
+  acquirer = new TestAcquirer(postgresLedgers(db.dataSource));
   service = paymentsService(db, { clock, acquirer });
 });
 
@@ -26,12 +26,12 @@ const recovery = (over: Acquirer = acquirer) =>
   new PendingPaymentRecovery(db.dataSource, service.payments, over, clock, db.config);
 
 /** Never reaches the acquirer: as if the connection failed before the request went out. */
-class Unreachable extends Acquirer {
-  authorize(): Promise<AuthorizationResult> {
-    return Promise.reject(new AcquirerUnavailable('connection refused'));
+class Unreachable extends TestAcquirer {
+  constructor() {
+    super(postgresLedgers(db.dataSource));
   }
-  settle(paymentId: string): Promise<AuthorizationResult> {
-    return acquirer.settle(paymentId);
+  override authorize(): Promise<AuthorizationResult> {
+    return Promise.reject(new AcquirerUnavailable('connection refused'));
   }
 }
 
