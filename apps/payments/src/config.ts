@@ -83,6 +83,22 @@ export class PaymentsConfig extends RelayServiceConfig {
   PAYMENTS_PENDING_RECOVERY_INTERVAL_MS: number = 10_000;
 
   /**
+   * How long a manual-capture payment's authorization waits for its capture (its
+   * `capture_before`); then the authorization expiry cancels it. Card networks hold an
+   * authorization for about a week, hence the default; tests shorten it.
+   */
+  @IsInt()
+  @Min(1000)
+  @Max(31 * 86_400_000)
+  AUTHORIZATION_CAPTURE_WINDOW_MS: number = 7 * 86_400_000;
+
+  /** How often each replica cancels the authorizations whose `capture_before` has passed. */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  AUTHORIZATION_EXPIRY_INTERVAL_MS: number = 60_000;
+
+  /**
    * How long a merchant's Idempotency-Key keeps creating at most one payment; then it is
    * forgotten. At least a day: longer than the gateway's replay record (24 h).
    */

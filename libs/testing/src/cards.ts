@@ -32,3 +32,20 @@ export const TEST_CARD_FAILURES: readonly [string, string, string | undefined, s
     'An error occurred while processing your card. Try again in a little bit.',
   ],
 ];
+
+/**
+ * The documented test cards that are approved but whose refunds all fail: number, the refund's
+ * failure code and message.
+ */
+export const TEST_REFUND_FAILURES: readonly [string, string, string][] = [
+  [
+    '4000000000005126',
+    'expired_or_canceled_card',
+    'The card is expired or canceled: the refund could not be returned to it.',
+  ],
+  [
+    '4000000000005134',
+    'lost_or_stolen_card',
+    'The card was reported lost or stolen: the refund could not be returned to it.',
+  ],
+];

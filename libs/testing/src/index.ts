@@ -18,7 +18,7 @@ export { publishRecords, type PublishedRecord } from './publish';
 export { publicEvent, publishEvents } from './public-events';
 export { createMerchant, type TestMerchant } from './merchants';
 export { bodyOf, newMerchantId, requestOf } from './requests';
-export { TEST_CARD_FAILURES, uniqueCardNumber } from './cards';
+export { TEST_CARD_FAILURES, TEST_REFUND_FAILURES, uniqueCardNumber } from './cards';
 export { connectToTestDatabase, openClient, query, type TestDatabaseClient } from './db';
 export { connectAs, connectionAs, ensureLoginRoles, roleName, serviceRoleOf } from './roles';
 export { waitUntil } from './wait';

@@ -73,6 +73,10 @@ export function stackEnv(app: ServiceName, otlpUrl?: string): Record<string, str
       return {
         ...common,
         CARD_FINGERPRINT_KEY: process.env.CARD_FINGERPRINT_KEY ?? TEST_CARD_FINGERPRINT_KEY,
+        // Authorizations expire 20 s after they are given, and are canceled within a second:
+        // an e2e test sees an automatic cancellation without waiting for days.
+        AUTHORIZATION_CAPTURE_WINDOW_MS: '20000',
+        AUTHORIZATION_EXPIRY_INTERVAL_MS: '1000',
       };
     case 'customers':
       return { ...common, PERSONAL_DATA_KEYS: TEST_PERSONAL_DATA_KEYS };

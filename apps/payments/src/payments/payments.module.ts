@@ -51,8 +51,7 @@ export class PaymentsModule {
         {
           provide: Acquirer,
           inject: [DataSource],
-          useFactory: (dataSource: DataSource) =>
-            new TestAcquirer(postgresLedgers(dataSource)),
+          useFactory: (dataSource: DataSource) => new TestAcquirer(postgresLedgers(dataSource)),
         },
         Clock,
         CardFingerprints,

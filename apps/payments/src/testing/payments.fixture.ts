@@ -74,6 +74,7 @@ export function paymentsService(
     customers,
     options.acquirer ?? new TestAcquirer(postgresLedgers(db.dataSource)),
     options.clock ?? new Clock(),
+    db.config,
   );
   const transitKey = cardTransitKey(db.config.CARD_TRANSIT_KEY);
   return {

@@ -1,6 +1,8 @@
 import { MAX_AMOUNT } from '../currencies';
 import type { FieldRule } from './field-rule';
 import {
+  CancelPaymentRules,
+  CapturePaymentRules,
   CreatePaymentRules,
   DailyReportRules,
   ListPaymentsRules,
@@ -63,6 +65,11 @@ describe('CreatePaymentRules', () => {
     ['customer', 42, 'parameter_invalid'],
     ['customer', 'pay_123', 'resource_missing'],
     ['customer', 'bob', 'resource_missing'],
+    ['capture_method', 'automatic', 'ok'],
+    ['capture_method', 'manual', 'ok'],
+    ['capture_method', 'Manual', 'parameter_invalid'],
+    ['capture_method', 'later', 'parameter_invalid'],
+    ['capture_method', true, 'parameter_invalid'],
   ])('%s: %p is %s', (field, value, code) => {
     expect(codeOf(CreatePaymentRules[field], value)).toBe(code);
   });
@@ -134,6 +141,44 @@ describe('CreatePaymentRules', () => {
       code: 'invalid_metadata',
       key: 'note',
     });
+  });
+});
+
+describe('CapturePaymentRules and CancelPaymentRules', () => {
+  // prettier-ignore
+  it.each<[unknown, string]>([
+    [1, 'ok'],
+    [1000, 'ok'],
+    [MAX_AMOUNT + 1, 'ok'],
+    [0, 'amount_too_small'],
+    [-100, 'amount_too_small'],
+    [10.5, 'parameter_invalid'],
+    ['500', 'parameter_invalid'],
+    [2 ** 53, 'parameter_invalid'],
+  ])('amount_to_capture: %p is %s', (value, code) => {
+    expect(codeOf(CapturePaymentRules.amount_to_capture, value)).toBe(code);
+  });
+
+  it('names the field and the smallest amount', () => {
+    expect(CapturePaymentRules.amount_to_capture(0, {})?.message).toBe(
+      'amount_to_capture must be at least 1.',
+    );
+    expect(CapturePaymentRules.amount_to_capture('x', {})?.message).toBe(
+      "amount_to_capture must be an integer in the currency's minor unit.",
+    );
+  });
+
+  it.each<[unknown, string]>([
+    ['duplicate', 'ok'],
+    ['fraudulent', 'ok'],
+    ['requested_by_customer', 'ok'],
+    ['abandoned', 'ok'],
+    // The platform's own reason, for an expired authorization: not the merchant's to give.
+    ['automatic', 'parameter_invalid'],
+    ['because', 'parameter_invalid'],
+    [1, 'parameter_invalid'],
+  ])('cancellation_reason: %p is %s', (value, code) => {
+    expect(codeOf(CancelPaymentRules.cancellation_reason, value)).toBe(code);
   });
 });
 

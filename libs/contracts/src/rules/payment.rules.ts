@@ -1,5 +1,6 @@
-// The rules of the payments requests, field by field: POST /v2/payments (payments.create), the
-// list filters (payments.list) and the daily report (payments.report-daily).
+// The rules of the payments requests, field by field: POST /v2/payments (payments.create), its
+// capture and cancellation (payments.capture, payments.cancel), the list filters (payments.list)
+// and the daily report (payments.report-daily).
 import {
   checkCardNumber,
   cvcLengthOf,
@@ -10,7 +11,12 @@ import {
 } from '../cards';
 import { isCurrencyCode, MAX_AMOUNT, MIN_AMOUNT } from '../currencies';
 import { idPattern } from '../ids';
-import { DAILY_REPORT_MAX_DAYS, PaymentStatuses } from '../payments';
+import {
+  CaptureMethods,
+  DAILY_REPORT_MAX_DAYS,
+  PaymentStatuses,
+  RequestedCancellationReasons,
+} from '../payments';
 import { fieldProblem, ruleTable, type FieldRule } from './field-rule';
 import { idCursorRule, oneOfRule, type CursorName } from './list.rules';
 import { metadataRule } from './metadata.rules';
@@ -109,15 +115,47 @@ export const CreatePaymentRules = ruleTable({
 
   /** The API's metadata limits, and no card number in a key or a value: metadata is published. */
   metadata: metadataRule({ code: 'invalid_metadata', refuseCardNumbers: true }),
+
+  /** `automatic` (the default) or `manual`: authorize only, and capture later. */
+  capture_method: oneOfRule('capture_method', CaptureMethods),
 });
 
 /** The fields of each object of a create request, in the order they are checked. */
 export const CreatePaymentShape = {
-  '': ['amount', 'payment_method', 'metadata', 'customer'],
+  '': ['amount', 'payment_method', 'metadata', 'customer', 'capture_method'],
   amount: ['value', 'currency'],
   payment_method: ['type', 'card'],
   'payment_method.card': ['number', 'exp_month', 'exp_year', 'cvc'],
 } as const;
+
+/**
+ * An amount taken from a payment (captured, refunded): a positive integer in the payment's minor
+ * unit. Whether the payment has that much is the payment's to say, not the field's.
+ */
+export const partialAmountRule =
+  (name: string): FieldRule =>
+  (value) => {
+    if (!Number.isSafeInteger(value)) {
+      return fieldProblem(`${name} must be an integer in the currency's minor unit.`);
+    }
+    return (value as number) < MIN_AMOUNT
+      ? fieldProblem(`${name} must be at least ${MIN_AMOUNT}.`, 'amount_too_small')
+      : undefined;
+  };
+
+/** POST /v2/payments/{id}/capture (payments.capture); absent, the whole amount is captured. */
+export const CapturePaymentRules = ruleTable({
+  amount_to_capture: partialAmountRule('amount_to_capture'),
+});
+
+/** POST /v2/payments/{id}/cancel (payments.cancel). */
+export const CancelPaymentRules = ruleTable({
+  cancellation_reason: oneOfRule('cancellation_reason', RequestedCancellationReasons),
+});
+
+/** A payment's id, as a request names it (capture, cancel, a refund's `payment`). */
+export const isPaymentId = (value: unknown): value is string =>
+  typeof value === 'string' && idPattern('pay').test(value);
 
 // ISO 8601 with a date, a time and an explicit zone: an instant, not a local time.
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;

@@ -1,4 +1,4 @@
-import { TEST_CARD_FAILURES } from '@finfusion/testing';
+import { TEST_CARD_FAILURES, TEST_REFUND_FAILURES } from '@finfusion/testing';
 import { AcquirerUnavailable } from './acquirer';
 import {
   ANSWER_LOST_CARD,
@@ -117,31 +117,18 @@ describe('TestAcquirer refunds', () => {
     expect(await refund(acquirer, 'pay_refund', 're_2')).not.toEqual(first);
   });
 
-  it.each(Object.entries(RefundFailingCards))(
-    'approves %s, then fails each of its refunds with %o',
-    async (number, failure) => {
+  it.each(TEST_REFUND_FAILURES)(
+    'approves %s, then fails each of its refunds with %s',
+    async (number, code, message) => {
       const acquirer = new TestAcquirer();
       expect(await authorizeWith(acquirer, number, 'pay_no_refund')).toMatchObject({
         approved: true,
       });
-      expect(await refund(acquirer, 'pay_no_refund', 're_a')).toEqual({
-        succeeded: false,
-        failure,
-      });
-      expect(await refund(acquirer, 'pay_no_refund', 're_b')).toEqual({
-        succeeded: false,
-        failure,
-      });
-      expect(failure.message).not.toMatch(/\d{4}/);
+      const failed = { succeeded: false, failure: { code, message } };
+      expect(await refund(acquirer, 'pay_no_refund', 're_a')).toEqual(failed);
+      expect(await refund(acquirer, 'pay_no_refund', 're_b')).toEqual(failed);
     },
   );
-
-  it('fails refunds with the documented codes', () => {
-    expect(RefundFailingCards).toEqual({
-      '4000000000005126': expect.objectContaining({ code: 'expired_or_canceled_card' }),
-      '4000000000005134': expect.objectContaining({ code: 'lost_or_stolen_card' }),
-    });
-  });
 
   it('keeps the answer a refund got, even if the card would fail it now', async () => {
     const acquirer = new TestAcquirer();

@@ -80,6 +80,7 @@ function isSameRequest(payment: Payment, { request, fingerprint }: CreateAttempt
     card.expMonth === request.card.expMonth &&
     card.expYear === request.card.expYear &&
     payment.customerId === request.customerId &&
+    payment.captureMethod === request.captureMethod &&
     isDeepStrictEqual(payment.metadata, request.metadata)
   );
 }

@@ -10,6 +10,7 @@ import {
 } from '@finfusion/contracts';
 import { eventMetadata } from '@finfusion/event-store';
 import { Clock, HandlesRequest } from '@finfusion/runtime';
+import { PaymentsConfig } from '../../config';
 import { Acquirer } from '../acquirer/acquirer';
 import { CustomerDirectory } from '../customer-directory/customer-directory';
 import { isPayment } from '../domain/payment';
@@ -17,6 +18,7 @@ import { decide } from '../domain/payment.decider';
 import { PaymentErrors } from '../payment.errors';
 import { toPaymentResource } from '../payment.resource';
 import { PaymentStore, type LoadedPayment } from '../payment.store';
+import { recordAuthorization } from '../record-authorization';
 import { CreateIdempotency, type CreateAttempt, type KeptPayment } from './create-idempotency';
 import { CreatePaymentInput } from './create-payment.input';
 
@@ -26,7 +28,7 @@ const RECORD_RETRIES = 2;
 /**
  * payments.create: read the request, create the payment (PaymentCreated, its row and its
  * idempotency key in one statement), ask the acquirer, record the outcome. 200 with a succeeded
- * payment, 402 with a failed one. The card number and CVC exist only in this request's memory.
+ * payment (or, for manual capture, one that requires capture), 402 with a failed one. The card number and CVC exist only in this request's memory.
  */
 @HandlesRequest(RequestTopics.payments.create)
 export class CreatePaymentHandler {
@@ -39,6 +41,7 @@ export class CreatePaymentHandler {
     private readonly customers: CustomerDirectory,
     private readonly acquirer: Acquirer,
     private readonly clock: Clock,
+    private readonly config: PaymentsConfig,
   ) {}
 
   async handle({ meta, payload }: ServiceRequest<unknown>) {
@@ -99,6 +102,7 @@ export class CreatePaymentHandler {
               },
               customerId: request.customerId,
               metadata: request.metadata,
+              captureMethod: request.captureMethod,
               now: this.clock.now(),
             },
           },
@@ -149,10 +153,7 @@ export class CreatePaymentHandler {
       current = await this.payments.handleCommand(
         paymentId,
         (state) =>
-          decide(
-            { type: 'RecordAuthorization', data: { paymentId, result, now: this.clock.now() } },
-            state,
-          ),
+          decide(recordAuthorization(paymentId, result, this.clock.now(), this.config), state),
         { from: current, metadata: eventMetadata(meta), retries: RECORD_RETRIES },
       );
     }

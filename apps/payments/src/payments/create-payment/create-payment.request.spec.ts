@@ -47,8 +47,14 @@ describe('parseCreatePayment', () => {
         },
         customerId: null,
         metadata: { order_id: 'order_123' },
+        captureMethod: 'automatic',
       },
     });
+  });
+
+  it.each(['manual', 'automatic'])('takes capture_method %s', (method) => {
+    const parsed = parseCreatePayment(body((b) => (b.capture_method = method)));
+    expect(parsed.ok && parsed.value.captureMethod).toBe(method);
   });
 
   it('accepts an amex card with a 4-digit CVC, a zero-decimal currency and a customer', () => {
@@ -90,6 +96,7 @@ describe('parseCreatePayment', () => {
     ['a 3-digit CVC on an amex', (b) => { b.payment_method.card.number = '378282246310005'; }, 'invalid_cvc', 'payment_method.card.cvc'],
     ['a metadata value that is a number', (b) => (b.metadata = { a: 1 }), 'invalid_metadata', 'metadata.a'],
     ['a customer that is not an id', (b) => (b.customer = 'bob'), 'resource_missing', 'customer'],
+    ['an unknown capture method', (b) => (b.capture_method = 'later'), 'parameter_invalid', 'capture_method'],
     ['an unknown field', (b) => (b.description = 'x'), 'parameter_unknown', 'description'],
     ['an unknown card field', (b) => (b.payment_method.card.name = 'x'), 'parameter_unknown', 'payment_method.card.name'],
   ])('refuses %s', (_, change, code, param) => {

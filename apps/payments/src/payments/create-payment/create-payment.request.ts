@@ -7,6 +7,7 @@ import {
   notAnObject,
   paramOf,
   unknownParameter,
+  type CaptureMethod,
   type CardBrand,
   type ErrorReply,
   type FieldProblem,
@@ -28,6 +29,7 @@ export interface CreatePaymentRequest {
   };
   customerId: string | null;
   metadata: Metadata;
+  captureMethod: CaptureMethod;
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reply: ErrorReply };
@@ -99,7 +101,7 @@ function parseCard(body: Fields): CreatePaymentRequest['card'] {
 }
 
 /** Optional fields: absent and null are the same. */
-const optional = (body: Fields, path: 'metadata' | 'customer'): unknown =>
+const optional = (body: Fields, path: 'metadata' | 'customer' | 'capture_method'): unknown =>
   body[path] === undefined || body[path] === null ? undefined : checked(body, path, body[path]);
 
 /**
@@ -126,6 +128,8 @@ export function parseCreatePayment(payload: unknown): Parsed<CreatePaymentReques
         card: parseCard(payload),
         customerId: (optional(payload, 'customer') as string | undefined) ?? null,
         metadata: { ...(optional(payload, 'metadata') as Metadata | undefined) },
+        captureMethod:
+          (optional(payload, 'capture_method') as CaptureMethod | undefined) ?? 'automatic',
       },
     };
   } catch (error) {

@@ -11,7 +11,8 @@ import { PaymentsConfig } from '../../config';
 import { Acquirer } from '../acquirer/acquirer';
 import { isPayment } from '../domain/payment';
 import { decide } from '../domain/payment.decider';
-import { PaymentStore } from '../payment.store';
+import { PaymentStore, type LoadedPayment } from '../payment.store';
+import { recordAuthorization } from '../record-authorization';
 import { Clock, PeriodicTask } from '@finfusion/runtime';
 
 /** Payments looked at per sweep; the next sweep takes the rest. */
@@ -94,12 +95,13 @@ export class PendingPaymentRecovery implements OnApplicationBootstrap, OnModuleD
       const { merchantId } = loaded.state;
       const result = await this.acquirer.settle(paymentId);
       const events = decide(
-        { type: 'RecordAuthorization', data: { paymentId, result, now: this.clock.now() } },
+        recordAuthorization(paymentId, result, this.clock.now(), this.config),
         loaded.state,
       );
       const requestId = newId('req');
+      let settled: LoadedPayment;
       try {
-        await this.payments.append(manager, paymentId, loaded, events, {
+        settled = await this.payments.append(manager, paymentId, loaded, events, {
           merchantId,
           requestId,
           correlationId: requestId,
@@ -110,7 +112,7 @@ export class PendingPaymentRecovery implements OnApplicationBootstrap, OnModuleD
         throw error;
       }
       this.logger.log(
-        { payment_id: paymentId, status: result.approved ? 'succeeded' : 'failed' },
+        { payment_id: paymentId, status: settled.state.status },
         'pending payment settled',
       );
       return 'settled';
