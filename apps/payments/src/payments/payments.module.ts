@@ -6,12 +6,17 @@ import { PaymentsConfig } from '../config';
 import { Acquirer } from './acquirer/acquirer';
 import { postgresLedgers } from './acquirer/test-acquirer.ledger';
 import { TestAcquirer } from './acquirer/test-acquirer';
+import { CancelPaymentHandler } from './cancel-payment/cancel-payment.handler';
+import { CapturePaymentHandler } from './capture-payment/capture-payment.handler';
 import { CardFingerprints } from './card-fingerprints';
 import { CardTransit } from './create-payment/card-transit';
 import { CreateIdempotency } from './create-payment/create-idempotency';
 import { CreatePaymentHandler } from './create-payment/create-payment.handler';
 import { CreatePaymentInput } from './create-payment/create-payment.input';
 import { IdempotencyKeys } from './create-payment/idempotency-keys';
+import { CreateRefundHandler } from './create-refund/create-refund.handler';
+import { RefundIds } from './create-refund/refund-ids';
+import { RefundOutcomes } from './create-refund/refund-outcomes';
 import { CustomerDirectory } from './customer-directory/customer-directory';
 import { CustomerEventsConsumer } from './customer-directory/customer-events.consumer';
 import { CustomerLookup } from './customer-directory/customer-lookup';
@@ -43,6 +48,9 @@ export class PaymentsModule {
         ListPaymentsHandler,
         GetPaymentEventsHandler,
         DailyReportHandler,
+        CapturePaymentHandler,
+        CancelPaymentHandler,
+        CreateRefundHandler,
       ],
       providers: [
         { provide: PaymentsConfig, useValue: config },
@@ -61,6 +69,8 @@ export class PaymentsModule {
         IdempotencyKeys,
         CreateIdempotency,
         CreatePaymentInput,
+        RefundIds,
+        RefundOutcomes,
         { provide: CustomerLookup, useClass: CustomersServiceLookup },
         CustomerDirectory,
         {

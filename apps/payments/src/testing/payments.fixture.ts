@@ -9,11 +9,16 @@ import { CardTransit } from '../payments/create-payment/card-transit';
 import { type Acquirer } from '../payments/acquirer/acquirer';
 import { postgresLedgers } from '../payments/acquirer/test-acquirer.ledger';
 import { TestAcquirer } from '../payments/acquirer/test-acquirer';
+import { CancelPaymentHandler } from '../payments/cancel-payment/cancel-payment.handler';
+import { CapturePaymentHandler } from '../payments/capture-payment/capture-payment.handler';
 import { CardFingerprints } from '../payments/card-fingerprints';
 import { CreateIdempotency } from '../payments/create-payment/create-idempotency';
 import { CreatePaymentHandler } from '../payments/create-payment/create-payment.handler';
 import { CreatePaymentInput } from '../payments/create-payment/create-payment.input';
 import { IdempotencyKeys } from '../payments/create-payment/idempotency-keys';
+import { CreateRefundHandler } from '../payments/create-refund/create-refund.handler';
+import { RefundIds } from '../payments/create-refund/refund-ids';
+import { RefundOutcomes } from '../payments/create-refund/refund-outcomes';
 import {
   CustomerDirectory,
   type CustomerFact,
@@ -67,15 +72,19 @@ export function paymentsService(
   const payments = new PaymentStore(db.dataSource, db.store, readModel);
   const customersService = new CustomersStandIn();
   const customers = new CustomerDirectory(db.dataSource, customersService);
+  const acquirer = options.acquirer ?? new TestAcquirer(postgresLedgers(db.dataSource));
+  const clock = options.clock ?? new Clock();
+  const keys = new IdempotencyKeys(db.dataSource);
   const handler = new CreatePaymentHandler(
     new CreatePaymentInput(new CardTransit(db.config), new CardFingerprints(db.config)),
     payments,
-    new CreateIdempotency(new IdempotencyKeys(db.dataSource), payments),
+    new CreateIdempotency(keys, payments),
     customers,
-    options.acquirer ?? new TestAcquirer(postgresLedgers(db.dataSource)),
-    options.clock ?? new Clock(),
+    acquirer,
+    clock,
     db.config,
   );
+  const refundOutcomes = new RefundOutcomes(payments, acquirer, clock);
   const transitKey = cardTransitKey(db.config.CARD_TRANSIT_KEY);
   return {
     readModel,
@@ -91,6 +100,16 @@ export function paymentsService(
     list: new ListPaymentsHandler(db.dataSource, readModel),
     events: new GetPaymentEventsHandler(db.dataSource, db.store),
     dailyReport: new DailyReportHandler(db.dataSource),
+    capture: new CapturePaymentHandler(payments, acquirer, clock),
+    cancel: new CancelPaymentHandler(payments, acquirer, clock),
+    refundOutcomes,
+    createRefund: new CreateRefundHandler(
+      payments,
+      keys,
+      new RefundIds(db.config),
+      refundOutcomes,
+      clock,
+    ),
   };
 }
 
