@@ -30,6 +30,8 @@ export const PaymentErrors = {
 
   paymentNotFound: (): ErrorReply => notFound('payment'),
 
+  refundNotFound: (): ErrorReply => notFound('refund'),
+
   /**
    * The key already created a payment with other parameters (see Idempotency under Conventions in
    * docs/api.md).

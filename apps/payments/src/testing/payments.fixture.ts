@@ -23,6 +23,8 @@ import {
   CustomersUnavailable,
 } from '../payments/customer-directory/customer-lookup';
 import { GetPaymentEventsHandler } from '../payments/get-payment-events/get-payment-events.handler';
+import { GetRefundHandler } from '../payments/get-refund/get-refund.handler';
+import { ListRefundsHandler } from '../payments/list-refunds/list-refunds.handler';
 import { GetPaymentHandler } from '../payments/get-payment/get-payment.handler';
 import { ListPaymentsHandler } from '../payments/list-payments/list-payments.handler';
 import { PaymentStore } from '../payments/payment.store';
@@ -90,6 +92,8 @@ export function paymentsService(
     list: new ListPaymentsHandler(db.dataSource, readModel),
     events: new GetPaymentEventsHandler(db.dataSource, db.store),
     dailyReport: new DailyReportHandler(db.dataSource),
+    getRefund: new GetRefundHandler(db.dataSource, readModel),
+    listRefunds: new ListRefundsHandler(db.dataSource, readModel),
   };
 }
 

@@ -5,3 +5,4 @@ export * from './metadata.rules';
 export * from './payment.rules';
 export * from './webhook.rules';
 export * from './event.rules';
+export * from './refund-list.rules';
