@@ -80,6 +80,8 @@ export const PaymentErrors = {
   noSuchPayment: (action: PaymentAction): ErrorReply =>
     notFound('payment', { param: action.idParam }),
 
+  refundNotFound: (): ErrorReply => notFound('refund'),
+
   /**
    * The key already created a payment, or a refund, with other parameters (see Idempotency under
    * Conventions in docs/api.md).

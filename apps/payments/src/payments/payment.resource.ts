@@ -45,8 +45,14 @@ export function toPaymentResource(payment: Payment): PaymentResource {
   };
 }
 
+/** The payment a refund belongs to, as far as the refund shows it. */
+export interface RefundedPayment {
+  id: string;
+  amount: { currency: string };
+}
+
 /** A refund of the payment as the API returns it: no acquirer reference or version. */
-export function toRefundResource(payment: Payment, refund: Refund): RefundResource {
+export function toRefundResource(payment: RefundedPayment, refund: Refund): RefundResource {
   return {
     id: refund.id,
     object: 'refund',

@@ -141,7 +141,7 @@ describe('PaymentStore on real Postgres', () => {
       ),
     );
     if (pending.state.status === 'none') throw new Error('no payment');
-    await new PaymentReadModel().project(db.dataSource.manager, pending.state, 1);
+    await new PaymentReadModel().project(db.dataSource.manager, pending.state, 1, new Map());
     expect(await row(paymentId)).toMatchObject({ status: 'succeeded', version: 2 });
   });
 

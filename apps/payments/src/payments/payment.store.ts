@@ -42,7 +42,7 @@ export class PaymentStore extends EventSourcedStreams<PaymentState, PaymentEvent
       read: (stored) => toPaymentEvent(stored.type, stored.schemaVersion, stored.data),
       schemaVersion: PAYMENT_EVENT_SCHEMA_VERSION,
       rowsFor: (manager, { state, version }) =>
-        isPayment(state) ? [readModel.rowWrite(manager, state, version)] : [],
+        isPayment(state) ? readModel.rowWrites(manager, state, version) : [],
     });
   }
 

@@ -23,7 +23,9 @@ import { CustomerLookup } from './customer-directory/customer-lookup';
 import { CustomersServiceLookup } from './customer-directory/customers-service.lookup';
 import { GetPaymentEventsHandler } from './get-payment-events/get-payment-events.handler';
 import { GetPaymentHandler } from './get-payment/get-payment.handler';
+import { GetRefundHandler } from './get-refund/get-refund.handler';
 import { ListPaymentsHandler } from './list-payments/list-payments.handler';
+import { ListRefundsHandler } from './list-refunds/list-refunds.handler';
 import { PaymentStore } from './payment.store';
 import { DailyReportHandler } from './projections/daily-summary/daily-report.handler';
 import { DailySummaryProjection } from './projections/daily-summary/daily-summary.projection';
@@ -51,6 +53,8 @@ export class PaymentsModule {
         CapturePaymentHandler,
         CancelPaymentHandler,
         CreateRefundHandler,
+        GetRefundHandler,
+        ListRefundsHandler,
       ],
       providers: [
         { provide: PaymentsConfig, useValue: config },

@@ -28,6 +28,8 @@ import {
   CustomersUnavailable,
 } from '../payments/customer-directory/customer-lookup';
 import { GetPaymentEventsHandler } from '../payments/get-payment-events/get-payment-events.handler';
+import { GetRefundHandler } from '../payments/get-refund/get-refund.handler';
+import { ListRefundsHandler } from '../payments/list-refunds/list-refunds.handler';
 import { GetPaymentHandler } from '../payments/get-payment/get-payment.handler';
 import { ListPaymentsHandler } from '../payments/list-payments/list-payments.handler';
 import { PaymentStore } from '../payments/payment.store';
@@ -110,6 +112,8 @@ export function paymentsService(
       refundOutcomes,
       clock,
     ),
+    getRefund: new GetRefundHandler(db.dataSource, readModel),
+    listRefunds: new ListRefundsHandler(db.dataSource, readModel),
   };
 }
 

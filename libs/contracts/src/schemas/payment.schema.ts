@@ -210,7 +210,17 @@ export const paymentEventListSchema = listSchema(
 export const dailySummarySchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['object', 'date', 'currency', 'status', 'count', 'volume'],
+  required: [
+    'object',
+    'date',
+    'currency',
+    'status',
+    'count',
+    'volume',
+    'captured',
+    'refunded',
+    'net',
+  ],
   properties: {
     object: objectTag('daily_summary'),
     date: { ...daySchema, description: 'The UTC day of creation.', examples: ['2026-03-15'] },
@@ -227,6 +237,25 @@ export const dailySummarySchema = {
       minimum: 0,
       description: "Sum of amount.value, in the currency's minor unit.",
       examples: [3500],
+    },
+    captured: {
+      type: 'integer',
+      minimum: 0,
+      description:
+        'Sum of amount_captured: what these payments took, in part for a partial capture.',
+      examples: [3500],
+    },
+    refunded: {
+      type: 'integer',
+      minimum: 0,
+      description: 'Sum of amount_refunded: what their succeeded refunds gave back.',
+      examples: [500],
+    },
+    net: {
+      type: 'integer',
+      minimum: 0,
+      description: 'captured less refunded: what the merchant keeps.',
+      examples: [3000],
     },
   },
 } as const satisfies SchemaOf;

@@ -113,12 +113,17 @@ async function writeChanges(
     changes.map((c) => c.status),
     changes.map((c) => c.count),
     changes.map((c) => c.volume),
+    changes.map((c) => c.captured),
+    changes.map((c) => c.refunded),
   ];
   await manager.query(
-    `INSERT INTO ${table} AS s (merchant_id, day, currency, status, count, volume)
-     SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::int[], $6::bigint[])
+    `INSERT INTO ${table} AS s (merchant_id, day, currency, status, count, volume, captured, refunded)
+     SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::int[], $6::bigint[],
+                          $7::bigint[], $8::bigint[])
      ON CONFLICT (merchant_id, day, currency, status)
-       DO UPDATE SET count = s.count + EXCLUDED.count, volume = s.volume + EXCLUDED.volume`,
+       DO UPDATE SET count = s.count + EXCLUDED.count, volume = s.volume + EXCLUDED.volume,
+                     captured = s.captured + EXCLUDED.captured,
+                     refunded = s.refunded + EXCLUDED.refunded`,
     columns,
   );
   // An emptied cell goes: the table then holds exactly the non-empty cells, however the log
@@ -210,6 +215,8 @@ interface SummaryRow {
   status: PaymentStatus;
   count: number;
   volume: string;
+  captured: string;
+  refunded: string;
 }
 
 /** The merchant's non-empty cells between two UTC days, inclusive. */
@@ -221,7 +228,8 @@ export async function readDailySummaries(
   currency?: string,
 ): Promise<DailySummary[]> {
   const rows = await manager.query<SummaryRow[]>(
-    `SELECT day::text AS day, currency, status, count, volume::text AS volume
+    `SELECT day::text AS day, currency, status, count, volume::text AS volume,
+            captured::text AS captured, refunded::text AS refunded
        FROM ${tableOf(manager, 'daily_summaries')}
       WHERE merchant_id = $1 AND day BETWEEN $2::date AND $3::date
         AND ($4::text IS NULL OR currency = $4)
@@ -235,5 +243,8 @@ export async function readDailySummaries(
     status: row.status,
     count: row.count,
     volume: Number(row.volume),
+    captured: Number(row.captured),
+    refunded: Number(row.refunded),
+    net: Number(row.captured) - Number(row.refunded),
   }));
 }

@@ -9,7 +9,7 @@ import {
 import { fold, isPayment } from '../../domain/payment';
 import { toPaymentEvent } from '../../domain/payment.events';
 import { swapTable } from '../swap-table';
-import { PaymentReadModel } from './payment-read-model';
+import { PaymentReadModel, type ReadModelTables } from './payment-read-model';
 
 export interface RebuildOptions {
   /** Log events read per short transaction. */
@@ -20,13 +20,17 @@ export interface RebuildOptions {
   swapAttempts?: number;
 }
 
-const REBUILD_TABLE = 'payments_rebuild';
+/** The rebuild's tables, beside the live `payments` and `refunds`. */
+const REBUILD_TABLES: ReadModelTables = {
+  payments: 'payments_rebuild',
+  refunds: 'refunds_rebuild',
+};
 /** Only one rebuild of the payments table at a time, in any process. */
 const REBUILD_LOCK = "hashtext('payments.rebuild-read-model')";
 const LOCK_NOT_AVAILABLE = '55P03';
 
 /**
- * Rebuilds the `payments` read model from the event log without stopping anything: the rows are
+ * Rebuilds the `payments` and `refunds` read model from the event log without stopping anything: the rows are
  * folded into a new table (same columns, constraints and indexes) in short transactions that
  * follow the log in commit-safe order, so writers, readers and the relay carry on. Then, in one
  * short transaction, the live table is locked (writers wait a moment), the events committed since
@@ -41,7 +45,9 @@ export async function rebuildPaymentsTable(
   const lockTimeoutMs = options.lockTimeoutMs ?? 2000;
   const swapAttempts = options.swapAttempts ?? 10;
   const live = tableOf(dataSource, 'payments');
-  const next = tableOf(dataSource, REBUILD_TABLE);
+  const next = tableOf(dataSource, REBUILD_TABLES.payments);
+  const liveRefunds = tableOf(dataSource, 'refunds');
+  const nextRefunds = tableOf(dataSource, REBUILD_TABLES.refunds);
   const model = new PaymentReadModel();
 
   const session = dataSource.createQueryRunner();
@@ -53,16 +59,31 @@ export async function rebuildPaymentsTable(
     if (lock?.locked !== true) throw new Error('another rebuild of the payments table is running');
     try {
       // A table left by an interrupted rebuild is only a partial copy: start afresh.
-      await dataSource.query(`DROP TABLE IF EXISTS ${next}`);
-      await dataSource.query(`CREATE TABLE ${next} (LIKE ${live} INCLUDING ALL)`);
+      for (const [from, to] of [
+        [live, next],
+        [liveRefunds, nextRefunds],
+      ] as const) {
+        await dataSource.query(`DROP TABLE IF EXISTS ${to}`);
+        await dataSource.query(`CREATE TABLE ${to} (LIKE ${from} INCLUDING ALL)`);
+      }
 
       // Streams touched after a checkpoint, folded whole into the new table.
       const project = async (manager: EntityManager, streamIds: string[]): Promise<void> => {
         const streams = await store.readStreams(manager, streamIds);
         for (const history of streams.values()) {
-          const state = fold(history.map((e) => toPaymentEvent(e.type, e.schemaVersion, e.data)));
+          const events = history.map((e) => toPaymentEvent(e.type, e.schemaVersion, e.data));
+          const state = fold(events);
+          // Each refund's row is at the version of its last event, as the live writes leave it.
+          const refundVersions = new Map<string, number>();
+          events.forEach((event, i) => {
+            const version = history[i]?.streamVersion;
+            if ('refundId' in event.data && version !== undefined) {
+              refundVersions.set(event.data.refundId, version);
+            }
+          });
           if (isPayment(state)) {
-            await model.project(manager, state, history.at(-1)?.streamVersion ?? 0, REBUILD_TABLE);
+            const version = history.at(-1)?.streamVersion ?? 0;
+            await model.project(manager, state, version, refundVersions, REBUILD_TABLES);
           }
         }
       };
@@ -103,7 +124,9 @@ export async function rebuildPaymentsTable(
               manager,
               tail.map((row) => row.stream_id),
             );
+            await manager.query(`LOCK TABLE ${liveRefunds} IN ACCESS EXCLUSIVE MODE`);
             await swapTable(manager, live, next);
+            await swapTable(manager, liveRefunds, nextRefunds);
           });
           break;
         } catch (error) {
@@ -119,7 +142,9 @@ export async function rebuildPaymentsTable(
       );
       return { payments: count?.n ?? 0 };
     } finally {
-      await dataSource.query(`DROP TABLE IF EXISTS ${next}`).catch(() => undefined);
+      for (const table of [next, nextRefunds]) {
+        await dataSource.query(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+      }
       await session.query(`SELECT pg_advisory_unlock(${REBUILD_LOCK})`);
     }
   } finally {

@@ -1,11 +1,14 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type {
+  CancellationReason,
+  CaptureMethod,
   CardBrand,
   DeclineCode,
   Metadata,
   PaymentFailureCode,
   PaymentStatus,
 } from '@finfusion/contracts';
+import type { Refund } from '../../domain/payment';
 
 // Property names are the column names: list pagination orders by `created_at` and `id`.
 @Entity({ name: 'payments' })
@@ -57,6 +60,30 @@ export class PaymentRow {
 
   @Column({ type: 'jsonb' })
   metadata!: Metadata;
+
+  @Column({ type: 'text' })
+  capture_method!: CaptureMethod;
+
+  @Column({ type: 'integer' })
+  amount_captured!: number;
+
+  /** What the succeeded refunds gave back: a column of its own for queries and reports. */
+  @Column({ type: 'integer' })
+  amount_refunded!: number;
+
+  /** A manual payment's deadline for its capture, once authorized. */
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  capture_before!: Date | null;
+
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  canceled_at!: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  cancellation_reason!: CancellationReason | null;
+
+  /** The payment's refunds as its events left them, oldest first (the refunds table lists them). */
+  @Column({ type: 'jsonb' })
+  refunds!: Refund[];
 
   @Column({ type: 'timestamptz', precision: 3 })
   created_at!: Date;

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { schemaOf } from '@finfusion/event-store';
 
-const TABLES = [
+const TEST_ACQUIRER_TABLES = [
   // By payment id: captured or voided, whichever came first.
   'test_acquirer_authorization_ends',
   // By payment id: how the refunds of a refund-failing test card fail.
@@ -11,15 +11,16 @@ const TABLES = [
 ];
 
 /**
- * The rest of the test acquirer's records (see 1764900001000 for its authorizations): one
- * outcome per reference, the first one given, as a real acquirer keeps its transactions.
+ * The rest of the test acquirer's records (its authorizations came with 1764900001000): one
+ * outcome per reference, the first one given, as a real acquirer keeps its transactions. And
+ * the pending refunds by age, which the recovery asks the acquirer about again.
  */
-export class TestAcquirerCapturesAndRefunds1764990000000 implements MigrationInterface {
-  name = 'TestAcquirerCapturesAndRefunds1764990000000';
+export class CapturesAndRefundsAtTheAcquirer1765500000000 implements MigrationInterface {
+  name = 'CapturesAndRefundsAtTheAcquirer1765500000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const schema = schemaOf(queryRunner);
-    for (const table of TABLES) {
+    for (const table of TEST_ACQUIRER_TABLES) {
       await queryRunner.query(`
         CREATE TABLE IF NOT EXISTS "${schema}".${table} (
           reference text PRIMARY KEY,
@@ -27,11 +28,16 @@ export class TestAcquirerCapturesAndRefunds1764990000000 implements MigrationInt
           recorded_at timestamptz(3) NOT NULL DEFAULT now()
         )`);
     }
+    await queryRunner.query(
+      `CREATE INDEX IF NOT EXISTS refunds_pending_created ON "${schema}".refunds (created_at)
+         WHERE status = 'pending'`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     const schema = schemaOf(queryRunner);
-    for (const table of TABLES.toReversed()) {
+    await queryRunner.query(`DROP INDEX "${schema}".refunds_pending_created`);
+    for (const table of TEST_ACQUIRER_TABLES.toReversed()) {
       await queryRunner.query(`DROP TABLE "${schema}".${table}`);
     }
   }
