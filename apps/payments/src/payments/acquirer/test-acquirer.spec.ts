@@ -1,11 +1,6 @@
 import { TEST_CARD_FAILURES, TEST_REFUND_FAILURES } from '@finfusion/testing';
 import { AcquirerUnavailable } from './acquirer';
-import {
-  ANSWER_LOST_CARD,
-  NEVER_RECEIVED,
-  RefundFailingCards,
-  TestAcquirer,
-} from './test-acquirer';
+import { ANSWER_LOST_CARD, NEVER_RECEIVED, TestAcquirer } from './test-acquirer';
 
 const acquirer = new TestAcquirer();
 let payments = 0;
@@ -112,7 +107,10 @@ describe('TestAcquirer refunds', () => {
     const acquirer = new TestAcquirer();
     await authorizeWith(acquirer, '4242424242424242', 'pay_refund');
     const first = await refund(acquirer, 'pay_refund', 're_1');
-    expect(first).toEqual({ succeeded: true, reference: expect.stringMatching(/^refund_test_/) });
+    expect(first).toEqual({
+      succeeded: true,
+      reference: expect.stringMatching(/^refund_test_/) as string,
+    });
     expect(await refund(acquirer, 'pay_refund', 're_1')).toEqual(first);
     expect(await refund(acquirer, 'pay_refund', 're_2')).not.toEqual(first);
   });

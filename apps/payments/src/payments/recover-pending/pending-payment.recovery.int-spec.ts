@@ -2,7 +2,11 @@ import type { ErrorReply, Payment, SuccessReply } from '@finfusion/contracts';
 import { newMerchantId } from '@finfusion/testing';
 import { requestMeta, testDatabase } from '../../testing/database.fixture';
 import { createPayload, paymentsService, TestClock } from '../../testing/payments.fixture';
-import { Acquirer, AcquirerUnavailable, type AuthorizationRequest } from '../acquirer/acquirer';
+import {
+  AcquirerUnavailable,
+  type Acquirer,
+  type AuthorizationRequest,
+} from '../acquirer/acquirer';
 import { postgresLedgers } from '../acquirer/test-acquirer.ledger';
 import { ANSWER_LOST_CARD, NEVER_RECEIVED, TestAcquirer } from '../acquirer/test-acquirer';
 import type { AuthorizationResult } from '../domain/payment.decider';
