@@ -1,4 +1,4 @@
-import type { ErrorReply, Payment, Refund, ServiceReply, SuccessReply } from '@finfusion/contracts';
+import type { ErrorReply, Payment, ServiceReply, SuccessReply } from '@finfusion/contracts';
 import { newMerchantId, TEST_REFUND_FAILURES } from '@finfusion/testing';
 import { requestMeta, testDatabase } from '../../testing/database.fixture';
 import { createPayload, paymentsService } from '../../testing/payments.fixture';
