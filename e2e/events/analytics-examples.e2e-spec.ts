@@ -86,6 +86,7 @@ describe('analytics examples', () => {
     await events.stop();
   });
 
+  // Reads the whole topic twice, every other test's events included: a longer timeout.
   it('load-duckdb.mjs loads the payments topic into DuckDB once per event and answers volume per currency per day', async () => {
     const database = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'analytics-')), 'p.duckdb');
     const load = async () => {
@@ -125,7 +126,7 @@ describe('analytics examples', () => {
     expect(again.read).toBeGreaterThanOrEqual(first.read);
     expect(again.added).toBe(again.read - first.read);
     expect(again.rows).toEqual(first.rows);
-  });
+  }, 120_000);
 
   it('validate.mjs passes the records kcat prints and names what is wrong in a broken one', async () => {
     const values = (await readTopics((topic) => topic === EventTopics.payments))
