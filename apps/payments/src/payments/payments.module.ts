@@ -32,6 +32,8 @@ import { DailySummaryProjection } from './projections/daily-summary/daily-summar
 import { PaymentReadModel } from './projections/payment-read-model/payment-read-model';
 import { PaymentEventRecords, PaymentEventsRelay } from './publishing/payment-events.relay';
 import { PendingPaymentRecovery } from './recover-pending/pending-payment.recovery';
+import { PendingRefundRecovery } from './recover-pending/pending-refund.recovery';
+import { AuthorizationExpiry } from './expire-authorizations/authorization-expiry';
 import { IdempotencyKeyRetention } from './create-payment/idempotency-key.retention';
 import { kafkaConnection } from '@finfusion/kafka';
 
@@ -98,6 +100,8 @@ export class PaymentsModule {
         PaymentEventsRelay,
         DailySummaryProjection,
         PendingPaymentRecovery,
+        PendingRefundRecovery,
+        AuthorizationExpiry,
         IdempotencyKeyRetention,
       ],
     };

@@ -19,8 +19,9 @@ const RETRIES = 3;
  * at the version decided on. 200 with the payment, `succeeded`.
  *
  * The acquirer keeps one end per authorization: a capture and a void racing (a cancellation, or
- * the expiry) are settled there, and the loser is refused. Of two captures, the acquirer answers
- * both with the first one's amount, and the stream's expected version lets one of them append.
+ * the expiry) are settled there, and the loser is refused. Of two captures the acquirer answers
+ * both with the first one's amount: one asking another amount is refused, and one asking the same
+ * is answered with the captured payment, whichever of them appended.
  */
 @HandlesRequest(RequestTopics.payments.capture)
 export class CapturePaymentHandler {
@@ -57,11 +58,19 @@ export class CapturePaymentHandler {
         const status = end.kind === 'voided' ? 'canceled' : 'succeeded';
         throw new PaymentCommandRejected('payment_unexpected_state', paymentId, { status });
       }
-      const captured = await this.payments.handleCommand(
-        paymentId,
-        (state) => decide(command(amount), state),
-        { from: loaded, metadata: eventMetadata(meta), retries: RETRIES },
-      );
+      const captured = await this.payments
+        .handleCommand(paymentId, (state) => decide(command(amount), state), {
+          from: loaded,
+          metadata: eventMetadata(meta),
+          retries: RETRIES,
+        })
+        .catch(async (error: unknown) => {
+          // The acquirer made this capture, and another writer (the authorization expiry, which
+          // records a capture it finds at the acquirer) recorded it first: it is still this one.
+          const now = await this.payments.loadOwned(meta.merchantId, paymentId);
+          if (now?.state.status === 'succeeded' && now.state.amountCaptured === amount) return now;
+          throw error;
+        });
       if (!isPayment(captured.state)) throw new Error('a captured payment has no state');
       this.logger.log({ payment_id: paymentId, amount }, 'payment captured');
       return ok(toPaymentResource(captured.state));
