@@ -1677,7 +1677,7 @@ export interface components {
              * @example invalid_request_error
              * @enum {string}
              */
-            type: "invalid_request_error";
+            type: "invalid_request_error" | "idempotency_error";
             /**
              * @description A validation code (parameter_missing, parameter_invalid…), or one the payment's state gives: payment_unexpected_state, amount_too_large, charge_already_refunded.
              * @example payment_unexpected_state

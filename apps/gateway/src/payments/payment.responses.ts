@@ -77,8 +77,12 @@ export class CardErrorResponse {
  * state refused it, the payment as it is.
  */
 export class PaymentStateErrorObject {
-  @ApiProperty({ enum: ['invalid_request_error'], example: 'invalid_request_error' })
-  type!: 'invalid_request_error';
+  // A 400 of the Idempotency-Key too (idempotency_key_reused).
+  @ApiProperty({
+    enum: ['invalid_request_error', 'idempotency_error'],
+    example: 'invalid_request_error',
+  })
+  type!: 'invalid_request_error' | 'idempotency_error';
 
   @ApiProperty({
     description:
