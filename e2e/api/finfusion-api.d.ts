@@ -916,6 +916,21 @@ export interface components {
              * @example 3500
              */
             volume: number;
+            /**
+             * @description Sum of amount_captured: what these payments took, in part for a partial capture.
+             * @example 3500
+             */
+            captured: number;
+            /**
+             * @description Sum of amount_refunded: what their succeeded refunds gave back.
+             * @example 500
+             */
+            refunded: number;
+            /**
+             * @description captured less refunded: what the merchant keeps.
+             * @example 3000
+             */
+            net: number;
         };
         DeletedCustomerResponse: {
             /** @example cust_7Hc2kQx9Lm4Tz1Vb8Np3Rw */
