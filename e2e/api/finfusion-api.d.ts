@@ -56,9 +56,49 @@ export interface paths {
         put?: never;
         /**
          * Create a payment
-         * @description Authorizes the card at once. 200 with the succeeded payment; 402 `card_error` when it fails, with the failed payment in `error.payment`. The card number and CVC are never stored, logged or returned: only brand, last4 and expiry are kept.
+         * @description Authorizes the card at once. 200 with the payment: `succeeded` (captured), or `requires_capture` with `capture_method: manual`; 402 `card_error` when it fails, with the failed payment in `error.payment`. The card number and CVC are never stored, logged or returned: only brand, last4 and expiry are kept.
          */
         post: operations["createPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/payments/{id}/capture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Capture a payment
+         * @description Takes the money of a payment in `requires_capture` (created with `capture_method: manual`): all of the authorized amount, or `amount_to_capture` of it, the rest released. The payment is then `succeeded`, `amount_captured` says how much. The body may be left out.
+         */
+        post: operations["capturePayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/payments/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a payment
+         * @description Releases the authorization of a payment in `requires_capture`: it is then `canceled`, with `canceled_at` and the `cancellation_reason` given. A captured payment is refunded instead. The body may be left out.
+         */
+        post: operations["cancelPayment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -114,6 +154,47 @@ export interface paths {
          * @description Count and volume per UTC day of creation, currency and current status. Built asynchronously from the event log: a new payment appears within moments.
          */
         get: operations["getDailyReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List refunds, newest first
+         * @description `payment` keeps the refunds of one payment.
+         */
+        get: operations["listRefunds"];
+        put?: never;
+        /**
+         * Refund a payment
+         * @description Returns money of a captured payment to its card: all that is left to refund, or `amount` of it. 200 with the refund, `succeeded` or `failed` (see `failure`) once the acquirer has answered, `pending` if it has not yet. A payment can be refunded in several parts, up to `amount_captured`.
+         */
+        post: operations["createRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/refunds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a refund */
+        get: operations["getRefund"];
         put?: never;
         post?: never;
         delete?: never;
@@ -503,6 +584,21 @@ export interface components {
              */
             currency: "AED" | "AFN" | "ALL" | "AMD" | "AOA" | "ARS" | "AUD" | "AWG" | "AZN" | "BAM" | "BBD" | "BDT" | "BGN" | "BHD" | "BIF" | "BMD" | "BND" | "BOB" | "BRL" | "BSD" | "BTN" | "BWP" | "BYN" | "BZD" | "CAD" | "CDF" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CUP" | "CVE" | "CZK" | "DJF" | "DKK" | "DOP" | "DZD" | "EGP" | "ERN" | "ETB" | "EUR" | "FJD" | "FKP" | "GBP" | "GEL" | "GHS" | "GIP" | "GMD" | "GNF" | "GTQ" | "GYD" | "HKD" | "HNL" | "HTG" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KHR" | "KMF" | "KPW" | "KRW" | "KWD" | "KYD" | "KZT" | "LAK" | "LBP" | "LKR" | "LRD" | "LSL" | "LYD" | "MAD" | "MDL" | "MGA" | "MKD" | "MMK" | "MNT" | "MOP" | "MRU" | "MUR" | "MVR" | "MWK" | "MXN" | "MYR" | "MZN" | "NAD" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "OMR" | "PAB" | "PEN" | "PGK" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SBD" | "SCR" | "SDG" | "SEK" | "SGD" | "SHP" | "SLE" | "SOS" | "SRD" | "SSP" | "STN" | "SVC" | "SYP" | "SZL" | "THB" | "TJS" | "TMT" | "TND" | "TOP" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VED" | "VES" | "VND" | "VUV" | "WST" | "XAF" | "XCD" | "XCG" | "XOF" | "XPF" | "YER" | "ZAR" | "ZMW" | "ZWG";
         };
+        CancelPaymentRequest: {
+            /**
+             * @description Why you cancel, kept on the payment as `cancellation_reason`.
+             * @example requested_by_customer
+             * @enum {string}
+             */
+            cancellation_reason?: "duplicate" | "fraudulent" | "requested_by_customer" | "abandoned";
+        };
+        CapturePaymentRequest: {
+            /**
+             * @description How much to capture, in the currency's minor unit: at most the authorized amount. Default: all of it. What is not captured is released.
+             * @example 750
+             */
+            amount_to_capture?: number;
+        };
         CardErrorObject: {
             /**
              * @example card_error
@@ -587,6 +683,39 @@ export interface components {
             metadata?: {
                 [key: string]: string;
             } | null;
+            /**
+             * @description `automatic` (the default) captures the payment when the card is authorized. `manual` only authorizes it: the payment waits in `requires_capture` until you capture or cancel it, or until `capture_before`, when it is canceled.
+             * @example manual
+             * @enum {string}
+             */
+            capture_method?: "automatic" | "manual";
+        };
+        CreateRefundRequest: {
+            /**
+             * @description The id (pay_…) of the payment to refund: one of yours, captured.
+             * @example pay_3kTz9Qw2Lm8Xc4Vb7Np1Rs
+             */
+            payment: string;
+            /**
+             * @description How much to refund, in the minor unit of the payment's currency: at most what is left (`amount_captured` less `amount_refunded`). Default: all that is left.
+             * @example 400
+             */
+            amount?: number;
+            /**
+             * @description Why you refund, kept on the refund.
+             * @example requested_by_customer
+             * @enum {string}
+             */
+            reason?: "duplicate" | "fraudulent" | "requested_by_customer";
+            /**
+             * @description Up to 50 keys of at most 40 characters, string values of at most 500. No card numbers.
+             * @example {
+             *       "ticket": "support_4821"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string;
+            };
         };
         CreateWebhookRequest: {
             /**
@@ -787,6 +916,21 @@ export interface components {
              * @example 3500
              */
             volume: number;
+            /**
+             * @description Sum of amount_captured: what these payments took, in part for a partial capture.
+             * @example 3500
+             */
+            captured: number;
+            /**
+             * @description Sum of amount_refunded: what their succeeded refunds gave back.
+             * @example 500
+             */
+            refunded: number;
+            /**
+             * @description captured less refunded: what the merchant keeps.
+             * @example 3000
+             */
+            net: number;
         };
         DeletedCustomerResponse: {
             /** @example cust_7Hc2kQx9Lm4Tz1Vb8Np3Rw */
@@ -1166,58 +1310,7 @@ export interface components {
                 merchant_id: string;
                 data: {
                     /** @description The refund as it was after this event. */
-                    object: {
-                        /** @example re_7Lm4Tz1Vb8Np3Rw7Hc2kQx */
-                        id: string;
-                        /**
-                         * @example refund
-                         * @constant
-                         */
-                        object: "refund";
-                        /**
-                         * @description The payment refunded.
-                         * @example pay_3kTz9Qw2Lm8Xc4Vb7Np1Rs
-                         */
-                        payment: string;
-                        amount: components["schemas"]["MoneyResponse"];
-                        /**
-                         * @description pending until the acquirer has answered, then succeeded or failed.
-                         * @example succeeded
-                         * @enum {string}
-                         */
-                        status: "pending" | "succeeded" | "failed";
-                        /**
-                         * @description The merchant's reason, if it gave one.
-                         * @example requested_by_customer
-                         */
-                        reason: ("duplicate" | "fraudulent" | "requested_by_customer") | null;
-                        /**
-                         * @description Why the refund failed; null unless status is failed.
-                         * @example null
-                         */
-                        failure: {
-                            /**
-                             * @example declined
-                             * @enum {string}
-                             */
-                            code: "declined" | "expired_or_canceled_card" | "lost_or_stolen_card" | "processing_error";
-                            /** @example The card issuer declined the refund. */
-                            message: string;
-                        } | null;
-                        /**
-                         * @example {
-                         *       "ticket": "support_4821"
-                         *     }
-                         */
-                        metadata: {
-                            [key: string]: string;
-                        };
-                        /**
-                         * Format: date-time
-                         * @example 2026-03-16T09:12:44.018Z
-                         */
-                        created_at: string;
-                    };
+                    object: components["schemas"]["RefundResponse"];
                 };
                 /**
                  * @description The payment stream's version: a refund follows the payment's capture.
@@ -1594,6 +1687,35 @@ export interface components {
                 [key: string]: string;
             };
         };
+        PaymentStateErrorObject: {
+            /**
+             * @example invalid_request_error
+             * @enum {string}
+             */
+            type: "invalid_request_error" | "idempotency_error";
+            /**
+             * @description A validation code (parameter_missing, parameter_invalid…), or one the payment's state gives: payment_unexpected_state, amount_too_large, charge_already_refunded.
+             * @example payment_unexpected_state
+             */
+            code: string;
+            /** @example This payment has status succeeded; only a payment in requires_capture can be captured. */
+            message: string;
+            /**
+             * @description The parameter at fault, as a dotted path (amount_to_capture).
+             * @example amount_to_capture
+             */
+            param?: string;
+            /** @description The payment as it is, with payment_unexpected_state, amount_too_large, charge_already_refunded: what its status and amounts allow. */
+            payment?: components["schemas"]["PaymentResponse"];
+            /**
+             * @description The Request-Id of the response that carried this error.
+             * @example req_4Qm2x9Zt7LbK1cVn3RfH8e
+             */
+            request_id: string;
+        };
+        PaymentStateErrorResponse: {
+            error: components["schemas"]["PaymentStateErrorObject"];
+        };
         /**
          * payment.succeeded
          * @description The payment was captured: on authorization with automatic capture, or when the merchant captured it after payment.requires_capture. data.object is the payment, status succeeded; amount_captured is what was captured, which a manual capture can make less than amount.
@@ -1801,15 +1923,7 @@ export interface components {
                      * @example requested_by_customer
                      */
                     reason: ("duplicate" | "fraudulent" | "requested_by_customer") | null;
-                    failure: {
-                        /**
-                         * @example declined
-                         * @enum {string}
-                         */
-                        code: "declined" | "expired_or_canceled_card" | "lost_or_stolen_card" | "processing_error";
-                        /** @example The card issuer declined the refund. */
-                        message: string;
-                    };
+                    failure: components["schemas"]["RefundFailureResponse"];
                     /**
                      * @example {
                      *       "ticket": "support_4821"
@@ -1826,6 +1940,72 @@ export interface components {
                 };
             };
             sequence: number;
+        };
+        RefundFailureResponse: {
+            /**
+             * @example declined
+             * @enum {string}
+             */
+            code: "declined" | "expired_or_canceled_card" | "lost_or_stolen_card" | "processing_error";
+            /** @example The card issuer declined the refund. */
+            message: string;
+        };
+        RefundListResponse: {
+            /**
+             * @example list
+             * @constant
+             */
+            object: "list";
+            data: components["schemas"]["RefundResponse"][];
+            /**
+             * @description Whether more refunds follow this page.
+             * @example false
+             */
+            has_more: boolean;
+        };
+        RefundResponse: {
+            /** @example re_7Lm4Tz1Vb8Np3Rw7Hc2kQx */
+            id: string;
+            /**
+             * @example refund
+             * @constant
+             */
+            object: "refund";
+            /**
+             * @description The payment refunded.
+             * @example pay_3kTz9Qw2Lm8Xc4Vb7Np1Rs
+             */
+            payment: string;
+            amount: components["schemas"]["MoneyResponse"];
+            /**
+             * @description pending until the acquirer has answered, then succeeded or failed.
+             * @example succeeded
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed";
+            /**
+             * @description The merchant's reason, if it gave one.
+             * @example requested_by_customer
+             */
+            reason: ("duplicate" | "fraudulent" | "requested_by_customer") | null;
+            /**
+             * @description Why the refund failed; null unless status is failed.
+             * @example null
+             */
+            failure: components["schemas"]["RefundFailureResponse"] | null;
+            /**
+             * @example {
+             *       "ticket": "support_4821"
+             *     }
+             */
+            metadata: {
+                [key: string]: string;
+            };
+            /**
+             * Format: date-time
+             * @example 2026-03-16T09:12:44.018Z
+             */
+            created_at: string;
         };
         /**
          * refund.succeeded
@@ -2894,7 +3074,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The payment, succeeded. */
+            /** @description The payment, succeeded or requires_capture. */
             200: {
                 headers: {
                     /** @description Identifies this request (req_…); quote it when asking for support. */
@@ -2938,6 +3118,328 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CardErrorResponse"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still in progress. */
+            409: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is larger than the limit. */
+            413: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is not application/json. */
+            415: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key. */
+            429: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error. */
+            500: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A service answered with an invalid reply. */
+            502: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A service is unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A service did not answer in time. */
+            504: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    capturePayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: the first response is kept (24 h by default) and replayed for the same key and body, with Idempotent-Replayed: true. Scoped to your account. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The payment id (pay_…). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CapturePaymentRequest"];
+            };
+        };
+        responses: {
+            /** @description The payment, succeeded. */
+            200: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    /** @description true when this is the kept response of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentResponse"];
+                };
+            };
+            /**
+             * @description Invalid request: malformed JSON, a missing, unknown or invalid parameter (named in `param`), or an Idempotency-Key reused for another request.
+             *
+             *     Also when the payment's status or amounts do not allow the request: payment_unexpected_state, amount_too_large (more than is left), charge_already_refunded, with the payment as it is in `error.payment`.
+             */
+            400: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentStateErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid, unknown or revoked one. */
+            401: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource for this merchant (resources of other merchants are not revealed). */
+            404: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still in progress. */
+            409: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is larger than the limit. */
+            413: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is not application/json. */
+            415: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key. */
+            429: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error. */
+            500: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A service answered with an invalid reply. */
+            502: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A service is unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A service did not answer in time. */
+            504: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    cancelPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: the first response is kept (24 h by default) and replayed for the same key and body, with Idempotent-Replayed: true. Scoped to your account. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The payment id (pay_…). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelPaymentRequest"];
+            };
+        };
+        responses: {
+            /** @description The payment, canceled. */
+            200: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    /** @description true when this is the kept response of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentResponse"];
+                };
+            };
+            /**
+             * @description Invalid request: malformed JSON, a missing, unknown or invalid parameter (named in `param`), or an Idempotency-Key reused for another request.
+             *
+             *     Also when the payment's status or amounts do not allow the request: payment_unexpected_state, amount_too_large (more than is left), charge_already_refunded, with the payment as it is in `error.payment`.
+             */
+            400: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentStateErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid, unknown or revoked one. */
+            401: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource for this merchant (resources of other merchants are not revealed). */
+            404: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A request with this Idempotency-Key is still in progress. */
@@ -3280,6 +3782,377 @@ export interface operations {
             };
             /** @description No API key, or an invalid, unknown or revoked one. */
             401: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key. */
+            429: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error. */
+            500: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A service answered with an invalid reply. */
+            502: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A service is unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A service did not answer in time. */
+            504: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listRefunds: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description A refund id: the page starts after it (older refunds). */
+                starting_after?: string;
+                /** @description A refund id: the page ends before it (newer refunds). Not with starting_after. */
+                ending_before?: string;
+                /** @description Only the refunds of this payment (pay_…). */
+                payment?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of refunds. */
+            200: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundListResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a missing, unknown or invalid parameter (named in `param`), or an Idempotency-Key reused for another request. */
+            400: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid, unknown or revoked one. */
+            401: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key. */
+            429: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error. */
+            500: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A service answered with an invalid reply. */
+            502: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A service is unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A service did not answer in time. */
+            504: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createRefund: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: the first response is kept (24 h by default) and replayed for the same key and body, with Idempotent-Replayed: true. Scoped to your account. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRefundRequest"];
+            };
+        };
+        responses: {
+            /** @description The refund. */
+            200: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    /** @description true when this is the kept response of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundResponse"];
+                };
+            };
+            /**
+             * @description Invalid request: malformed JSON, a missing, unknown or invalid parameter (named in `param`), or an Idempotency-Key reused for another request.
+             *
+             *     Also when the payment's status or amounts do not allow the request: payment_unexpected_state, amount_too_large (more than is left), charge_already_refunded, with the payment as it is in `error.payment`.
+             */
+            400: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentStateErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid, unknown or revoked one. */
+            401: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource for this merchant (resources of other merchants are not revealed). */
+            404: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still in progress. */
+            409: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is larger than the limit. */
+            413: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is not application/json. */
+            415: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key. */
+            429: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error. */
+            500: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A service answered with an invalid reply. */
+            502: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A service is unavailable. */
+            503: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A service did not answer in time. */
+            504: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getRefund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The refund id (re_…). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The refund. */
+            200: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundResponse"];
+                };
+            };
+            /** @description No API key, or an invalid, unknown or revoked one. */
+            401: {
+                headers: {
+                    /** @description Identifies this request (req_…); quote it when asking for support. */
+                    "Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource for this merchant (resources of other merchants are not revealed). */
+            404: {
                 headers: {
                     /** @description Identifies this request (req_…); quote it when asking for support. */
                     "Request-Id"?: string;

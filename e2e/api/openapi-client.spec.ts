@@ -77,20 +77,46 @@ describe('a client generated from openapi.json', () => {
             params: { query: { limit: 10, status: 'succeeded' } },
           });
           await client.GET('/v2/payments/{id}', { params: { path: { id: payment?.id ?? '' } } });
+          const { data: manual } = await client.POST('/v2/payments', {
+            body: {
+              amount: { value: 1000, currency: 'USD' },
+              payment_method: {
+                type: 'card',
+                card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' },
+              },
+              capture_method: 'manual',
+            },
+          });
+          const id = manual?.id ?? '';
+          await client.POST('/v2/payments/{id}/capture', {
+            params: { path: { id } },
+            body: { amount_to_capture: 500 },
+          });
+          await client.POST('/v2/payments/{id}/cancel', { params: { path: { id } } });
+          const { data: refund } = await client.POST('/v2/refunds', {
+            body: { payment: id, amount: 100, reason: 'requested_by_customer' },
+          });
+          await client.GET('/v2/refunds', { params: { query: { payment: id } } });
+          await client.GET('/v2/refunds/{id}', { params: { path: { id: refund?.id ?? '' } } });
           return \`\${page?.data[0]?.amount.currency ?? ''} \${payment?.status ?? ''}\`;
         }
       `),
     ).toEqual([]);
   });
 
-  it('refuses calls that do not: an unknown path, a missing field, a wrong type', () => {
+  it('refuses calls that do not: an unknown path, a missing field, a wrong type or value', () => {
     const errors = typeErrors(`
       import { finFusionClient } from './api-client';
       const client = finFusionClient('http://127.0.0.1:3000', 'sk_test_x');
       export const a = client.GET('/v2/nowhere');
       export const b = client.POST('/v2/customers', { body: { name: 'no email' } });
       export const c = client.GET('/v2/payments', { params: { query: { status: 'refunded' } } });
+      export const d = client.POST('/v2/refunds', { body: { amount: 100 } });
+      export const e = client.POST('/v2/payments/{id}/cancel', {
+        params: { path: { id: 'pay_1' } },
+        body: { cancellation_reason: 'automatic' },
+      });
     `);
-    expect(errors).toHaveLength(3);
+    expect(errors).toHaveLength(5);
   });
 });

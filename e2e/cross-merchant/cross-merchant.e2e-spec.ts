@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Customer, WebhookEndpointWithSecret } from '@finfusion/contracts';
+import type { Customer, Refund, WebhookEndpointWithSecret } from '@finfusion/contracts';
 import {
   api,
   createMerchant,
@@ -25,6 +25,8 @@ import {
 } from '../support/webhooks.fixture';
 import {
   operationExamples,
+  PAYMENT_TO_CANCEL,
+  PAYMENT_TO_CAPTURE,
   type ExampleContext,
   type OperationExample,
 } from './operation-examples';
@@ -51,7 +53,10 @@ interface World {
   receiver: WebhookReceiver;
   /** The signing secret of its endpoint (`whk`). */
   secret: string;
-  /** id prefix (`cust`, `pay`, `whk`, `whd`, `evt`) -> an id of that kind. */
+  /**
+   * id prefix (`cust`, `pay`, `re`, `whk`, `whd`, `evt`) -> an id of that kind; and the payments
+   * that wait for a capture or a cancellation, under the names the examples give them.
+   */
   ids: Map<string, string>;
 }
 
@@ -65,8 +70,8 @@ let context: ExampleContext;
 /** Every id alice's responses carried, her data's markers and her secrets: none may reach bob. */
 const forbidden = new Set<string>();
 let aliceSecret: string;
-/** The idempotent POSTs alice made, with their keys and bodies, for bob to repeat. */
-const aliceKeyed: { operation: Operation; key: string; body: unknown; id: unknown }[] = [];
+/** The idempotent POSTs alice made, with their keys, for bob to repeat. */
+const aliceKeyed: { operation: Operation; key: string; id: unknown }[] = [];
 let aliceView: Map<string, unknown>;
 
 const ID = /\b([a-z]{2,8})_[0-9A-Za-z]{22}\b/g;
@@ -115,9 +120,10 @@ function queryString(values: Record<string, string>): string {
 }
 
 function pathIdsOf(operation: Operation, owners: World[]): Record<string, string> {
+  const resources = exampleOf(operation)?.resources ?? {};
   return Object.fromEntries(
     operation.pathIds.map(({ name, prefix }, index) => {
-      const id = owners[index]?.ids.get(prefix);
+      const id = owners[index]?.ids.get(resources[name] ?? prefix);
       if (id === undefined) throw new Error(`no ${prefix}_ resource for ${label(operation)}`);
       return [name, id];
     }),
@@ -250,6 +256,28 @@ async function newWorld(
   );
   // A declined one too, so every status a filter can name has one of the merchant's payments.
   keep(await client.post('/v2/payments', paymentBody({ number: '4000000000000002' }, { amount })));
+  // One to capture and one to cancel: each can be done once.
+  const [toCapture, toCancel] = await Promise.all(
+    [1, 2].map(async () =>
+      paymentOf(
+        keep(
+          await client.post(
+            '/v2/payments',
+            paymentBody({}, { amount, capture_method: 'manual', metadata: { owner: marker } }),
+          ),
+        ),
+      ),
+    ),
+  );
+  const refund = bodyOf(
+    keep(
+      await client.post('/v2/refunds', {
+        payment: payment.id,
+        amount: 100,
+        metadata: { owner: marker },
+      }),
+    ),
+  ) as Refund;
   const [request] = await receiver.waitForRequests(1, { where: aboutObject(customer.id) });
   verified(request!, endpoint.secret);
   const delivery = await deliveryOf(client, endpoint.id, eventIdOf(request!));
@@ -263,6 +291,9 @@ async function newWorld(
     ids: new Map([
       ['cust', customer.id],
       ['pay', payment.id],
+      [PAYMENT_TO_CAPTURE, toCapture!.id],
+      [PAYMENT_TO_CANCEL, toCancel!.id],
+      ['re', refund.id],
       ['whk', endpoint.id],
       ['whd', delivery.id],
       ['evt', eventIdOf(request!)],
@@ -307,7 +338,7 @@ beforeAll(async () => {
   for (const operation of merchantOperations()) {
     if (operation.method !== 'post' || !operation.idempotent) continue;
     const key = randomUUID();
-    const body = exampleOf(operation)?.body?.(context);
+    const body = exampleOf(operation)?.body?.(context, alice.ids);
     const path = pathOf(operation, alice);
     const reply = remember(
       await send(alice.client, 'post', path, body, { 'Idempotency-Key': key }),
@@ -318,7 +349,7 @@ beforeAll(async () => {
     });
     const { id, secret } = (reply.body ?? {}) as { id?: unknown; secret?: unknown };
     if (id === alice.ids.get('whk') && typeof secret === 'string') aliceSecret = secret;
-    aliceKeyed.push({ operation, key, body, id });
+    aliceKeyed.push({ operation, key, id });
   }
   forbidden.add(aliceSecret);
 
@@ -360,7 +391,7 @@ it("answers every route with the other merchant's ids with 404, and tells nothin
   for (const operation of destroyingLast(
     merchantOperations().filter((o) => o.pathIds.length > 0),
   )) {
-    const body = exampleOf(operation)?.body?.(context);
+    const body = exampleOf(operation)?.body?.(context, bob.ids);
     for (const owners of mixedOwners(operation)) {
       const path = `${pathOf(operation, owners)}${queryString(baseQuery(operation))}`;
       const response = await send(bob.client, operation.method, path, body);
@@ -421,7 +452,11 @@ it("refuses a body field naming the other merchant's resource, and changes nothi
         : (await bob.client.get(`${path}${queryString(baseQuery(reader))}`)).body;
     for (const { name, prefix } of operation.bodyIds) {
       const before = await read();
-      const body = withField(exampleOf(operation)?.body?.(context), name, alice.ids.get(prefix));
+      const body = withField(
+        exampleOf(operation)?.body?.(context, bob.ids),
+        name,
+        alice.ids.get(prefix),
+      );
       const response = await send(bob.client, operation.method, path, body);
       const what = `${label(operation)} with ${name}=<alice's ${prefix}_>`;
       const failure = judge(what, response, [400, 404]);
@@ -441,8 +476,10 @@ it("refuses a body field naming the other merchant's resource, and changes nothi
 
 it("keeps Idempotency-Keys per merchant: the other merchant's key and body make a new reply", async () => {
   const failures: string[] = [];
-  for (const { operation, key, body, id } of aliceKeyed) {
+  for (const { operation, key, id } of aliceKeyed) {
     const path = pathOf(operation, bob);
+    // The same body as alice's, but where it names a resource of hers (a refund's payment).
+    const body = exampleOf(operation)?.body?.(context, bob.ids);
     const response = await send(bob.client, 'post', path, body, { 'Idempotency-Key': key });
     const failure = judge(`${label(operation)} with alice's key`, response, [200]);
     if (failure !== undefined) failures.push(failure);
@@ -470,7 +507,7 @@ it("accepts each example request for the merchant's own resources", async () => 
       bob.client,
       operation.method,
       path,
-      exampleOf(operation)?.body?.(context),
+      exampleOf(operation)?.body?.(context, bob.ids),
     );
     const failure = judge(`${operation.method.toUpperCase()} ${path}`, response, [200]);
     if (failure !== undefined) failures.push(failure);

@@ -56,7 +56,7 @@ export const CARD_IN_TEXT = '4242 4242 4242 4242';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const base62 = (min: number, max: number): fc.Arbitrary<string> =>
   fc.string({ unit: fc.constantFrom(...BASE62.split('')), minLength: min, maxLength: max });
-const PREFIXES = ['cust', 'pay', 'pm', 'evt', 'whk', 'whd', 'mer', 'key', 'req'];
+const PREFIXES = ['cust', 'pay', 'pm', 're', 'evt', 'whk', 'whd', 'mer', 'key', 'req'];
 
 // ── Bodies ───────────────────────────────────────────────────────────────────────────────────
 

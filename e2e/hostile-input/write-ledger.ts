@@ -6,6 +6,7 @@ import { connectToTestDatabase, type TestDatabaseClient } from '@finfusion/testi
  */
 export interface MerchantWrites {
   payments: string;
+  refunds: string;
   customers: string;
   endpoints: string;
   secrets: string;
@@ -21,8 +22,12 @@ export interface KeyRecord {
 const WRITES_SQL = `
   SELECT
     (SELECT count(*) || ':' || coalesce(md5(string_agg(
-        concat_ws('|', id, status, metadata::text, customer_id), ',' ORDER BY id)), '')
+        concat_ws('|', id, status, metadata::text, customer_id, amount_captured, amount_refunded,
+                  canceled_at), ',' ORDER BY id)), '')
        FROM payments.payments WHERE merchant_id = $1) AS payments,
+    (SELECT count(*) || ':' || coalesce(md5(string_agg(
+        concat_ws('|', id, status, amount_value, metadata::text), ',' ORDER BY id)), '')
+       FROM payments.refunds WHERE merchant_id = $1) AS refunds,
     (SELECT count(*) || ':' || coalesce(md5(string_agg(
         concat_ws('|', id, email, name, metadata::text, version, deleted_at), ',' ORDER BY id)), '')
        FROM customers.customers WHERE merchant_id = $1) AS customers,

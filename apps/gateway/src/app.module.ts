@@ -19,6 +19,7 @@ import { ResponseSealer } from './idempotency/response-sealer';
 import { MerchantDirectory } from './merchants/merchant-directory';
 import { PaymentsModule } from './payments/payments.module';
 import { AuthAttemptLimiter } from './rate-limit/auth-attempt-limiter';
+import { RefundsModule } from './refunds/refunds.module';
 import { GatewayValidationPipe } from './validation/gateway-validation.pipe';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { EventSchemasController } from './docs/event-schemas.controller';
@@ -54,6 +55,7 @@ export class AppModule {
         }),
         CustomersModule,
         PaymentsModule,
+        RefundsModule,
         WebhooksModule,
         EventsModule,
       ],

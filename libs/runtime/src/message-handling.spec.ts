@@ -1,7 +1,7 @@
 import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import { firstValueFrom, of } from 'rxjs';
 import type { ServiceReply } from '@finfusion/contracts';
-import { MessageContextInterceptor } from './message-handling';
+import { MessageContextInterceptor, ReplyExceptionFilter } from './message-handling';
 
 const contextFor = (data: unknown): ExecutionContext =>
   ({
@@ -79,5 +79,47 @@ describe('MessageContextInterceptor', () => {
       metadata: { order: '2026-03-15', phone: '+44 20 7946 0958' },
     });
     expect(ran).toBe(true);
+  });
+});
+
+describe('ReplyExceptionFilter', () => {
+  const replyTo = (exception: unknown) =>
+    firstValueFrom(
+      new ReplyExceptionFilter().catch(
+        exception,
+        {} as Parameters<ReplyExceptionFilter['catch']>[1],
+      ),
+    );
+
+  it('answers a lost database connection with a retryable 503, not a 500', async () => {
+    // As TypeORM wraps what node-postgres throws when the server resets the connection.
+    const reset = Object.assign(new Error('read ECONNRESET'), {
+      name: 'QueryFailedError',
+      driverError: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+    });
+    const shutdown = Object.assign(
+      new Error('terminating connection due to administrator command'),
+      {
+        code: '57P01',
+      },
+    );
+    for (const exception of [reset, shutdown]) {
+      expect(await replyTo(exception)).toEqual({
+        ok: false,
+        status: 503,
+        error: expect.objectContaining({
+          type: 'api_error',
+          code: 'service_unavailable',
+        }) as object,
+      });
+    }
+  });
+
+  it('answers any other failure with a 500 that tells nothing of it', async () => {
+    const reply = await replyTo(
+      new TypeError("Cannot read properties of undefined (reading 'id')"),
+    );
+    expect(reply).toMatchObject({ ok: false, status: 500, error: { code: 'internal_error' } });
+    expect(JSON.stringify(reply)).not.toContain('undefined');
   });
 });

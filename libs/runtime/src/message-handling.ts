@@ -27,6 +27,7 @@ import {
   type ServiceReply,
   type ServiceRequest,
 } from '@finfusion/contracts';
+import { isTransientFailure } from '@finfusion/kafka';
 import { runWithRequestContext } from './request-context';
 
 const handlingDuration = new Histogram({
@@ -126,21 +127,36 @@ function metaFieldWithCardNumber(meta: ServiceRequest<unknown>['meta']): string 
   return undefined;
 }
 
+/**
+ * A handler that failed because its database or broker went away (a connection reset, a restart,
+ * too many connections): the request's statement did not commit, or committed whole, so a retry
+ * with the same Idempotency-Key is safe. A 503 says so; a 500 would say the request itself broke.
+ */
+export const serviceUnavailable = (): ErrorReply =>
+  fail(503, {
+    type: 'api_error',
+    code: 'service_unavailable',
+    message: 'The service is unavailable. Retry later with the same Idempotency-Key.',
+  });
+
 /** Any error a handler throws becomes an `api_error` reply; the gateway never waits in vain. */
 @Catch()
 export class ReplyExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Messages');
 
   catch(exception: unknown, _host: ArgumentsHost): Observable<ErrorReply> {
+    const transient = isTransientFailure(exception);
     this.logger.error(
       {
         err:
           exception instanceof Error
             ? { message: exception.message, stack: exception.stack }
             : exception,
+        transient,
       },
       'request failed',
     );
+    if (transient) return of(serviceUnavailable());
     return of(
       fail(500, {
         type: 'api_error',

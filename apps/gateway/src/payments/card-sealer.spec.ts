@@ -59,6 +59,13 @@ describe('createPaymentPayload', () => {
     expect('customer' in payload).toBe(false);
     expect('metadata' in payload).toBe(false);
   });
+
+  it('passes the capture method when given, and leaves the default to the service', () => {
+    expect(createPaymentPayload(request({ capture_method: 'manual' }), seal)).toMatchObject({
+      capture_method: 'manual',
+    });
+    expect('capture_method' in createPaymentPayload(request(), seal)).toBe(false);
+  });
 });
 
 describe('listPaymentsPayload', () => {

@@ -32,7 +32,7 @@ export function createPaymentPayload(
   body: CreatePaymentRequest,
   sealCard: (card: CardDetails) => SealedCardDetails,
 ): CreatePaymentPayload {
-  const { amount, payment_method, customer, metadata } = body;
+  const { amount, payment_method, customer, metadata, capture_method } = body;
   const { number, exp_month, exp_year, cvc } = payment_method.card;
   const payload: CreatePaymentPayload = {
     amount: { value: amount.value, currency: amount.currency },
@@ -40,5 +40,6 @@ export function createPaymentPayload(
   };
   if (customer !== undefined && customer !== null) payload.customer = customer;
   if (metadata !== undefined && metadata !== null) payload.metadata = metadata;
+  if (capture_method !== undefined) payload.capture_method = capture_method;
   return payload;
 }

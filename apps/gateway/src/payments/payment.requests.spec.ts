@@ -3,7 +3,15 @@ import type { ArgumentMetadata } from '@nestjs/common';
 import { MAX_AMOUNT } from '@finfusion/contracts';
 import { ApiError } from '../errors/api-error';
 import { GatewayValidationPipe } from '../validation/gateway-validation.pipe';
-import { CreatePaymentRequest, DailyReportQuery, ListPaymentsQuery } from './payment.requests';
+import {
+  CancelPaymentRequest,
+  cancelPaymentPayload,
+  CapturePaymentRequest,
+  capturePaymentPayload,
+  CreatePaymentRequest,
+  DailyReportQuery,
+  ListPaymentsQuery,
+} from './payment.requests';
 
 // The DTOs through the gateway's own pipe, as a request meets them.
 const pipe = new GatewayValidationPipe();
@@ -64,6 +72,15 @@ describe('CreatePaymentRequest', () => {
     );
     expect(result.ok).toBe(true);
     expect(result.ok && result.value).toBeInstanceOf(CreatePaymentRequest);
+  });
+
+  it.each(['automatic', 'manual'])('accepts capture_method %s', async (captureMethod) => {
+    const result = await check(
+      { ...body(), capture_method: captureMethod },
+      CreatePaymentRequest,
+      'body',
+    );
+    expect(result.ok && result.value).toMatchObject({ capture_method: captureMethod });
   });
 
   it('accepts null metadata and a null customer, as absent', async () => {
@@ -237,6 +254,24 @@ describe('CreatePaymentRequest', () => {
       'parameter_unknown',
       'description',
     ],
+    [
+      'an unknown capture_method',
+      (b) => ({ ...b, capture_method: 'later' }),
+      'parameter_invalid',
+      'capture_method',
+    ],
+    [
+      'a capture_method in upper case',
+      (b) => ({ ...b, capture_method: 'MANUAL' }),
+      'parameter_invalid',
+      'capture_method',
+    ],
+    [
+      'a null capture_method',
+      (b) => ({ ...b, capture_method: null }),
+      'parameter_invalid',
+      'capture_method',
+    ],
   ])('refuses %s with %s naming %s', async (_case, mutate, code, param) => {
     const error = await errorOf(mutate(body()));
     expect(error.status).toBe(400);
@@ -292,6 +327,78 @@ describe('CreatePaymentRequest', () => {
 
   it('refuses a body that is an array', async () => {
     expect((await errorOf([body()])).body.code).toBe('invalid_body');
+  });
+});
+
+describe('CapturePaymentRequest', () => {
+  it.each([{}, { amount_to_capture: 1 }, { amount_to_capture: MAX_AMOUNT }])(
+    'accepts %j',
+    async (value) => {
+      const result = await check(value, CapturePaymentRequest, 'body');
+      expect(result.ok && result.value).toBeInstanceOf(CapturePaymentRequest);
+    },
+  );
+
+  it.each<[unknown, string, string]>([
+    [{ amount_to_capture: '500' }, 'parameter_invalid', 'amount_to_capture'],
+    [{ amount_to_capture: 5.5 }, 'parameter_invalid', 'amount_to_capture'],
+    [{ amount_to_capture: null }, 'parameter_invalid', 'amount_to_capture'],
+    [{ amount_to_capture: { value: 500 } }, 'parameter_invalid', 'amount_to_capture'],
+    [{ amount_to_capture: 0 }, 'amount_too_small', 'amount_to_capture'],
+    [{ amount_to_capture: -1 }, 'amount_too_small', 'amount_to_capture'],
+    [{ amount_to_capture: MAX_AMOUNT + 1 }, 'amount_too_large', 'amount_to_capture'],
+    [{ amount: 500 }, 'parameter_unknown', 'amount'],
+  ])('refuses %j with %s naming %s', async (value, code, param) => {
+    const error = await errorOf(value, CapturePaymentRequest);
+    expect(error.status).toBe(400);
+    expect(error.body).toMatchObject({ type: 'invalid_request_error', code, param });
+    expect(error.body.message.endsWith('.')).toBe(true);
+  });
+
+  it('sends the path id, and amount_to_capture only when given', () => {
+    expect(capturePaymentPayload('pay_1', {})).toEqual({ id: 'pay_1' });
+    expect(capturePaymentPayload('pay_1', { amount_to_capture: 750 })).toEqual({
+      id: 'pay_1',
+      amount_to_capture: 750,
+    });
+  });
+});
+
+describe('CancelPaymentRequest', () => {
+  it.each([
+    {},
+    ...['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'].map((reason) => ({
+      cancellation_reason: reason,
+    })),
+  ])('accepts %j', async (value) => {
+    expect((await check(value, CancelPaymentRequest, 'body')).ok).toBe(true);
+  });
+
+  it.each<[unknown, string, string]>([
+    // The platform's own reason, for an authorization that expired: not one a merchant gives.
+    [{ cancellation_reason: 'automatic' }, 'parameter_invalid', 'cancellation_reason'],
+    [{ cancellation_reason: 'changed_mind' }, 'parameter_invalid', 'cancellation_reason'],
+    [{ cancellation_reason: 1 }, 'parameter_invalid', 'cancellation_reason'],
+    [{ cancellation_reason: null }, 'parameter_invalid', 'cancellation_reason'],
+    [{ reason: 'duplicate' }, 'parameter_unknown', 'reason'],
+  ])('refuses %j with %s naming %s', async (value, code, param) => {
+    const error = await errorOf(value, CancelPaymentRequest);
+    expect(error.status).toBe(400);
+    expect(error.body).toMatchObject({ type: 'invalid_request_error', code, param });
+  });
+
+  it('names the reasons it takes', async () => {
+    expect((await errorOf({ cancellation_reason: 'x' }, CancelPaymentRequest)).body.message).toBe(
+      'cancellation_reason must be one of duplicate, fraudulent, requested_by_customer, abandoned.',
+    );
+  });
+
+  it('sends the path id, and cancellation_reason only when given', () => {
+    expect(cancelPaymentPayload('pay_1', {})).toEqual({ id: 'pay_1' });
+    expect(cancelPaymentPayload('pay_1', { cancellation_reason: 'duplicate' })).toEqual({
+      id: 'pay_1',
+      cancellation_reason: 'duplicate',
+    });
   });
 });
 

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsObject, IsOptional, ValidateNested } from 'class-validator';
 import {
+  CaptureMethods,
   CardBrands,
   CreatePaymentRules,
   CurrencyCodes,
@@ -13,12 +14,23 @@ import {
   notAnObject,
   oneCursorRule,
   PaymentStatuses,
+  RequestedCancellationReasons,
+  type CancelPaymentPayload,
+  type CaptureMethod,
+  type CapturePaymentPayload,
   type Metadata,
   type PaymentStatus,
+  type RequestedCancellationReason,
 } from '@finfusion/contracts';
 import { FollowsRule } from '../validation/follows-rule.decorator';
 import { metadataApiSchema } from '../validation/metadata-api-schema';
 import { ListQuery } from '../validation/list-query.dto';
+import { IsOptionalNotNull } from '../validation/validators';
+import {
+  CancelPaymentRules,
+  CaptureMethodRule,
+  CapturePaymentRules,
+} from './payment-actions.rules';
 
 // Each field follows its rule in libs/contracts, the one the payments service applies again.
 const Follows = (field: keyof typeof CreatePaymentRules): PropertyDecorator =>
@@ -133,6 +145,66 @@ export class CreatePaymentRequest {
   @IsOptional()
   @Follows('metadata')
   metadata?: Metadata | null;
+
+  @ApiPropertyOptional({
+    enum: CaptureMethods,
+    // No `default` keyword: generated clients would make the field required.
+    description:
+      '`automatic` (the default) captures the payment when the card is authorized. `manual` ' +
+      'only authorizes it: the payment waits in `requires_capture` until you capture or cancel ' +
+      'it, or until `capture_before`, when it is canceled.',
+    example: 'manual',
+  })
+  @IsOptionalNotNull()
+  @FollowsRule('capture_method', CaptureMethodRule)
+  capture_method?: CaptureMethod;
+}
+
+/** The body of POST /v2/payments/{id}/capture; it may be left out. */
+export class CapturePaymentRequest {
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: MIN_AMOUNT,
+    maximum: MAX_AMOUNT,
+    description:
+      "How much to capture, in the currency's minor unit: at most the authorized amount. " +
+      'Default: all of it. What is not captured is released.',
+    example: 750,
+  })
+  @IsOptionalNotNull()
+  @FollowsRule('amount_to_capture', CapturePaymentRules.amount_to_capture)
+  amount_to_capture?: number;
+}
+
+/** The body of POST /v2/payments/{id}/cancel; it may be left out. */
+export class CancelPaymentRequest {
+  @ApiPropertyOptional({
+    enum: RequestedCancellationReasons,
+    description: 'Why you cancel, kept on the payment as `cancellation_reason`.',
+    example: 'requested_by_customer',
+  })
+  @IsOptionalNotNull()
+  @FollowsRule('cancellation_reason', CancelPaymentRules.cancellation_reason)
+  cancellation_reason?: RequestedCancellationReason;
+}
+
+/** payments.capture's payload: the path's id and what the body says, nothing else. */
+export function capturePaymentPayload(
+  id: string,
+  body: CapturePaymentRequest,
+): CapturePaymentPayload {
+  const payload: CapturePaymentPayload = { id };
+  if (body.amount_to_capture !== undefined) payload.amount_to_capture = body.amount_to_capture;
+  return payload;
+}
+
+/** payments.cancel's payload: the path's id and what the body says, nothing else. */
+export function cancelPaymentPayload(id: string, body: CancelPaymentRequest): CancelPaymentPayload {
+  const payload: CancelPaymentPayload = { id };
+  if (body.cancellation_reason !== undefined) {
+    payload.cancellation_reason = body.cancellation_reason;
+  }
+  return payload;
 }
 
 const FollowsListRule = (field: keyof typeof ListPaymentsRules): PropertyDecorator =>

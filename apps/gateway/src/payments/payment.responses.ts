@@ -12,6 +12,7 @@ import {
   paymentListSchema,
   paymentMethodSchema,
   paymentSchema,
+  PaymentStateErrorCodes,
   type DeclineCode,
   type Payment,
   type PaymentFailureCode,
@@ -70,3 +71,62 @@ export class CardErrorResponse {
   @ApiProperty({ type: CardErrorObject })
   error!: CardErrorObject;
 }
+
+/**
+ * The 400 of a capture, cancellation or refund: the API's error shape, and, when the payment's
+ * state refused it, the payment as it is.
+ */
+export class PaymentStateErrorObject {
+  // A 400 of the Idempotency-Key too (idempotency_key_reused).
+  @ApiProperty({
+    enum: ['invalid_request_error', 'idempotency_error'],
+    example: 'invalid_request_error',
+  })
+  type!: 'invalid_request_error' | 'idempotency_error';
+
+  @ApiProperty({
+    description:
+      `A validation code (parameter_missing, parameter_invalid…), or one the payment's state ` +
+      `gives: ${PaymentStateErrorCodes.join(', ')}.`,
+    example: 'payment_unexpected_state',
+  })
+  code!: string;
+
+  @ApiProperty({
+    example:
+      'This payment has status succeeded; only a payment in requires_capture can be captured.',
+  })
+  message!: string;
+
+  @ApiPropertyOptional({
+    description: 'The parameter at fault, as a dotted path (amount_to_capture).',
+    example: 'amount_to_capture',
+  })
+  param?: string;
+
+  @ApiPropertyOptional({
+    allOf: [apiSchemaRef(PaymentResponse)],
+    description:
+      `The payment as it is, with ${PaymentStateErrorCodes.join(', ')}: what its status and ` +
+      'amounts allow.',
+  })
+  payment?: Payment;
+
+  @ApiProperty({
+    description: 'The Request-Id of the response that carried this error.',
+    example: 'req_4Qm2x9Zt7LbK1cVn3RfH8e',
+  })
+  request_id!: string;
+}
+
+/** 400 of a capture, cancellation or refund. */
+export class PaymentStateErrorResponse {
+  @ApiProperty({ type: PaymentStateErrorObject })
+  error!: PaymentStateErrorObject;
+}
+
+/** What the 400 of an action on a payment says, beside the common validation errors. */
+export const PAYMENT_STATE_ERROR_DESCRIPTION =
+  "Also when the payment's status or amounts do not allow the request: " +
+  'payment_unexpected_state, amount_too_large (more than is left), charge_already_refunded, ' +
+  'with the payment as it is in `error.payment`.';

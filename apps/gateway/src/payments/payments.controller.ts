@@ -1,5 +1,5 @@
 import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiParam } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiParam } from '@nestjs/swagger';
 import {
   RequestTopics,
   type CreatedRange,
@@ -19,14 +19,24 @@ import { ServiceClient } from '../forwarding/service-client';
 import { ApiController } from '../http/api-controller.decorator';
 import { Meta } from '../http/request-meta.decorator';
 import { DEFAULT_LIMIT } from '../validation/list-query.dto';
+import { OptionalBody } from '../validation/optional-body.decorator';
 import { ResourceIdPipe } from '../validation/resource-id.pipe';
 import { CardSealer, createPaymentPayload } from './card-sealer';
-import { CreatePaymentRequest, ListPaymentsQuery } from './payment.requests';
+import {
+  CancelPaymentRequest,
+  cancelPaymentPayload,
+  CapturePaymentRequest,
+  capturePaymentPayload,
+  CreatePaymentRequest,
+  ListPaymentsQuery,
+} from './payment.requests';
 import {
   CardErrorResponse,
+  PAYMENT_STATE_ERROR_DESCRIPTION,
   PaymentEventListResponse,
   PaymentListResponse,
   PaymentResponse,
+  PaymentStateErrorResponse,
 } from './payment.responses';
 
 const paymentId = new ResourceIdPipe('payment');
@@ -64,16 +74,75 @@ export class PaymentsController {
     operationId: 'createPayment',
     summary: 'Create a payment',
     description:
-      'Authorizes the card at once. 200 with the succeeded payment; 402 `card_error` when it ' +
-      'fails, with the failed payment in `error.payment`. The card number and CVC are never ' +
-      'stored, logged or returned: only brand, last4 and expiry are kept.',
+      'Authorizes the card at once. 200 with the payment: `succeeded` (captured), or ' +
+      '`requires_capture` with `capture_method: manual`; 402 `card_error` when it fails, with ' +
+      'the failed payment in `error.payment`. The card number and CVC are never stored, logged ' +
+      'or returned: only brand, last4 and expiry are kept.',
   })
-  @ApiSuccess(PaymentResponse, 'The payment, succeeded.', { idempotent: true })
+  @ApiSuccess(PaymentResponse, 'The payment, succeeded or requires_capture.', { idempotent: true })
   @ApiErrorResponse(402, CardErrorResponse)
   @ApiIdempotentPost()
   create(@Body() body: CreatePaymentRequest, @Meta() meta: RequestMeta): Promise<Payment> {
     const payload = createPaymentPayload(body, (card) => this.cards.seal(card, meta.merchantId));
     return this.services.send(RequestTopics.payments.create, meta, payload, meta.requestId);
+  }
+
+  @Post(':id/capture')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'capturePayment',
+    summary: 'Capture a payment',
+    description:
+      'Takes the money of a payment in `requires_capture` (created with `capture_method: ' +
+      'manual`): all of the authorized amount, or `amount_to_capture` of it, the rest released. ' +
+      'The payment is then `succeeded`, `amount_captured` says how much. The body may be left out.',
+  })
+  @idParam
+  @ApiBody({ type: CapturePaymentRequest, required: false })
+  @ApiSuccess(PaymentResponse, 'The payment, succeeded.', { idempotent: true })
+  @ApiErrorResponse(400, PaymentStateErrorResponse, PAYMENT_STATE_ERROR_DESCRIPTION)
+  @ApiIdempotentPost()
+  @ApiErrors(404)
+  capture(
+    @Param('id', paymentId) id: string,
+    @OptionalBody() body: CapturePaymentRequest,
+    @Meta() meta: RequestMeta,
+  ): Promise<Payment> {
+    return this.services.send(
+      RequestTopics.payments.capture,
+      meta,
+      capturePaymentPayload(id, body),
+      id,
+    );
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'cancelPayment',
+    summary: 'Cancel a payment',
+    description:
+      'Releases the authorization of a payment in `requires_capture`: it is then `canceled`, ' +
+      'with `canceled_at` and the `cancellation_reason` given. A captured payment is refunded ' +
+      'instead. The body may be left out.',
+  })
+  @idParam
+  @ApiBody({ type: CancelPaymentRequest, required: false })
+  @ApiSuccess(PaymentResponse, 'The payment, canceled.', { idempotent: true })
+  @ApiErrorResponse(400, PaymentStateErrorResponse, PAYMENT_STATE_ERROR_DESCRIPTION)
+  @ApiIdempotentPost()
+  @ApiErrors(404)
+  cancel(
+    @Param('id', paymentId) id: string,
+    @OptionalBody() body: CancelPaymentRequest,
+    @Meta() meta: RequestMeta,
+  ): Promise<Payment> {
+    return this.services.send(
+      RequestTopics.payments.cancel,
+      meta,
+      cancelPaymentPayload(id, body),
+      id,
+    );
   }
 
   @Get(':id')

@@ -17,7 +17,7 @@ import { ApiController } from '../http/api-controller.decorator';
 import { Meta } from '../http/request-meta.decorator';
 import { DEFAULT_LIMIT, ListQuery } from '../validation/list-query.dto';
 import { ResourceIdPipe } from '../validation/resource-id.pipe';
-import { OptionalBody } from './optional-body.decorator';
+import { OptionalBody } from '../validation/optional-body.decorator';
 import {
   CreateWebhookRequest,
   ListWebhookDeliveriesQuery,

@@ -6,7 +6,7 @@ import {
   type PipeTransform,
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { GatewayValidationPipe } from '../validation/gateway-validation.pipe';
+import { GatewayValidationPipe } from './gateway-validation.pipe';
 
 /** Validates a body that may be left out as the global pipe validates any body. */
 @Injectable()
@@ -24,7 +24,7 @@ const bodyOrEmpty = createParamDecorator(
 );
 
 /**
- * The JSON body of a POST whose fields are all optional (rotate_secret): a request without a
+ * The JSON body of a POST whose fields are all optional (rotate_secret, capture, cancel): a request without a
  * body reads as `{}`, where `@Body()` would refuse it. Validated against the parameter's DTO.
  */
 export const OptionalBody = (): ParameterDecorator => bodyOrEmpty(undefined, OptionalBodyPipe);
