@@ -149,7 +149,8 @@ describe('CapturePaymentRules and CancelPaymentRules', () => {
   it.each<[unknown, string]>([
     [1, 'ok'],
     [1000, 'ok'],
-    [MAX_AMOUNT + 1, 'ok'],
+    [MAX_AMOUNT, 'ok'],
+    [MAX_AMOUNT + 1, 'amount_too_large'],
     [0, 'amount_too_small'],
     [-100, 'amount_too_small'],
     [10.5, 'parameter_invalid'],

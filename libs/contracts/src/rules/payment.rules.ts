@@ -129,18 +129,22 @@ export const CreatePaymentShape = {
 } as const;
 
 /**
- * An amount taken from a payment (captured, refunded): a positive integer in the payment's minor
- * unit. Whether the payment has that much is the payment's to say, not the field's.
+ * An amount taken from a payment (captured, refunded): an integer in the payment's minor unit,
+ * within the API's limits. Whether the payment has that much is the payment's to say.
  */
 export const partialAmountRule =
   (name: string): FieldRule =>
   (value) => {
-    if (!Number.isSafeInteger(value)) {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
       return fieldProblem(`${name} must be an integer in the currency's minor unit.`);
     }
-    return (value as number) < MIN_AMOUNT
-      ? fieldProblem(`${name} must be at least ${MIN_AMOUNT}.`, 'amount_too_small')
-      : undefined;
+    if (value < MIN_AMOUNT) {
+      return fieldProblem(`${name} must be at least ${MIN_AMOUNT}.`, 'amount_too_small');
+    }
+    if (value > MAX_AMOUNT) {
+      return fieldProblem(`${name} must be at most ${MAX_AMOUNT}.`, 'amount_too_large');
+    }
+    return undefined;
   };
 
 /** POST /v2/payments/{id}/capture (payments.capture); absent, the whole amount is captured. */

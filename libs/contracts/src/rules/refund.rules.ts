@@ -9,7 +9,7 @@ import { isPaymentId, partialAmountRule } from './payment.rules';
 export const CreateRefundRules = ruleTable({
   /** The payment to refund; whether the merchant has it is the service's to say (404). */
   payment: (value) =>
-    isPaymentId(value) ? undefined : fieldProblem('payment must be a payment id.'),
+    isPaymentId(value) ? undefined : fieldProblem('payment must be a payment id (pay_…).'),
 
   /** Absent, all that is left to refund. */
   amount: partialAmountRule('amount'),
