@@ -18,9 +18,15 @@ function expectedRows(payments: Payment[]): DailySummary[] {
       status: p.status,
       count: 0,
       volume: 0,
+      captured: 0,
+      refunded: 0,
+      net: 0,
     };
     row.count += 1;
     row.volume += p.amount.value;
+    row.captured += p.amount_captured.value;
+    row.refunded += p.amount_refunded.value;
+    row.net = row.captured - row.refunded;
     rows.set(key, row);
   }
   // By date, then currency, then status, each in text order.
