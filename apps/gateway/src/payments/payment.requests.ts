@@ -2,7 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsObject, IsOptional, ValidateNested } from 'class-validator';
 import {
+  CancelPaymentRules,
   CaptureMethods,
+  CapturePaymentRules,
   CardBrands,
   CreatePaymentRules,
   CurrencyCodes,
@@ -26,11 +28,6 @@ import { FollowsRule } from '../validation/follows-rule.decorator';
 import { metadataApiSchema } from '../validation/metadata-api-schema';
 import { ListQuery } from '../validation/list-query.dto';
 import { IsOptionalNotNull } from '../validation/validators';
-import {
-  CancelPaymentRules,
-  CaptureMethodRule,
-  CapturePaymentRules,
-} from './payment-actions.rules';
 
 // Each field follows its rule in libs/contracts, the one the payments service applies again.
 const Follows = (field: keyof typeof CreatePaymentRules): PropertyDecorator =>
@@ -156,7 +153,7 @@ export class CreatePaymentRequest {
     example: 'manual',
   })
   @IsOptionalNotNull()
-  @FollowsRule('capture_method', CaptureMethodRule)
+  @Follows('capture_method')
   capture_method?: CaptureMethod;
 }
 

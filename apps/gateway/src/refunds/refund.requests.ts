@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDefined, IsOptional } from 'class-validator';
 import {
+  CreateRefundRules,
+  ListRefundsRules,
   MAX_AMOUNT,
   MIN_AMOUNT,
   oneCursorRule,
@@ -10,7 +12,6 @@ import {
   type Metadata,
   type RefundReason,
 } from '@finfusion/contracts';
-import { CreateRefundRules, ListRefundsRules } from '../payments/payment-actions.rules';
 import { FollowsRule } from '../validation/follows-rule.decorator';
 import { DEFAULT_LIMIT, ListQuery } from '../validation/list-query.dto';
 import { metadataApiSchema } from '../validation/metadata-api-schema';

@@ -6,4 +6,3 @@ export * from './payment.rules';
 export * from './refund.rules';
 export * from './webhook.rules';
 export * from './event.rules';
-export * from './refund-list.rules';

@@ -42,21 +42,29 @@ const brandOf = (number: unknown) => {
   return check.valid ? check.brand : undefined;
 };
 
+/**
+ * An amount of a payment, or taken from one (captured, refunded): an integer in the payment's minor unit,
+ * within the API's limits. Whether the payment has that much is the payment's to say.
+ */
+export const partialAmountRule =
+  (name: string): FieldRule =>
+  (value) => {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+      return fieldProblem(`${name} must be an integer in the currency's minor unit.`);
+    }
+    if (value < MIN_AMOUNT) {
+      return fieldProblem(`${name} must be at least ${MIN_AMOUNT}.`, 'amount_too_small');
+    }
+    if (value > MAX_AMOUNT) {
+      return fieldProblem(`${name} must be at most ${MAX_AMOUNT}.`, 'amount_too_large');
+    }
+    return undefined;
+  };
+
 /** POST /v2/payments, by the field's dotted path. */
 export const CreatePaymentRules = ruleTable({
   /** An integer JavaScript represents exactly, in the currency's minor unit, within the limits. */
-  'amount.value': (value) => {
-    if (!Number.isSafeInteger(value)) {
-      return fieldProblem("amount.value must be an integer in the currency's minor unit.");
-    }
-    if ((value as number) < MIN_AMOUNT) {
-      return fieldProblem(`amount.value must be at least ${MIN_AMOUNT}.`, 'amount_too_small');
-    }
-    if ((value as number) > MAX_AMOUNT) {
-      return fieldProblem(`amount.value must be at most ${MAX_AMOUNT}.`, 'amount_too_large');
-    }
-    return undefined;
-  },
+  'amount.value': partialAmountRule('amount.value'),
 
   /** An upper-case ISO 4217 code of a circulating currency. */
   'amount.currency': currencyRule(
@@ -127,25 +135,6 @@ export const CreatePaymentShape = {
   payment_method: ['type', 'card'],
   'payment_method.card': ['number', 'exp_month', 'exp_year', 'cvc'],
 } as const;
-
-/**
- * An amount taken from a payment (captured, refunded): an integer in the payment's minor unit,
- * within the API's limits. Whether the payment has that much is the payment's to say.
- */
-export const partialAmountRule =
-  (name: string): FieldRule =>
-  (value) => {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-      return fieldProblem(`${name} must be an integer in the currency's minor unit.`);
-    }
-    if (value < MIN_AMOUNT) {
-      return fieldProblem(`${name} must be at least ${MIN_AMOUNT}.`, 'amount_too_small');
-    }
-    if (value > MAX_AMOUNT) {
-      return fieldProblem(`${name} must be at most ${MAX_AMOUNT}.`, 'amount_too_large');
-    }
-    return undefined;
-  };
 
 /** POST /v2/payments/{id}/capture (payments.capture); absent, the whole amount is captured. */
 export const CapturePaymentRules = ruleTable({
