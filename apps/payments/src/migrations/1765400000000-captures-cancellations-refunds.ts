@@ -4,8 +4,8 @@ import { schemaOf } from '@finfusion/event-store';
 /**
  * The read models learn manual capture, cancellation and refunds: the payments table gains their
  * columns (a payment stored before is an automatic one, captured in full once succeeded), the
- * refunds get a table of their own for GET /v2/refunds, and the daily summary counts captured
- * and refunded amounts. Adding a column with a constant default rewrites nothing; only the
+ * refunds get a table of their own for GET /v2/refunds, the daily summary counts captured
+ * and refunded amounts, and an Idempotency-Key may claim a refund of a payment. Adding a column with a constant default rewrites nothing; only the
  * succeeded rows are written once, to record what they captured.
  */
 export class CapturesCancellationsRefunds1765400000000 implements MigrationInterface {
@@ -62,6 +62,14 @@ export class CapturesCancellationsRefunds1765400000000 implements MigrationInter
          (merchant_id, payment_id, created_at DESC, id DESC)`,
     );
 
+    // An Idempotency-Key now claims a refund as well as a payment, so one payment may be named
+    // by many keys: the key itself is the table's identity.
+    await queryRunner.query(`
+      ALTER TABLE "${schema}".idempotency_keys
+        DROP CONSTRAINT idempotency_keys_pkey,
+        DROP CONSTRAINT idempotency_keys_merchant_key_unique,
+        ADD CONSTRAINT idempotency_keys_merchant_key_unique PRIMARY KEY (merchant_id, idempotency_key)`);
+
     const summaries = `"${schema}".daily_summaries`;
     await queryRunner.query(`
       ALTER TABLE ${summaries}
@@ -76,6 +84,11 @@ export class CapturesCancellationsRefunds1765400000000 implements MigrationInter
       `ALTER TABLE "${schema}".daily_summaries DROP COLUMN captured, DROP COLUMN refunded`,
     );
     await queryRunner.query(`DROP TABLE "${schema}".refunds`);
+    await queryRunner.query(`
+      ALTER TABLE "${schema}".idempotency_keys
+        DROP CONSTRAINT idempotency_keys_merchant_key_unique,
+        ADD CONSTRAINT idempotency_keys_merchant_key_unique UNIQUE (merchant_id, idempotency_key),
+        ADD PRIMARY KEY (payment_id)`);
     await queryRunner.query(`DROP INDEX "${schema}".payments_capture_due`);
     await queryRunner.query(`
       ALTER TABLE "${schema}".payments

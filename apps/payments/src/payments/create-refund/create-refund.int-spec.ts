@@ -238,6 +238,24 @@ describe('refunds.create under an Idempotency-Key', () => {
     expect(count(await typesOf(payment.id), 'RefundCreated')).toBe(1);
   });
 
+  it('takes a key per refund: many keyed refunds of one payment, itself created under a key', async () => {
+    const merchant = newMerchantId();
+    const payment = bodyOf(
+      await service.create.handle({
+        meta: requestMeta(merchant, `pay-${merchant}`),
+        payload: createPayload(),
+      }),
+    );
+    const replies = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        refund(merchant, { payment: payment.id, amount: 100 }, `refund-${i}-${merchant}`),
+      ),
+    );
+    expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(new Set(replies.map((r) => bodyOf(r).id)).size).toBe(5);
+    expect((await get(merchant, payment.id)).amount_refunded.value).toBe(500);
+  });
+
   it('creates one refund for concurrent requests with the same key', async () => {
     const merchant = newMerchantId();
     const payment = await paid(merchant);
