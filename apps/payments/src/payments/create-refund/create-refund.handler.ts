@@ -49,9 +49,8 @@ export class CreateRefundHandler {
     const request = read.value;
     const refundId = this.refundIds.for(meta);
     const key = meta.idempotencyKey;
-    const keptBy = key === undefined ? null : await this.keys.paymentFor(meta.merchantId, key);
-    if (keptBy !== null) return this.retried(keptBy, refundId, request, meta);
-
+    // A retried key is found without a read first: its refund id is already on the stream
+    // (`refund_exists`), or, for another payment, its claim fails on the key's unique row.
     const loaded = await this.payments.loadOwned(meta.merchantId, request.paymentId);
     if (loaded === null) return PaymentErrors.noSuchPayment(PaymentActions.refund);
     let created: LoadedExistingPayment;

@@ -3,50 +3,42 @@ import {
   ListLimits,
   ListRefundsRules,
   oneCursorRule,
-  type ErrorReply,
   type FieldRule,
   type ListParams,
 } from '@finfusion/contracts';
-import { PaymentErrors } from '../payment.errors';
+import type { Parsed } from '../create-payment/create-payment.request';
+import { readFields } from '../request-fields';
 
 export interface ListRefundsRequest {
   page: ListParams;
   paymentId?: string;
 }
 
-type Parsed = { ok: true; value: ListRefundsRequest } | { ok: false; reply: ErrorReply };
-
-/** Each optional parameter of the payload with its rule (libs/contracts), in the order checked. */
-const Rules: readonly [string, FieldRule][] = [
-  ['limit', limitRule],
-  ['starting_after', ListRefundsRules.starting_after],
-  ['ending_before', ListRefundsRules.ending_before],
-  ['ending_before', oneCursorRule],
-  ['payment', ListRefundsRules.payment],
-];
+/** Each parameter of the payload with its rule (libs/contracts), in the order checked. */
+const Rules: Readonly<Record<'limit' | 'starting_after' | 'ending_before' | 'payment', FieldRule>> =
+  {
+    limit: limitRule,
+    starting_after: ListRefundsRules.starting_after,
+    ending_before: (value, fields) =>
+      ListRefundsRules.ending_before(value, fields) ?? oneCursorRule(value, fields),
+    payment: ListRefundsRules.payment,
+  };
 
 /** refunds.list parameters, checked again here: the gateway is not the only possible sender. */
-export function parseListRefunds(payload: unknown): Parsed {
-  const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<
-    string,
-    unknown
-  >;
-  for (const [param, rule] of Rules) {
-    const problem = p[param] === undefined ? undefined : rule(p[param], p);
-    if (problem !== undefined) {
-      return {
-        ok: false,
-        reply: PaymentErrors.invalidParam(param, problem.code, problem.message),
-      };
-    }
-  }
+export function parseListRefunds(payload: unknown): Parsed<ListRefundsRequest> {
+  const read = readFields(payload ?? {}, Rules);
+  if (!read.ok) return read;
+  // Each value passed its rule: limit an integer, the others ids.
+  const { limit, starting_after, ending_before, payment } = read.value as {
+    limit?: number;
+    starting_after?: string;
+    ending_before?: string;
+    payment?: string;
+  };
   const page: ListParams = {
-    limit: (p.limit as number | undefined) ?? ListLimits.default,
-    ...(p.starting_after !== undefined && { starting_after: p.starting_after as string }),
-    ...(p.ending_before !== undefined && { ending_before: p.ending_before as string }),
+    limit: limit ?? ListLimits.default,
+    ...(starting_after !== undefined && { starting_after }),
+    ...(ending_before !== undefined && { ending_before }),
   };
-  return {
-    ok: true,
-    value: { page, ...(p.payment !== undefined && { paymentId: p.payment as string }) },
-  };
+  return { ok: true, value: { page, ...(payment !== undefined && { paymentId: payment }) } };
 }
